@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * reduce.h — the privacy reductions of PROTOCOL.md: URLs to paths with
+ * identifiers replaced by ":id", referrers to a host or a path, search queries
+ * and script error messages redacted. Pure string functions: input bytes in,
+ * a NUL-terminated reduced string out, bounded by the caller's buffer.
+ * Every function returns 0, or -1 when the input breaks the rule named
+ * (then out is unspecified).
+ */
+#ifndef LOTSE_REDUCE_H
+#define LOTSE_REDUCE_H
+
+#include <stddef.h>
+
+/*
+ * url (len bytes) must be an absolute http(s) URL of at most 2048 bytes.
+ * Writes its path (query and fragment dropped, "/" when empty; a segment with
+ * a run of >= 5 digits, a UUID or an '@' becomes ":id") to out (cap bytes),
+ * and its lower-cased host without port to host (host_cap bytes) unless host is NULL.
+ */
+int reduce_url(const char *url, size_t len, char *out, size_t cap, char *host, size_t host_cap);
+
+/*
+ * ref: a URL of at most 2048 bytes. Another host than page_host: that host
+ * only (no port); the same host: its path reduced as by reduce_url.
+ */
+int reduce_ref(const char *ref, size_t len, const char *page_host, char *out, size_t cap);
+
+/* href: a URL of at most 2048 bytes; writes host (no port) + reduced path. */
+int reduce_href(const char *href, size_t len, char *out, size_t cap);
+
+/*
+ * q: at most 200 characters of UTF-8. Lower-cases, folds whitespace, then
+ * replaces e-mail addresses by [email], IBANs by [iban], phone numbers by
+ * [tel] and remaining runs of >= 5 digits by [zahl], in that order.
+ */
+int reduce_query(const char *q, size_t len, char *out, size_t cap);
+
+/* message: at most 200 characters; digit runs and quoted strings redacted. */
+int reduce_message(const char *msg, size_t len, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* event.c — names of the event types; nothing else about events lives here. */
+#include "event.h"
+
+#include <string.h>
+
+static const char *const type_names[EVENT_TYPE_COUNT] = {
+	[EVENT_PAGEVIEW] = "pageview",
+	[EVENT_ENGAGEMENT] = "engagement",
+	[EVENT_SEARCH] = "search",
+	[EVENT_OUTLINK] = "outlink",
+	[EVENT_FLOW_START] = "flow_start",
+	[EVENT_FLOW_STEP] = "flow_step",
+	[EVENT_FIELD_ERROR] = "field_error",
+	[EVENT_FLOW_COMPLETE] = "flow_complete",
+	[EVENT_FLOW_ABORT] = "flow_abort",
+	[EVENT_FEEDBACK] = "feedback",
+	[EVENT_JS_ERROR] = "js_error",
+	[EVENT_RAGE_CLICK] = "rage_click",
+};
+
+const char *event_type_name(enum event_type type)
+{
+	if ((unsigned)type >= EVENT_TYPE_COUNT)
+		return "unknown";
+	return type_names[type];
+}
+
+int event_type_from_name(const char *name, size_t n, enum event_type *out)
+{
+	for (int i = 0; i < EVENT_TYPE_COUNT; i++) {
+		if (strlen(type_names[i]) == n && memcmp(type_names[i], name, n) == 0) {
+			*out = (enum event_type)i;
+			return 0;
+		}
+	}
+	return -1;
+}
