@@ -38,7 +38,8 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 COMMON_OBJ    := $(call obj,$(COMMON_SRC))
 COLLECTOR_OBJ := $(call obj,$(COLLECTOR_SRC))
 REPORT_OBJ    := $(call obj,$(REPORT_SRC))
-MODULE_OBJ    := $(COMMON_OBJ) $(COLLECTOR_OBJ) $(REPORT_OBJ)
+# Tests link against archives, so a test pulls in only the modules it uses.
+LIBS_A        := $(BUILD)/libcollector.a $(BUILD)/libreport.a $(BUILD)/libcommon.a
 UNIT_BIN      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAY_BIN    := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 FUZZ_BIN      := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(FUZZ_SRC))
@@ -80,10 +81,17 @@ $(COLLECTOR): $(BUILD)/obj/collector/main.o $(COLLECTOR_OBJ) $(COMMON_OBJ)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 $(REPORTER): $(BUILD)/obj/reports/main.o $(REPORT_OBJ) $(COMMON_OBJ)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(MODULE_OBJ)
+$(BUILD)/libcommon.a: $(COMMON_OBJ)
+$(BUILD)/libcollector.a: $(COLLECTOR_OBJ)
+$(BUILD)/libreport.a: $(REPORT_OBJ)
+$(LIBS_A):
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
-$(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay_main.o $(MODULE_OBJ)
+$(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay_main.o $(LIBS_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 

@@ -88,6 +88,20 @@ struct beacon_import_line {
 enum beacon_status beacon_parse_import_line(const char *line, size_t len, struct beacon_import_line *meta,
                                             struct beacon_batch *out, char *err, size_t errlen);
 
+/*
+ * Moves event i of the batch into its rejects with the given error (used for
+ * rules the parser cannot know, such as a site missing from --sites); the
+ * reject keeps the event's site, type and path. Later events shift down by
+ * one. Returns 0, or -1 when out of memory (the batch is then unchanged).
+ */
+int beacon_batch_reject_event(struct beacon_batch *batch, size_t i, const char *error);
+
+/*
+ * Appends a reject that stands for the whole body (index 0, no site, type or
+ * path), e.g. "body: not valid JSON". Returns 0, or -1 when out of memory.
+ */
+int beacon_batch_add_body_reject(struct beacon_batch *batch, const char *error);
+
 /* Frees what the batch owns and zeroes it; safe on a zeroed or freed batch. */
 void beacon_batch_free(struct beacon_batch *batch);
 

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * config.h — the collector's command line: every option, its default and its
+ * check. Parsing only: nothing is opened, bound or started here.
+ */
+#ifndef LOTSE_CONFIG_H
+#define LOTSE_CONFIG_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+struct config {
+	struct sockaddr_storage listen;
+	socklen_t listen_len;
+	char listen_text[128];
+	const char *db;              /* default "lotse.db" */
+	const char *sites;           /* NULL: every site and origin */
+	size_t max_body;             /* default 16 KiB */
+	unsigned rate_limit;         /* requests/s per address, default 50, 0 off */
+	int visit_key;               /* 1: daily (default), 0: off */
+	int trust_proxy;
+	int durability_full;         /* default 1 */
+	unsigned threads;            /* default: number of CPUs */
+	const char *import;          /* NULL: serve; "-": standard input */
+	unsigned max_connections;    /* default 1024 */
+	unsigned max_connections_per_ip; /* default 64, 0 off */
+	unsigned timeout_s;          /* default 15 */
+	size_t queue;                /* events the write queue holds, default 16384 */
+	const char *user;            /* drop privileges to this user after opening; NULL: stay */
+};
+
+enum config_result { CONFIG_OK, CONFIG_EXIT_0, CONFIG_USAGE };
+
+/*
+ * Parses argv into cfg. CONFIG_EXIT_0: --help or --version was printed to
+ * stdout. CONFIG_USAGE: err holds a one-line reason (exit 2).
+ */
+enum config_result config_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen);
+
+/* Parses "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8080") into cfg. Returns 0 or -1. */
+int config_parse_listen(const char *text, struct config *cfg);
+
+#endif

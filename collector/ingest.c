@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* ingest.c — the request-dependent steps between parser and writer (see ingest.h). */
+#include "ingest.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "ua.h"
+
+enum ingest_result ingest_apply(const struct ingest_request *req, struct beacon_batch *batch)
+{
+	struct ua_class ua;
+
+	ua_classify(req->ua, req->ua ? strlen(req->ua) : 0, &ua);
+	if (ua.is_bot)
+		return INGEST_BOT;
+
+	if (req->sites != NULL) {
+		for (size_t i = 0; i < batch->n_events;) {
+			const char *site = batch->events[i].site;
+			if (!sites_has(req->sites, site)) {
+				if (beacon_batch_reject_event(batch, i, "site: not a site of this collector (--sites)") != 0)
+					return INGEST_NOMEM;
+				continue; /* event i is now the next one */
+			}
+			if (req->origin != NULL &&
+			    !sites_origin_allowed(req->sites, site, req->origin, req->origin_len))
+				return INGEST_ORIGIN_DENIED;
+			i++;
+		}
+	}
+
+	const char *keyed_site = NULL;
+	uint64_t key = 0;
+	for (size_t i = 0; i < batch->n_events; i++) {
+		struct event *ev = &batch->events[i];
+		ev->time_ms = req->received_ms - ev->age_ms;
+		ev->device = ua.device;
+		ev->browser = ua.browser;
+		ev->os = ua.os;
+		ev->has_visit = req->visitkey != NULL;
+		if (req->visitkey != NULL) {
+			/* The events of one request share address and UA: one hash per site. */
+			if (keyed_site == NULL || strcmp(keyed_site, ev->site) != 0) {
+				key = visitkey_compute(req->visitkey, req->received_ms, ev->site, req->client, req->ua);
+				keyed_site = ev->site;
+			}
+			ev->visit = key;
+		}
+	}
+	return INGEST_STORE;
+}
+
+size_t ingest_referer_origin(const char *referer, size_t len, char *out, size_t cap)
+{
+	size_t i;
+
+	if (len > 7 && strncasecmp(referer, "http://", 7) == 0)
+		i = 7;
+	else if (len > 8 && strncasecmp(referer, "https://", 8) == 0)
+		i = 8;
+	else
+		return 0;
+	while (i < len && referer[i] != '/' && referer[i] != '?' && referer[i] != '#')
+		i++;
+	if (i >= cap)
+		return 0;
+	memcpy(out, referer, i);
+	out[i] = '\0';
+	return i;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * metrics.h — the collector's counters and their Prometheus text exposition
+ * (format 0.0.4) for GET /metrics. Counters are lock-free atomics except the
+ * stored-events table by site and type, which the writer alone updates under
+ * a mutex and whose size is capped (sites beyond the cap count as "_other").
+ * One process-wide instance, owned by main.
+ */
+#ifndef LOTSE_METRICS_H
+#define LOTSE_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+/* Why a request or event was refused: lotse_rejected_total{reason}. */
+enum metrics_reject {
+	REJECT_INVALID_BODY,   /* 400: not JSON, not UTF-8, empty batch */
+	REJECT_INVALID_EVENT,  /* 400: one event broke a field rule */
+	REJECT_UNKNOWN_SITE,   /* 400: site not in --sites */
+	REJECT_ORIGIN,         /* 403 */
+	REJECT_NOT_FOUND,      /* 404 */
+	REJECT_METHOD,         /* 405 */
+	REJECT_BODY_TOO_LARGE, /* 413 */
+	REJECT_BATCH_TOO_LARGE,/* 413 */
+	REJECT_CONTENT_TYPE,   /* 415 */
+	REJECT_RATE_LIMITED,   /* 429 */
+	REJECT_QUEUE_FULL,     /* 503 */
+	REJECT_DB_UNAVAILABLE, /* 503 */
+	REJECT_COUNT
+};
+
+/* Events answered as usual but not stored: lotse_not_stored_total{reason}. */
+enum metrics_drop { DROP_DNT, DROP_GPC, DROP_BOT, DROP_COUNT };
+
+struct metrics;
+
+/* Returns a new zeroed instance, or NULL when out of memory. */
+struct metrics *metrics_new(void);
+void metrics_free(struct metrics *m);
+
+void metrics_reject(struct metrics *m, enum metrics_reject why, uint64_t n);
+void metrics_drop(struct metrics *m, enum metrics_drop why, uint64_t n);
+/* Counts a response by HTTP status. */
+void metrics_status(struct metrics *m, unsigned status);
+/* Called by the writer after a commit: one stored event. */
+void metrics_stored(struct metrics *m, const char *site, enum event_type type);
+/* Called by the writer after a commit: its latency and how many events it carried. */
+void metrics_commit(struct metrics *m, double seconds, size_t events, int ok);
+void metrics_queue_depth(struct metrics *m, size_t depth, size_t capacity);
+
+/*
+ * Renders the exposition into a malloc'd NUL-terminated string. Returns 0 and
+ * *out and *len (caller frees *out), or -1 when out of memory.
+ */
+int metrics_render(struct metrics *m, char **out, size_t *len);
+
+#endif

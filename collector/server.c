@@ -1,0 +1,853 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * server.c — libmicrohttpd glue. Per request: routing and the cheap refusals
+ * (rate limit, content type, declared size) on the first call, a bounded
+ * body buffer on the chunk calls, parse + ingest on the final call, then
+ * suspension until the writer has committed. Request state is freed in the
+ * completion callback, which also runs for aborted requests.
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "beacon.h"
+#include "ingest.h"
+#include "log.h"
+#include "lotse_js.h"
+
+#define ORIGIN_MAX 256
+#define PIXEL_PARAMS_MAX 16
+
+struct server {
+	struct MHD_Daemon *daemon;
+	struct server_config cfg;
+	struct server_deps deps;
+	pthread_rwlock_t sites_lock;
+	struct sites *sites;          /* guarded by sites_lock */
+	_Atomic long active;          /* requests with state, not yet completed */
+	char js_etag[24];
+};
+
+enum route { ROUTE_POST, ROUTE_PIXEL };
+enum phase { PHASE_RECEIVING, PHASE_WAITING, PHASE_WRITTEN };
+
+struct request {
+	struct writer_item item;      /* first: the writer hands it back */
+	struct server *srv;
+	struct MHD_Connection *conn;
+	enum route route;
+	_Atomic int phase;
+	int write_ok;                 /* set before phase becomes PHASE_WRITTEN */
+	int too_large;
+	int dnt;                      /* DNT: 1 or Sec-GPC: 1: answer as usual, store nothing */
+	enum metrics_drop dnt_kind;
+	int64_t received_ms;
+	char client[INET6_ADDRSTRLEN];
+	char origin[ORIGIN_MAX];      /* for the CORS echo and the origin check; "" when none */
+	size_t origin_len;
+	char *body;
+	size_t len, cap;
+	struct beacon_batch batch;
+};
+
+static const unsigned char gif_1x1[] = {
+	0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00,
+	0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b
+};
+
+static int64_t realtime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --- responses ------------------------------------------------------------ */
+
+/* Whether a CORS request from origin may read our answers. */
+static int origin_allowed_for_cors(struct server *srv, const char *origin, size_t len)
+{
+	int ok;
+
+	if (len == 0)
+		return 0;
+	pthread_rwlock_rdlock(&srv->sites_lock);
+	ok = srv->sites == NULL || sites_origin_known(srv->sites, origin, len);
+	pthread_rwlock_unlock(&srv->sites_lock);
+	return ok;
+}
+
+static void add_cors(struct server *srv, struct MHD_Response *resp, const char *origin, size_t len)
+{
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Origin");
+	if (origin_allowed_for_cors(srv, origin, len))
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
+}
+
+/*
+ * Queues a response of len bytes from data (copied). origin, when not NULL,
+ * gets the CORS echo; retry_after > 0 adds Retry-After. Returns MHD's verdict.
+ */
+static enum MHD_Result respond(struct server *srv, struct MHD_Connection *c, unsigned status,
+                               const char *type, const void *data, size_t len, const char *origin,
+                               unsigned retry_after)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	if (type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (origin != NULL)
+		add_cors(srv, resp, origin, strlen(origin));
+	if (retry_after > 0) {
+		char ra[16];
+		snprintf(ra, sizeof ra, "%u", retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "POST, GET, OPTIONS");
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	metrics_status(srv->deps.metrics, status);
+	return ret;
+}
+
+/* Answers {"error":"msg"} and counts the refusal. */
+static enum MHD_Result refuse(struct server *srv, struct MHD_Connection *c, unsigned status,
+                              enum metrics_reject why, const char *msg, const char *origin,
+                              unsigned retry_after)
+{
+	char body[256];
+	int n = snprintf(body, sizeof body, "{\"error\":\"%s\"}", msg);
+
+	metrics_reject(srv->deps.metrics, why, 1);
+	return respond(srv, c, status, "application/json", body, (size_t)n, origin, retry_after);
+}
+
+/* Appends s as a JSON string body (escaped) to buf; returns the new length, capped. */
+static size_t json_string(char *buf, size_t at, size_t cap, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (at + 1 < cap)
+		buf[at++] = '"';
+	for (; *s != '\0' && at + 7 < cap; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\') {
+			buf[at++] = '\\';
+			buf[at++] = (char)ch;
+		} else if (ch < 0x20) {
+			memcpy(buf + at, "\\u00", 4);
+			buf[at + 4] = hex[ch >> 4];
+			buf[at + 5] = hex[ch & 15];
+			at += 6;
+		} else {
+			buf[at++] = (char)ch;
+		}
+	}
+	if (at + 1 < cap)
+		buf[at++] = '"';
+	return at;
+}
+
+/* The 400 body: {"accepted":N,"rejected":[{"index":I,"error":"…"},…]}. */
+static enum MHD_Result respond_rejects(struct request *r)
+{
+	char body[BEACON_MAX_EVENTS * (BEACON_ERROR_MAX + 48) + 64];
+	size_t at = (size_t)snprintf(body, sizeof body, "{\"accepted\":%zu,\"rejected\":[", r->batch.n_events);
+
+	for (size_t i = 0; i < r->batch.n_rejects; i++) {
+		at += (size_t)snprintf(body + at, sizeof body - at, "%s{\"index\":%zu,\"error\":",
+		                       i ? "," : "", r->batch.rejects[i].index);
+		at = json_string(body, at, sizeof body - 8, r->batch.rejects[i].error);
+		body[at++] = '}';
+	}
+	at += (size_t)snprintf(body + at, sizeof body - at, "]}");
+	return respond(r->srv, r->conn, MHD_HTTP_BAD_REQUEST, "application/json", body, at,
+	               r->origin_len ? r->origin : NULL, 0);
+}
+
+/* The answer once the events are stored (or deliberately not stored). */
+static enum MHD_Result respond_stored(struct request *r)
+{
+	const char *origin = r->origin_len ? r->origin : NULL;
+
+	if (r->batch.n_rejects > 0)
+		return respond_rejects(r);
+	if (r->route == ROUTE_PIXEL) {
+		struct MHD_Response *resp = MHD_create_response_from_buffer(
+			sizeof gif_1x1, (void *)gif_1x1, MHD_RESPMEM_PERSISTENT);
+		if (resp == NULL)
+			return MHD_NO;
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "image/gif");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		enum MHD_Result ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
+		MHD_destroy_response(resp);
+		metrics_status(r->srv->deps.metrics, MHD_HTTP_OK);
+		return ret;
+	}
+	return respond(r->srv, r->conn, MHD_HTTP_NO_CONTENT, NULL, "", 0, origin, 0);
+}
+
+/* --- request state -------------------------------------------------------- */
+
+static void client_address(struct server *srv, struct MHD_Connection *c, char *out, size_t cap,
+                           unsigned char *raw, size_t *raw_len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	out[0] = '\0';
+	*raw_len = 0;
+	if (srv->cfg.trust_proxy) {
+		/* The rightmost entry is the one our own proxy appended: the only one to trust. */
+		const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+		if (xff != NULL) {
+			const char *last = strrchr(xff, ',');
+			char tmp[INET6_ADDRSTRLEN];
+			last = last ? last + 1 : xff;
+			while (*last == ' ')
+				last++;
+			size_t n = strcspn(last, " ");
+			if (n < sizeof tmp) {
+				memcpy(tmp, last, n);
+				tmp[n] = '\0';
+				if (inet_pton(AF_INET, tmp, raw) == 1) {
+					*raw_len = 4;
+				} else if (inet_pton(AF_INET6, tmp, raw) == 1) {
+					*raw_len = 16;
+				}
+				if (*raw_len > 0) {
+					snprintf(out, cap, "%s", tmp);
+					return;
+				}
+			}
+		}
+	}
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+		memcpy(raw, &in->sin_addr, 4);
+		*raw_len = 4;
+		inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)cap);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		memcpy(raw, &in6->sin6_addr, 16);
+		*raw_len = 16;
+		inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)cap);
+	}
+}
+
+/* Origin of the request: the Origin header, else the origin of the Referer; "" when neither. */
+static void request_origin(struct request *r)
+{
+	const char *o = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
+
+	r->origin[0] = '\0';
+	r->origin_len = 0;
+	if (o != NULL) {
+		size_t n = strlen(o);
+		if (n < sizeof r->origin) {
+			memcpy(r->origin, o, n + 1);
+			r->origin_len = n;
+		} else {
+			/* Too long to be an origin we list: keep a marker that matches nothing. */
+			memcpy(r->origin, "invalid:", 9);
+			r->origin_len = 8;
+		}
+		return;
+	}
+	const char *ref = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER);
+	if (ref != NULL)
+		r->origin_len = ingest_referer_origin(ref, strlen(ref), r->origin, sizeof r->origin);
+}
+
+static void dnt_of(struct request *r)
+{
+	const char *dnt = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "DNT");
+	const char *gpc = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Sec-GPC");
+
+	if (dnt != NULL && strcmp(dnt, "1") == 0) {
+		r->dnt = 1;
+		r->dnt_kind = DROP_DNT;
+	} else if (gpc != NULL && strcmp(gpc, "1") == 0) {
+		r->dnt = 1;
+		r->dnt_kind = DROP_GPC;
+	}
+}
+
+/* text/plain or application/json, with at most a UTF-8 charset parameter. */
+static int content_type_ok(const char *ct)
+{
+	size_t n;
+
+	if (ct == NULL)
+		return 0;
+	while (*ct == ' ')
+		ct++;
+	n = strcspn(ct, "; ");
+	if (!((n == 10 && strncasecmp(ct, "text/plain", 10) == 0) ||
+	      (n == 16 && strncasecmp(ct, "application/json", 16) == 0)))
+		return 0;
+	ct += n;
+	while (*ct != '\0') {
+		while (*ct == ' ' || *ct == ';')
+			ct++;
+		if (*ct == '\0')
+			break;
+		size_t pn = strcspn(ct, ";");
+		if (strncasecmp(ct, "charset=", 8) == 0) {
+			const char *v = ct + 8;
+			size_t vn = pn - 8;
+			while (vn > 0 && v[vn - 1] == ' ')
+				vn--;
+			if (vn >= 2 && v[0] == '"' && v[vn - 1] == '"') {
+				v++;
+				vn -= 2;
+			}
+			if (!((vn == 5 && strncasecmp(v, "utf-8", 5) == 0) ||
+			      (vn == 4 && strncasecmp(v, "utf8", 4) == 0)))
+				return 0;
+		}
+		ct += pn;
+	}
+	return 1;
+}
+
+static void on_written(struct writer_item *item, int ok)
+{
+	struct request *r = (struct request *)item;
+
+	r->write_ok = ok;
+	atomic_store(&r->phase, PHASE_WRITTEN);
+	MHD_resume_connection(r->conn);
+}
+
+/*
+ * The batch is parsed: apply the request, then answer at once or hand the
+ * events to the writer and suspend the connection until they are committed.
+ */
+static enum MHD_Result process_batch(struct request *r)
+{
+	struct server *srv = r->srv;
+	const char *origin = r->origin_len ? r->origin : NULL;
+	struct ingest_request ir = {
+		.received_ms = r->received_ms,
+		.client = r->client,
+		.ua = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT),
+		.origin = origin,
+		.origin_len = r->origin_len,
+		.visitkey = srv->deps.visitkey,
+	};
+	enum ingest_result res;
+
+	pthread_rwlock_rdlock(&srv->sites_lock);
+	ir.sites = srv->sites;
+	res = ingest_apply(&ir, &r->batch);
+	pthread_rwlock_unlock(&srv->sites_lock);
+
+	switch (res) {
+	case INGEST_NOMEM:
+		return refuse(srv, r->conn, MHD_HTTP_SERVICE_UNAVAILABLE, REJECT_DB_UNAVAILABLE,
+		              "out of memory", origin, 1);
+	case INGEST_ORIGIN_DENIED:
+		return refuse(srv, r->conn, MHD_HTTP_FORBIDDEN, REJECT_ORIGIN, "origin not allowed", origin, 0);
+	case INGEST_BOT:
+		metrics_drop(srv->deps.metrics, DROP_BOT, r->batch.n_events + r->batch.n_rejects);
+		return respond_stored(r);
+	case INGEST_STORE:
+		break;
+	}
+	for (size_t i = 0; i < r->batch.n_rejects; i++)
+		metrics_reject(srv->deps.metrics,
+		               strncmp(r->batch.rejects[i].error, "site: not a site", 16) == 0
+		                       ? REJECT_UNKNOWN_SITE
+		                       : REJECT_INVALID_EVENT,
+		               1);
+	if (r->dnt) {
+		metrics_drop(srv->deps.metrics, r->dnt_kind, r->batch.n_events + r->batch.n_rejects);
+		return respond_stored(r);
+	}
+	if (r->batch.n_events + r->batch.n_rejects == 0)
+		return respond_stored(r);
+
+	r->item.batch = &r->batch;
+	r->item.received_ms = r->received_ms;
+	r->item.done = on_written;
+	atomic_store(&r->phase, PHASE_WAITING);
+	MHD_suspend_connection(r->conn);
+	if (writer_submit(srv->deps.writer, &r->item) != 0) {
+		/* Not queued: done will never run, so answer 503 after resuming ourselves. */
+		r->write_ok = -1;
+		atomic_store(&r->phase, PHASE_WRITTEN);
+		MHD_resume_connection(r->conn);
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result finish_post(struct request *r)
+{
+	struct server *srv = r->srv;
+	const char *origin = r->origin_len ? r->origin : NULL;
+	char err[BEACON_ERROR_MAX];
+
+	if (r->too_large)
+		return refuse(srv, r->conn, MHD_HTTP_CONTENT_TOO_LARGE, REJECT_BODY_TOO_LARGE,
+		              "body: larger than --max-body", origin, 0);
+	err[0] = '\0';
+	switch (beacon_parse_body(r->body ? r->body : "", r->len, &r->batch, err, sizeof err)) {
+	case BEACON_OK:
+		return process_batch(r);
+	case BEACON_TOO_MANY:
+		return refuse(srv, r->conn, MHD_HTTP_CONTENT_TOO_LARGE, REJECT_BATCH_TOO_LARGE,
+		              "batch: more than 50 events", origin, 0);
+	case BEACON_NOMEM:
+		return refuse(srv, r->conn, MHD_HTTP_SERVICE_UNAVAILABLE, REJECT_DB_UNAVAILABLE,
+		              "out of memory", origin, 1);
+	case BEACON_BAD:
+		break;
+	}
+	/* The whole body is refused: one reject row stands for it. */
+	beacon_batch_free(&r->batch);
+	metrics_reject(srv->deps.metrics, REJECT_INVALID_BODY, 1);
+	if (beacon_batch_add_body_reject(&r->batch, err[0] ? err : "body: invalid") != 0)
+		return refuse(srv, r->conn, MHD_HTTP_SERVICE_UNAVAILABLE, REJECT_DB_UNAVAILABLE,
+		              "out of memory", origin, 1);
+	if (r->dnt)
+		return respond_rejects(r);
+	r->item.batch = &r->batch;
+	r->item.received_ms = r->received_ms;
+	r->item.done = on_written;
+	atomic_store(&r->phase, PHASE_WAITING);
+	MHD_suspend_connection(r->conn);
+	if (writer_submit(srv->deps.writer, &r->item) != 0) {
+		r->write_ok = -1;
+		atomic_store(&r->phase, PHASE_WRITTEN);
+		MHD_resume_connection(r->conn);
+	}
+	return MHD_YES;
+}
+
+struct pixel_args {
+	struct beacon_kv kv[PIXEL_PARAMS_MAX];
+	size_t n;
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct pixel_args *a = cls;
+
+	(void)kind;
+	if (a->n == PIXEL_PARAMS_MAX)
+		return MHD_NO;
+	a->kv[a->n].key = key;
+	a->kv[a->n].value = value ? value : "";
+	a->n++;
+	return MHD_YES;
+}
+
+static enum MHD_Result finish_pixel(struct request *r)
+{
+	struct pixel_args args = { .n = 0 };
+	char err[BEACON_ERROR_MAX] = "";
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
+	switch (beacon_parse_pixel(args.kv, args.n, &r->batch, err, sizeof err)) {
+	case BEACON_OK:
+		return process_batch(r);
+	case BEACON_NOMEM:
+		return refuse(r->srv, r->conn, MHD_HTTP_SERVICE_UNAVAILABLE, REJECT_DB_UNAVAILABLE,
+		              "out of memory", NULL, 1);
+	default:
+		return refuse(r->srv, r->conn, MHD_HTTP_BAD_REQUEST, REJECT_INVALID_BODY,
+		              err[0] ? err : "query: invalid", NULL, 0);
+	}
+}
+
+/* --- fixed endpoints -------------------------------------------------------- */
+
+static enum MHD_Result serve_js(struct server *srv, struct MHD_Connection *c)
+{
+	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	int not_modified = inm != NULL && (strstr(inm, srv->js_etag) != NULL || strcmp(inm, "*") == 0);
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	unsigned status = not_modified ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+
+	resp = MHD_create_response_from_buffer(not_modified ? 0 : lotse_js_len, (void *)lotse_js,
+	                                       MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/javascript; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, srv->js_etag);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=3600");
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	metrics_status(srv->deps.metrics, status);
+	return ret;
+}
+
+static enum MHD_Result serve_health(struct server *srv, struct MHD_Connection *c)
+{
+	char body[160];
+	int ok = writer_healthy(srv->deps.writer);
+	int n;
+
+	if (ok)
+		n = snprintf(body, sizeof body, "{\"status\":\"ok\",\"queue\":%zu}",
+		             writer_depth(srv->deps.writer));
+	else
+		n = snprintf(body, sizeof body,
+		             "{\"status\":\"unavailable\",\"error\":\"database cannot be written\"}");
+	return respond(srv, c, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, "application/json", body,
+	               (size_t)n, NULL, ok ? 0 : 5);
+}
+
+static enum MHD_Result serve_metrics(struct server *srv, struct MHD_Connection *c)
+{
+	char *text;
+	size_t len;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (metrics_render(srv->deps.metrics, &text, &len) != 0)
+		return refuse(srv, c, MHD_HTTP_SERVICE_UNAVAILABLE, REJECT_DB_UNAVAILABLE, "out of memory",
+		              NULL, 1);
+	resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	metrics_status(srv->deps.metrics, MHD_HTTP_OK);
+	return ret;
+}
+
+static enum MHD_Result serve_preflight(struct server *srv, struct MHD_Connection *c)
+{
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (resp == NULL)
+		return MHD_NO;
+	if (origin != NULL && strlen(origin) < ORIGIN_MAX)
+		add_cors(srv, resp, origin, strlen(origin));
+	MHD_add_response_header(resp, "Access-Control-Allow-Methods", "POST, GET");
+	MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Content-Type");
+	MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
+	ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, resp);
+	MHD_destroy_response(resp);
+	metrics_status(srv->deps.metrics, MHD_HTTP_NO_CONTENT);
+	return ret;
+}
+
+/* --- the access handler ----------------------------------------------------- */
+
+/* First call of a request to /e with POST or GET: the cheap checks, then state. */
+static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c, enum route route,
+                                    void **con_cls)
+{
+	struct request *r;
+	unsigned char raw[16];
+	size_t raw_len;
+	unsigned retry;
+
+	r = calloc(1, sizeof *r);
+	if (r == NULL)
+		return MHD_NO;
+	r->srv = srv;
+	r->conn = c;
+	r->route = route;
+	r->received_ms = realtime_ms();
+	client_address(srv, c, r->client, sizeof r->client, raw, &raw_len);
+	request_origin(r);
+	const char *origin = r->origin_len ? r->origin : NULL;
+
+	if (!ratelimit_allow(srv->deps.ratelimit, raw, raw_len, monotonic_ms(), &retry)) {
+		enum MHD_Result ret = refuse(srv, c, MHD_HTTP_TOO_MANY_REQUESTS, REJECT_RATE_LIMITED,
+		                             "rate limit exceeded", origin, retry);
+		free(r);
+		return ret;
+	}
+	if (route == ROUTE_POST) {
+		const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		enum MHD_Result ret = MHD_YES;
+		int refused = 1;
+		if (!content_type_ok(ct))
+			ret = refuse(srv, c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, REJECT_CONTENT_TYPE,
+			             "content type: must be text/plain or application/json, UTF-8", origin, 0);
+		else if (cl != NULL && strtoull(cl, NULL, 10) > srv->cfg.max_body)
+			ret = refuse(srv, c, MHD_HTTP_CONTENT_TOO_LARGE, REJECT_BODY_TOO_LARGE,
+			             "body: larger than --max-body", origin, 0);
+		else
+			refused = 0;
+		if (refused) {
+			free(r);
+			return ret;
+		}
+	}
+	dnt_of(r);
+	atomic_fetch_add(&srv->active, 1);
+	*con_cls = r;
+	return MHD_YES;
+}
+
+/*
+ * Requests without state (fixed endpoints, refusals) are answered on their
+ * second call: libmicrohttpd 0.9.75 closes the connection after a response
+ * queued on the first call. The first call marks them with one of these.
+ */
+enum simple_route { SIMPLE_JS, SIMPLE_HEALTH, SIMPLE_METRICS, SIMPLE_PREFLIGHT, SIMPLE_NOT_FOUND,
+	            SIMPLE_METHOD, SIMPLE_COUNT };
+static char simple_marks[SIMPLE_COUNT];
+
+static int is_simple(const void *p)
+{
+	return (const char *)p >= simple_marks && (const char *)p < simple_marks + SIMPLE_COUNT;
+}
+
+static enum MHD_Result serve_simple(struct server *srv, struct MHD_Connection *c, enum simple_route route)
+{
+	switch (route) {
+	case SIMPLE_JS:
+		return serve_js(srv, c);
+	case SIMPLE_HEALTH:
+		return serve_health(srv, c);
+	case SIMPLE_METRICS:
+		return serve_metrics(srv, c);
+	case SIMPLE_PREFLIGHT:
+		return serve_preflight(srv, c);
+	case SIMPLE_NOT_FOUND:
+		return refuse(srv, c, MHD_HTTP_NOT_FOUND, REJECT_NOT_FOUND, "not found", NULL, 0);
+	case SIMPLE_METHOD:
+	case SIMPLE_COUNT:
+		break;
+	}
+	return refuse(srv, c, MHD_HTTP_METHOD_NOT_ALLOWED, REJECT_METHOD, "method not allowed", NULL, 0);
+}
+
+/* Routes a request on its first call: state for beacons, a mark for the rest. */
+static enum MHD_Result route_request(struct server *srv, struct MHD_Connection *c, const char *url,
+                                     const char *method, void **con_cls)
+{
+	int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	enum simple_route simple;
+
+	if (strcmp(url, "/e") == 0) {
+		if (strcmp(method, MHD_HTTP_METHOD_POST) == 0)
+			return begin_beacon(srv, c, ROUTE_POST, con_cls);
+		if (get)
+			return begin_beacon(srv, c, ROUTE_PIXEL, con_cls);
+		simple = strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0 ? SIMPLE_PREFLIGHT : SIMPLE_METHOD;
+	} else if (strcmp(url, "/lotse.js") == 0) {
+		simple = get ? SIMPLE_JS : SIMPLE_METHOD;
+	} else if (strcmp(url, "/healthz") == 0) {
+		simple = get ? SIMPLE_HEALTH : SIMPLE_METHOD;
+	} else if (strcmp(url, "/metrics") == 0) {
+		simple = get ? SIMPLE_METRICS : SIMPLE_METHOD;
+	} else {
+		simple = SIMPLE_NOT_FOUND;
+	}
+	*con_cls = &simple_marks[simple];
+	return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_size,
+                                  void **con_cls)
+{
+	struct server *srv = cls;
+	struct request *r = *con_cls;
+
+	(void)version;
+	if (r == NULL)
+		return route_request(srv, c, url, method, con_cls);
+	if (is_simple(r)) {
+		if (*upload_size > 0) {
+			*upload_size = 0; /* a body where none belongs is read and dropped */
+			return MHD_YES;
+		}
+		return serve_simple(srv, c, (enum simple_route)((char *)r - simple_marks));
+	}
+
+	if (atomic_load(&r->phase) == PHASE_WRITTEN) {
+		if (r->write_ok == 1)
+			return respond_stored(r);
+		return refuse(srv, c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		              r->write_ok == 0 ? REJECT_DB_UNAVAILABLE : REJECT_QUEUE_FULL,
+		              r->write_ok == 0 ? "database unavailable" : "write queue full",
+		              r->origin_len ? r->origin : NULL, 1);
+	}
+	if (atomic_load(&r->phase) != PHASE_RECEIVING)
+		return MHD_YES;
+	if (*upload_size > 0) {
+		size_t n = *upload_size;
+		*upload_size = 0;
+		if (r->too_large || r->route != ROUTE_POST)
+			return MHD_YES;
+		if (r->len + n > srv->cfg.max_body) {
+			/* A body without a (truthful) Content-Length: stop buffering, answer 413 at the end. */
+			r->too_large = 1;
+			free(r->body);
+			r->body = NULL;
+			r->len = r->cap = 0;
+			return MHD_YES;
+		}
+		if (r->len + n > r->cap) {
+			size_t ncap = r->cap ? r->cap : 1024;
+			while (ncap < r->len + n)
+				ncap *= 2;
+			if (ncap > srv->cfg.max_body)
+				ncap = srv->cfg.max_body;
+			char *nb = realloc(r->body, ncap);
+			if (nb == NULL)
+				return MHD_NO;
+			r->body = nb;
+			r->cap = ncap;
+		}
+		memcpy(r->body + r->len, upload_data, n);
+		r->len += n;
+		return MHD_YES;
+	}
+	return r->route == ROUTE_POST ? finish_post(r) : finish_pixel(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct server *srv = cls;
+	struct request *r = *con_cls;
+
+	(void)c;
+	(void)toe;
+	if (r == NULL || is_simple(r))
+		return;
+	beacon_batch_free(&r->batch);
+	free(r->body);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->active, 1);
+}
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)cls;
+	vsnprintf(line, sizeof line, fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_msg("http: %s", line);
+}
+
+/* --- life cycle ------------------------------------------------------------- */
+
+int server_start(const struct server_config *cfg, const struct server_deps *deps, struct sites *sites,
+                 struct server **out, char *err, size_t errlen)
+{
+	struct server *srv = calloc(1, sizeof *srv);
+	unsigned char h[8];
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+	                 MHD_USE_ERROR_LOG;
+
+	*out = NULL;
+	if (srv == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	srv->cfg = *cfg;
+	srv->deps = *deps;
+	srv->sites = sites;
+	pthread_rwlock_init(&srv->sites_lock, NULL);
+	crypto_generichash(h, sizeof h, (const unsigned char *)lotse_js, lotse_js_len, NULL, 0);
+	snprintf(srv->js_etag, sizeof srv->js_etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", h[0], h[1], h[2],
+	         h[3], h[4], h[5], h[6], h[7]);
+	if (cfg->addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+
+	srv->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
+		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&cfg->addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 2),
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_END);
+	if (srv->daemon == NULL) {
+		snprintf(err, errlen, "cannot listen on the given address (in use, or not permitted)");
+		pthread_rwlock_destroy(&srv->sites_lock);
+		free(srv);
+		return -1;
+	}
+	*out = srv;
+	return 0;
+}
+
+unsigned server_port(struct server *srv)
+{
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+
+	return di ? di->port : 0;
+}
+
+void server_set_sites(struct server *srv, struct sites *sites)
+{
+	struct sites *old;
+
+	pthread_rwlock_wrlock(&srv->sites_lock);
+	old = srv->sites;
+	srv->sites = sites;
+	pthread_rwlock_unlock(&srv->sites_lock);
+	sites_free(old);
+}
+
+void server_stop(struct server *srv, unsigned wait_ms)
+{
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+
+	if (srv == NULL)
+		return;
+	MHD_socket ls = MHD_quiesce_daemon(srv->daemon);
+	for (unsigned waited = 0; atomic_load(&srv->active) > 0 && waited < wait_ms; waited += 10)
+		nanosleep(&pause, NULL);
+	MHD_stop_daemon(srv->daemon);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	sites_free(srv->sites);
+	pthread_rwlock_destroy(&srv->sites_lock);
+	free(srv);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * visitkey.h — the daily visit key: a 64-bit keyed hash (libsodium's
+ * crypto_shorthash, SipHash-2-4) of "site|address|User-Agent" under a random
+ * salt of the Europe/Berlin local day. Salts live in memory only and are wiped
+ * when their day is over, so no key can later be recomputed from an address.
+ * The clock is the caller's: every call passes the time, which makes the day
+ * change testable. Thread-safe.
+ */
+#ifndef LOTSE_VISITKEY_H
+#define LOTSE_VISITKEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct visitkey;
+
+/*
+ * Creates a key generator that keeps the salts of at most max_days days
+ * (1 for a serving collector: the salt of the current day only; more for
+ * --import, whose lines may come from many days). Returns 0 and *out, or -1.
+ * Requires sodium_init() to have succeeded.
+ */
+int visitkey_new(size_t max_days, struct visitkey **out);
+
+/*
+ * Computes the key for an event received at now_ms (UTC ms). A day not seen
+ * before gets a fresh salt; when more than max_days salts would be kept, the
+ * oldest is wiped. Any of site, addr, ua may be NULL (hashed as empty).
+ */
+uint64_t visitkey_compute(struct visitkey *vk, int64_t now_ms, const char *site, const char *addr,
+                          const char *ua);
+
+/* Returns how many salts are held (for tests). */
+size_t visitkey_salts_held(struct visitkey *vk);
+
+/* Wipes every salt and frees vk; NULL is ignored. */
+void visitkey_free(struct visitkey *vk);
+
+#endif

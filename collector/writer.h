@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * writer.h — the collector's one writer thread: a bounded queue of requests'
+ * events and rejects, written with group commit (one transaction for all
+ * that waits, not one per event). Each submitted item is told, on the writer
+ * thread, whether its events are committed; only then may its request be
+ * answered 204. Knows nothing of HTTP.
+ */
+#ifndef LOTSE_WRITER_H
+#define LOTSE_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "beacon.h"
+#include "metrics.h"
+#include "store.h"
+
+struct writer_item;
+
+/* Called on the writer thread after the item's transaction: ok is 1 when committed. */
+typedef void (*writer_done_fn)(struct writer_item *item, int ok);
+
+/*
+ * What a request hands to the writer; embedded in the caller's request state,
+ * which must stay alive until done has been called.
+ */
+struct writer_item {
+	struct writer_item *next;          /* the writer's */
+	const struct beacon_batch *batch;  /* events and rejects to store */
+	int64_t received_ms;               /* time of the rejects */
+	writer_done_fn done;
+};
+
+struct writer;
+
+/*
+ * Starts the writer thread on store (which it then owns and closes) with a
+ * queue of at most capacity events and rejects. Returns 0 and *out, or -1.
+ */
+int writer_start(struct store *store, size_t capacity, struct metrics *metrics, struct writer **out);
+
+/*
+ * Queues item. Returns 0, or -1 when the queue is full or the writer is
+ * stopping (then done is never called and the caller answers 503).
+ */
+int writer_submit(struct writer *w, struct writer_item *item);
+
+/* Returns 1 while the last write (or probe) succeeded, 0 after a failure. */
+int writer_healthy(struct writer *w);
+
+/* Returns the number of events and rejects waiting. */
+size_t writer_depth(struct writer *w);
+
+/*
+ * Commits everything still queued (calling every done), stops the thread and
+ * closes the store. NULL is ignored.
+ */
+void writer_stop(struct writer *w);
+
+#endif
