@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * test_collector_units.c — unit tests for the collector's small modules:
+ * visit-key rotation at the Berlin day change (injected clock), the rate
+ * limiter, the sites file, --listen parsing, metrics rendering and the
+ * Referer origin.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../test.h"
+#include "config.h"
+#include "ingest.h"
+#include "metrics.h"
+#include "ratelimit.h"
+#include "sites.h"
+#include "tz.h"
+#include "visitkey.h"
+
+static int64_t at(const char *rfc3339)
+{
+	int64_t ms = 0;
+	CHECK_INT(tz_parse_rfc3339(rfc3339, strlen(rfc3339), &ms), 0);
+	return ms;
+}
+
+static void test_visitkey_same_day_same_key(void)
+{
+	struct visitkey *vk;
+	CHECK_INT(visitkey_new(1, &vk), 0);
+	uint64_t a = visitkey_compute(vk, at("2026-11-19T08:00:00+01:00"), "gladbeck", "203.0.113.7", "UA");
+	uint64_t b = visitkey_compute(vk, at("2026-11-19T23:59:59+01:00"), "gladbeck", "203.0.113.7", "UA");
+	uint64_t other_addr = visitkey_compute(vk, at("2026-11-19T09:00:00+01:00"), "gladbeck", "203.0.113.8", "UA");
+	uint64_t other_site = visitkey_compute(vk, at("2026-11-19T09:00:00+01:00"), "bottrop", "203.0.113.7", "UA");
+	uint64_t other_ua = visitkey_compute(vk, at("2026-11-19T09:00:00+01:00"), "gladbeck", "203.0.113.7", "UB");
+	CHECK(a == b);
+	CHECK(a != other_addr);
+	CHECK(a != other_site);
+	CHECK(a != other_ua);
+	CHECK_INT(visitkey_salts_held(vk), 1);
+	visitkey_free(vk);
+}
+
+static void test_visitkey_rotates_at_berlin_midnight(void)
+{
+	struct visitkey *vk;
+	CHECK_INT(visitkey_new(1, &vk), 0);
+	/* 22:59:59Z is 23:59:59 in Berlin (winter); 23:00:00Z is the next local day. */
+	uint64_t before = visitkey_compute(vk, at("2026-11-19T22:59:59Z"), "gladbeck", "203.0.113.7", "UA");
+	uint64_t after = visitkey_compute(vk, at("2026-11-19T23:00:00Z"), "gladbeck", "203.0.113.7", "UA");
+	CHECK(before != after);
+	CHECK_INT(visitkey_salts_held(vk), 1); /* the old salt is gone */
+	/* Going back to the old day cannot recompute the old key: its salt was wiped. */
+	uint64_t again = visitkey_compute(vk, at("2026-11-19T22:00:00Z"), "gladbeck", "203.0.113.7", "UA");
+	CHECK(again != before);
+	/* A new instance (a restart) gives other keys for the same day. */
+	struct visitkey *vk2;
+	CHECK_INT(visitkey_new(1, &vk2), 0);
+	CHECK(visitkey_compute(vk2, at("2026-11-19T23:00:00Z"), "gladbeck", "203.0.113.7", "UA") != after);
+	visitkey_free(vk2);
+	visitkey_free(vk);
+}
+
+static void test_visitkey_import_keeps_days(void)
+{
+	struct visitkey *vk;
+	CHECK_INT(visitkey_new(3, &vk), 0);
+	uint64_t d1 = visitkey_compute(vk, at("2026-11-01T12:00:00Z"), "s", "a", "u");
+	visitkey_compute(vk, at("2026-11-02T12:00:00Z"), "s", "a", "u");
+	CHECK(visitkey_compute(vk, at("2026-11-01T13:00:00Z"), "s", "a", "u") == d1);
+	visitkey_compute(vk, at("2026-11-03T12:00:00Z"), "s", "a", "u");
+	visitkey_compute(vk, at("2026-11-04T12:00:00Z"), "s", "a", "u"); /* evicts day 1 */
+	CHECK_INT(visitkey_salts_held(vk), 3);
+	CHECK(visitkey_compute(vk, at("2026-11-01T13:00:00Z"), "s", "a", "u") != d1);
+	visitkey_free(vk);
+}
+
+static void test_ratelimit(void)
+{
+	struct ratelimit *rl;
+	unsigned retry = 0;
+	unsigned char a[4] = { 127, 0, 0, 2 }, b[4] = { 127, 0, 0, 3 };
+	int allowed = 0;
+
+	CHECK_INT(ratelimit_new(10, &rl), 0);
+	for (int i = 0; i < 25; i++)
+		allowed += ratelimit_allow(rl, a, 4, 1000, &retry);
+	CHECK_INT(allowed, 20); /* the burst is 2N */
+	CHECK(retry >= 1);
+	CHECK_INT(ratelimit_allow(rl, b, 4, 1000, NULL), 1); /* another address is unaffected */
+	CHECK_INT(ratelimit_allow(rl, a, 4, 1050, NULL), 0); /* half a token back */
+	CHECK_INT(ratelimit_allow(rl, a, 4, 1100, NULL), 1); /* one token back after 100 ms */
+	CHECK_INT(ratelimit_allow(rl, a, 4, 1100, NULL), 0);
+	ratelimit_free(rl);
+
+	CHECK_INT(ratelimit_new(0, &rl), 0);
+	for (int i = 0; i < 1000; i++)
+		CHECK_INT(ratelimit_allow(rl, a, 4, 1000, NULL), 1);
+	ratelimit_free(rl);
+}
+
+static void test_ratelimit_bounded_table(void)
+{
+	struct ratelimit *rl;
+	CHECK_INT(ratelimit_new(1, &rl), 0);
+	/* Far more addresses than slots: memory stays fixed, nothing crashes. */
+	for (uint32_t i = 0; i < 200000; i++)
+		ratelimit_allow(rl, &i, sizeof i, i, NULL);
+	uint32_t x = 7;
+	CHECK_INT(ratelimit_allow(rl, &x, sizeof x, 300000, NULL), 1);
+	ratelimit_free(rl);
+}
+
+static char *write_tmp(const char *text)
+{
+	static char path[64];
+	snprintf(path, sizeof path, "/tmp/lotse-sites-XXXXXX");
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK_INT(write(fd, text, strlen(text)), (long long)strlen(text));
+		close(fd);
+	}
+	return path;
+}
+
+static void test_sites_load(void)
+{
+	struct sites *s = NULL;
+	char err[256] = "";
+	char *p = write_tmp("site,name,origins\n"
+	                    "gladbeck,Stadt Gladbeck,https://www.gladbeck.de https://gladbeck.de\n"
+	                    "bottrop,\"Stadt Bottrop, Rathaus\",https://www.bottrop.de\n");
+	CHECK_INT(sites_load(p, &s, err, sizeof err), 0);
+	unlink(p);
+	if (s == NULL)
+		return;
+	CHECK_INT(sites_count(s), 2);
+	CHECK_INT(sites_has(s, "gladbeck"), 1);
+	CHECK_INT(sites_has(s, "herten"), 0);
+	CHECK_INT(sites_origin_allowed(s, "gladbeck", "https://gladbeck.de", 19), 1);
+	CHECK_INT(sites_origin_allowed(s, "gladbeck", "HTTPS://WWW.GLADBECK.DE", 23), 1);
+	CHECK_INT(sites_origin_allowed(s, "gladbeck", "https://www.bottrop.de", 22), 0);
+	CHECK_INT(sites_origin_allowed(s, "gladbeck", "https://evil.example", 20), 0);
+	CHECK_INT(sites_origin_known(s, "https://www.bottrop.de", 22), 1);
+	CHECK_INT(sites_origin_known(s, "https://www.bottrop.de.evil", 27), 0);
+	sites_free(s);
+}
+
+static void test_sites_errors_name_line(void)
+{
+	struct sites *s = NULL;
+	char err[256] = "";
+	char *p = write_tmp("site,name,origins\ngladbeck,G,https://www.gladbeck.de\nBad Site,B,https://b.de\n");
+	CHECK_INT(sites_load(p, &s, err, sizeof err), -1);
+	CHECK(s == NULL);
+	char want[128];
+	snprintf(want, sizeof want, "%s:3: site id", p);
+	CHECK(strncmp(err, want, strlen(want)) == 0);
+	unlink(p);
+
+	p = write_tmp("gladbeck,G,https://www.gladbeck.de/path\n");
+	CHECK_INT(sites_load(p, &s, err, sizeof err), -1);
+	CHECK(strstr(err, ":1: origin") != NULL);
+	unlink(p);
+
+	p = write_tmp("gladbeck,G\n");
+	CHECK_INT(sites_load(p, &s, err, sizeof err), -1);
+	CHECK(strstr(err, ":1: expected 3 columns") != NULL);
+	unlink(p);
+
+	p = write_tmp("a,A,https://a.de\na,A2,https://a2.de\n");
+	CHECK_INT(sites_load(p, &s, err, sizeof err), -1);
+	CHECK(strstr(err, ":2: site 'a' is listed twice") != NULL);
+	unlink(p);
+
+	p = write_tmp("a,\"unterminated,https://a.de\n");
+	CHECK_INT(sites_load(p, &s, err, sizeof err), -1);
+	CHECK(strstr(err, ":1: ") != NULL);
+	unlink(p);
+
+	CHECK_INT(sites_load("/nonexistent/sites.csv", &s, err, sizeof err), -1);
+	CHECK(strstr(err, "/nonexistent/sites.csv: ") != NULL);
+}
+
+static void test_listen_parse(void)
+{
+	struct config cfg;
+	CHECK_INT(config_parse_listen("127.0.0.1:8080", &cfg), 0);
+	CHECK_INT(cfg.listen.ss_family, AF_INET);
+	CHECK_INT(config_parse_listen("[::1]:0", &cfg), 0);
+	CHECK_INT(cfg.listen.ss_family, AF_INET6);
+	CHECK_INT(config_parse_listen(":9000", &cfg), 0);
+	CHECK_INT(config_parse_listen("127.0.0.1", &cfg), -1);
+	CHECK_INT(config_parse_listen("127.0.0.1:99999", &cfg), -1);
+	CHECK_INT(config_parse_listen("localhost:80", &cfg), -1);
+	CHECK_INT(config_parse_listen("[::1:80", &cfg), -1);
+}
+
+static void test_config_parse(void)
+{
+	struct config cfg;
+	char err[256];
+	char *ok[] = { (char[]){"x"}, (char[]){"--db"}, (char[]){"a.db"}, (char[]){"--rate-limit"}, (char[]){"0"}, (char[]){"--visit-key"}, (char[]){"off"}, (char[]){"--durability"}, (char[]){"normal"}, NULL };
+	CHECK_INT(config_parse(9, ok, &cfg, err, sizeof err), CONFIG_OK);
+	CHECK_STR(cfg.db, "a.db");
+	CHECK_INT(cfg.rate_limit, 0);
+	CHECK_INT(cfg.visit_key, 0);
+	CHECK_INT(cfg.durability_full, 0);
+	char *bad[] = { (char[]){"x"}, (char[]){"--visit-key"}, (char[]){"weekly"}, NULL };
+	CHECK_INT(config_parse(3, bad, &cfg, err, sizeof err), CONFIG_USAGE);
+	CHECK(strstr(err, "--visit-key") != NULL);
+	char *unknown[] = { (char[]){"x"}, (char[]){"--frobnicate"}, NULL };
+	CHECK_INT(config_parse(2, unknown, &cfg, err, sizeof err), CONFIG_USAGE);
+	char *missing[] = { (char[]){"x"}, (char[]){"--db"}, NULL };
+	CHECK_INT(config_parse(2, missing, &cfg, err, sizeof err), CONFIG_USAGE);
+	CHECK(strstr(err, "--db") != NULL);
+	char *neg[] = { (char[]){"x"}, (char[]){"--max-body"}, (char[]){"-5"}, NULL };
+	CHECK_INT(config_parse(3, neg, &cfg, err, sizeof err), CONFIG_USAGE);
+}
+
+static void test_metrics_render(void)
+{
+	struct metrics *m = metrics_new();
+	char *text = NULL;
+	size_t len = 0;
+
+	CHECK(m != NULL);
+	if (m == NULL)
+		return;
+	metrics_stored(m, "gladbeck", EVENT_PAGEVIEW);
+	metrics_stored(m, "gladbeck", EVENT_PAGEVIEW);
+	metrics_stored(m, "bottrop", EVENT_FLOW_START);
+	metrics_reject(m, REJECT_RATE_LIMITED, 3);
+	metrics_drop(m, DROP_DNT, 2);
+	metrics_status(m, 204);
+	metrics_commit(m, 0.003, 5, 1);
+	CHECK_INT(metrics_render(m, &text, &len), 0);
+	CHECK(text != NULL && strlen(text) == len);
+	if (text != NULL) {
+		CHECK(strstr(text, "lotse_events_stored_total{site=\"gladbeck\",type=\"pageview\"} 2\n") != NULL);
+		CHECK(strstr(text, "lotse_events_stored_total{site=\"bottrop\",type=\"flow_start\"} 1\n") != NULL);
+		CHECK(strstr(text, "lotse_rejected_total{reason=\"rate_limited\"} 3\n") != NULL);
+		CHECK(strstr(text, "lotse_not_stored_total{reason=\"dnt\"} 2\n") != NULL);
+		CHECK(strstr(text, "lotse_requests_total{code=\"204\"} 1\n") != NULL);
+		CHECK(strstr(text, "lotse_commit_seconds_bucket{le=\"0.005\"} 1\n") != NULL);
+		CHECK(strstr(text, "lotse_commit_seconds_bucket{le=\"0.002\"} 0\n") != NULL);
+	}
+	free(text);
+	/* Many sites: the table is capped, the rest count as _other. */
+	for (int i = 0; i < 300; i++) {
+		char site[16];
+		snprintf(site, sizeof site, "s%d", i);
+		metrics_stored(m, site, EVENT_SEARCH);
+	}
+	CHECK_INT(metrics_render(m, &text, &len), 0);
+	if (text != NULL)
+		CHECK(strstr(text, "site=\"_other\",type=\"search\"} 46\n") != NULL);
+	free(text);
+	metrics_free(m);
+}
+
+static void test_referer_origin(void)
+{
+	char out[64];
+	const char *r1 = "https://www.gladbeck.de:8443/rathaus/?q=1";
+	CHECK_INT(ingest_referer_origin(r1, strlen(r1), out, sizeof out), 28);
+	CHECK_STR(out, "https://www.gladbeck.de:8443");
+	const char *r2 = "http://a.de";
+	CHECK_INT(ingest_referer_origin(r2, strlen(r2), out, sizeof out), 11);
+	CHECK_STR(out, "http://a.de");
+	const char *r3 = "ftp://a.de/x";
+	CHECK_INT(ingest_referer_origin(r3, strlen(r3), out, sizeof out), 0);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	RUN(test_visitkey_same_day_same_key);
+	RUN(test_visitkey_rotates_at_berlin_midnight);
+	RUN(test_visitkey_import_keeps_days);
+	RUN(test_ratelimit);
+	RUN(test_ratelimit_bounded_table);
+	RUN(test_sites_load);
+	RUN(test_sites_errors_name_line);
+	RUN(test_listen_parse);
+	RUN(test_config_parse);
+	RUN(test_metrics_render);
+	RUN(test_referer_origin);
+	return test_summary("collector_units");
+}
