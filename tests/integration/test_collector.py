@@ -1,0 +1,391 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""test_collector.py — integration tests of lotse-collector as PROTOCOL.md
+specifies it: the real binary on an ephemeral loopback port, spoken to over
+HTTP, its SQLite database read afterwards."""
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import threading
+import time
+
+from harness import (COLLECTOR, UA_FIREFOX_WIN, UA_GOOGLEBOT, UA_HEADLESS, UA_IPHONE, Collector, eq, ev,
+                     run_tests)
+
+SITES = ("site,name,origins\n"
+         "gladbeck,Stadt Gladbeck,https://www.gladbeck.de https://gladbeck.de\n"
+         "bottrop,Stadt Bottrop,https://www.bottrop.de\n")
+
+
+def write(tmp, name, text):
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def test_healthz_and_version():
+    with Collector() as c:
+        st, h, body = c.request("GET", "/healthz")
+        eq(st, 200, "status")
+        eq(json.loads(body)["status"], "ok", "healthz body")
+        eq(c.stop(), 0, "exit after SIGTERM")
+    out = subprocess.run([COLLECTOR, "--version"], capture_output=True, text=True)
+    eq(out.returncode, 0, "--version exit")
+    assert "lotse-collector" in out.stdout
+    out = subprocess.run([COLLECTOR, "--help"], capture_output=True, text=True)
+    eq(out.returncode, 0, "--help exit")
+    assert "--import" in out.stdout and "--visit-key" in out.stdout
+    out = subprocess.run([COLLECTOR, "--bogus"], capture_output=True, text=True)
+    eq(out.returncode, 2, "unknown option exit")
+    eq(len(out.stderr.strip().splitlines()), 1, "one line on stderr")
+
+
+def test_single_event_stored_with_reductions():
+    with Collector() as c:
+        st, _, body = c.post(ev(url="https://www.gladbeck.de/buergerservice/antrag/12345678?name=Max#top",
+                                ref="https://www.google.de/search?q=hund+anmelden"),
+                             headers={"User-Agent": UA_IPHONE})
+        eq(st, 204, "status")
+        eq(body, b"", "no body")
+        rows = c.query("SELECT site, type, path, ref, device, browser, os, visit IS NOT NULL, time FROM events")
+        eq(len(rows), 1, "rows")
+        site, type_, path, ref, device, browser, os_, has_visit, t = rows[0]
+        eq((site, type_, path, ref), ("gladbeck", "pageview", "/buergerservice/antrag/:id", "www.google.de"), "fields")
+        eq((device, browser, os_), ("mobile", "Safari", "iOS"), "UA classes")
+        eq(has_visit, 1, "visit key")
+        assert abs(t - time.time() * 1000) < 60000, "time is receive time"
+        c.stop()
+
+
+def test_age_moves_event_time_back():
+    with Collector() as c:
+        eq(c.post(ev(age=120000))[0], 204, "status")
+        (t,), = c.query("SELECT time FROM events")
+        assert abs((time.time() * 1000 - 120000) - t) < 30000, t
+        c.stop()
+
+
+def test_batch_with_invalid_event():
+    with Collector() as c:
+        batch = [ev("flow_start", service="geburtsurkunde", flow="attempt-0001"),
+                 ev("flow_step", service="geburtsurkunde", step="2"),
+                 ev("flow_step", service="geburtsurkunde", step=2, flow="attempt-0001"),
+                 ev("flow_step", service="geburtsurkunde", step=1.5)]
+        st, _, body = c.post(batch)
+        eq(st, 400, "status")
+        reply = json.loads(body)
+        eq(reply["accepted"], 2, "accepted")
+        eq([r["index"] for r in reply["rejected"]], [1, 3], "rejected indexes")
+        assert all(r["error"].startswith("step: ") for r in reply["rejected"]), reply
+        eq(c.query("SELECT type, step FROM events ORDER BY id"), [("flow_start", None), ("flow_step", 2)], "stored")
+        rejects = c.query("SELECT reason, site, type FROM rejects ORDER BY id")
+        eq(len(rejects), 2, "rejects")
+        assert rejects[0][0].startswith("step: "), rejects
+        eq(rejects[0][1:], ("gladbeck", "flow_step"), "reject site/type")
+        c.stop()
+
+
+def test_whole_body_refusals():
+    with Collector("--max-body", "1024") as c:
+        st, _, body = c.request("POST", "/e", b"this is not json", {"Content-Type": "text/plain"})
+        eq(st, 400, "not JSON")
+        eq(json.loads(body)["accepted"], 0, "accepted")
+        eq(c.request("POST", "/e", b"[]", {"Content-Type": "text/plain"})[0], 400, "empty batch")
+        eq(c.request("POST", "/e", b'{"site":"gladbeck","type":"pageview","url":"https://a.de/\xff"}',
+                     {"Content-Type": "text/plain"})[0], 400, "not UTF-8")
+        eq(c.post([ev()] * 51)[0], 413, "51 events")
+        eq(c.post([ev(step_name="x" * 40)] * 30)[0], 413, "body over --max-body")
+        st, _, body = c.request("POST", "/e", json.dumps(ev()), {"Content-Type": "image/png"})
+        eq(st, 415, "content type")
+        assert b"error" in body
+        eq(c.request("POST", "/e", json.dumps(ev()), {"Content-Type": "text/plain; charset=iso-8859-1"})[0], 415,
+           "charset")
+        eq(c.request("POST", "/e", json.dumps(ev()), {"Content-Type": "application/json; charset=utf-8"})[0], 204,
+           "application/json")
+        eq(c.request("GET", "/nowhere")[0], 404, "404")
+        st, h, _ = c.request("DELETE", "/e")
+        eq(st, 405, "405")
+        eq(c.request("POST", "/healthz", b"{}")[0], 405, "405 on healthz")
+        eq(len(c.query("SELECT * FROM rejects")), 3, "body rejects stored (not JSON, empty batch, not UTF-8)")
+        eq(c.metric('lotse_rejected_total{reason="content_type"}'), 2, "metric")
+        c.stop()
+
+
+def test_batch_of_50_accepted():
+    with Collector("--max-body", "65536") as c:
+        eq(c.post([ev(step_name="n%d" % i) for i in range(50)])[0], 204, "50 events")
+        eq(c.query("SELECT count(*) FROM events")[0][0], 50, "rows")
+        c.stop()
+
+
+def test_pixel_preflight_and_script():
+    with Collector() as c:
+        st, h, body = c.request("GET", "/e?site=gladbeck&type=pageview&url=https%3A%2F%2Fwww.gladbeck.de%2Fa%3Fx%3D1"
+                                       "&ref=https%3A%2F%2Fexample.org%2F")
+        eq(st, 200, "pixel status")
+        eq(h.get("content-type"), "image/gif", "pixel type")
+        eq(h.get("cache-control"), "no-store", "pixel cache")
+        assert body.startswith(b"GIF89a"), body[:6]
+        eq(c.query("SELECT path, ref FROM events"), [("/a", "example.org")], "pixel row")
+        st, h, _ = c.request("OPTIONS", "/e", headers={"Origin": "https://www.gladbeck.de",
+                                                        "Access-Control-Request-Method": "POST"})
+        eq(st, 204, "preflight")
+        eq(h.get("access-control-allow-origin"), "https://www.gladbeck.de", "ACAO")
+        eq(h.get("access-control-allow-methods"), "POST, GET", "methods")
+        eq(h.get("access-control-allow-headers"), "Content-Type", "headers")
+        eq(h.get("access-control-max-age"), "86400", "max age")
+        st, h, body = c.request("GET", "/lotse.js")
+        eq(st, 200, "script")
+        assert h["content-type"].startswith("text/javascript"), h
+        eq(h.get("cache-control"), "public, max-age=3600", "script cache")
+        etag = h["etag"]
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "lotse.js"), "rb") as f:
+            eq(body, f.read(), "script body is scripts/lotse.js")
+        eq(c.request("GET", "/lotse.js", headers={"If-None-Match": etag})[0], 304, "304")
+        c.stop()
+
+
+def test_dnt_gpc_and_bots_not_stored():
+    with Collector() as c:
+        eq(c.post(ev(), headers={"DNT": "1"})[0], 204, "DNT answers as usual")
+        eq(c.post(ev(), headers={"Sec-GPC": "1"})[0], 204, "GPC answers as usual")
+        eq(c.post(ev(), headers={"User-Agent": UA_GOOGLEBOT})[0], 204, "bot")
+        eq(c.post(ev(), headers={"User-Agent": UA_HEADLESS})[0], 204, "headless")
+        eq(c.post(ev(step="x"), headers={"DNT": "1"})[0], 400, "DNT: invalid still 400")
+        eq(c.query("SELECT count(*) FROM events")[0][0], 0, "no events")
+        eq(c.query("SELECT count(*) FROM rejects")[0][0], 0, "no rejects")
+        eq(c.metric('lotse_not_stored_total{reason="dnt"}'), 2, "dnt metric")
+        eq(c.metric('lotse_not_stored_total{reason="gpc"}'), 1, "gpc metric")
+        eq(c.metric('lotse_not_stored_total{reason="bot"}'), 2, "bot metric")
+        eq(c.post(ev(), headers={"DNT": "0"})[0], 204, "DNT: 0")
+        eq(c.query("SELECT count(*) FROM events")[0][0], 1, "DNT: 0 is stored")
+        c.stop()
+
+
+def test_privacy_nothing_identifying_on_disk():
+    secret_ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) " \
+                "Chrome/131.0.0.0 Safari/537.36 SecretMarker/4711"
+    with Collector() as c:
+        hdr = {"User-Agent": secret_ua, "X-Forwarded-For": "198.51.100.77"}
+        batch = [ev(url="https://www.gladbeck.de/formular?vorname=Maximilian&email=max.mustermann@example.org"),
+                 ev("search", q="Max.Mustermann@Example.org DE89 3704 0044 0532 0130 00 0176 12345678", results=0),
+                 ev("field_error", service="hundeanmeldung", field="iban", error="format"),
+                 ev("js_error", message="TypeError: cannot read 'Mustermann' of 123456")]
+        eq(c.post(batch, headers=hdr)[0], 204, "status")
+        (q,), = c.query("SELECT q FROM events WHERE type='search'")
+        eq(q, "[email] [iban] [tel]", "redacted query")
+        c.stop(signal.SIGKILL)  # keep -wal and -shm as they are
+    blob = b""
+    for suffix in ("", "-wal", "-shm"):
+        p = c.db + suffix
+        if os.path.exists(p):
+            with open(p, "rb") as f:
+                blob += f.read()
+    for needle in [b"127.0.0.1", b"198.51.100.77", b"SecretMarker", b"Maximilian", b"max.mustermann",
+                   b"Mustermann", b"mustermann", b"DE89", b"3704", b"0532", b"12345678", b"123456", b"vorname",
+                   b"Windows NT"]:
+        assert needle not in blob, "found %r in the database files" % needle
+
+
+def test_visit_key_off_and_same_visit():
+    with Collector() as c:
+        c.post(ev())
+        c.post(ev(url="https://www.gladbeck.de/b"))
+        c.post(ev(), headers={"User-Agent": UA_IPHONE})
+        keys = [r[0] for r in c.query("SELECT visit FROM events ORDER BY id")]
+        eq(keys[0], keys[1], "same address+UA+day: same key")
+        assert keys[0] != keys[2], "other UA: other key"
+        c.stop()
+    with Collector("--visit-key", "off") as c:
+        c.post(ev())
+        eq(c.query("SELECT visit FROM events"), [(None,)], "no key")
+        c.stop()
+
+
+def test_sites_origins_and_reload():
+    tmp = tempfile.mkdtemp(prefix="lotse-it-")
+    sites = write(tmp, "sites.csv", SITES)
+    with Collector("--sites", sites, tmp=tmp) as c:
+        st, _, body = c.post([ev(), ev(site="herten")], headers={"Origin": "https://www.gladbeck.de"})
+        eq(st, 400, "unknown site")
+        reply = json.loads(body)
+        eq((reply["accepted"], reply["rejected"][0]["index"]), (1, 1), "reply")
+        assert reply["rejected"][0]["error"].startswith("site: "), reply
+        eq(c.post(ev(), headers={"Origin": "https://evil.example"})[0], 403, "foreign origin")
+        eq(c.post([ev(), ev(site="bottrop")], headers={"Origin": "https://www.gladbeck.de"})[0], 403,
+           "origin not allowed for one event's site")
+        eq(c.post(ev(), headers={"Referer": "https://evil.example/page"})[0], 403, "foreign referer")
+        eq(c.post(ev(), headers={"Referer": "https://gladbeck.de/x?y"})[0], 204, "own referer")
+        eq(c.post(ev())[0], 204, "neither origin nor referer")
+        st, h, _ = c.request("OPTIONS", "/e", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in h, h
+        eq(c.query("SELECT count(*) FROM events")[0][0], 3, "stored")
+        eq(c.query("SELECT count(*) FROM rejects")[0][0], 1, "rejects")
+        eq(c.metric('lotse_rejected_total{reason="origin"}'), 3, "origin metric")
+        # SIGHUP re-reads the file.
+        write(tmp, "sites.csv", SITES + "herten,Stadt Herten,https://www.herten.de\n")
+        c.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 5
+        while "re-read" not in c.log() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        eq(c.post(ev(site="herten"), headers={"Origin": "https://www.herten.de"})[0], 204, "after reload")
+        # A broken file on reload keeps the old sites.
+        write(tmp, "sites.csv", "herten,broken\n")
+        c.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 5
+        while "keeping the old sites" not in c.log() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "sites.csv:1:" in c.log(), c.log()
+        eq(c.post(ev(site="herten"))[0], 204, "old sites kept")
+        eq(c.stop(), 0, "exit")
+
+
+def test_bad_sites_file_exits_2_naming_line():
+    tmp = tempfile.mkdtemp(prefix="lotse-it-")
+    sites = write(tmp, "sites.csv", "site,name,origins\ngladbeck,G,https://www.gladbeck.de\nBAD,x,https://x.de\n")
+    out = subprocess.run([COLLECTOR, "--sites", sites, "--db", os.path.join(tmp, "x.db"), "--listen",
+                          "127.0.0.1:0"], capture_output=True, text=True, timeout=10)
+    eq(out.returncode, 2, "exit")
+    assert sites + ":3:" in out.stderr, out.stderr
+
+
+def test_bad_database_files():
+    tmp = tempfile.mkdtemp(prefix="lotse-it-")
+    garbage = write(tmp, "garbage.db", "this is no database at all\n" * 100)
+    out = subprocess.run([COLLECTOR, "--db", garbage, "--listen", "127.0.0.1:0"], capture_output=True, text=True,
+                         timeout=10)
+    eq(out.returncode, 1, "corrupt file exit")
+    assert "garbage.db" in out.stderr and "not" in out.stderr, out.stderr
+    foreign = os.path.join(tmp, "foreign.db")
+    con = sqlite3.connect(foreign)
+    con.execute("CREATE TABLE customers (name TEXT)")
+    con.commit()
+    con.close()
+    out = subprocess.run([COLLECTOR, "--db", foreign, "--listen", "127.0.0.1:0"], capture_output=True, text=True,
+                         timeout=10)
+    eq(out.returncode, 1, "foreign database exit")
+    assert "not a Lotse database" in out.stderr, out.stderr
+
+
+def test_rate_limit():
+    with Collector("--rate-limit", "5") as c:
+        codes = [c.post(ev())[0] for _ in range(14)]
+        eq(codes.count(204), 10, "burst of 2N: %r" % codes)
+        st, h, body = c.post(ev())
+        eq(st, 429, "limited")
+        assert int(h["retry-after"]) >= 1, h
+        assert b"error" in body
+        eq(c.query("SELECT count(*) FROM events")[0][0], 10, "stored")
+        c.stop()
+    with Collector("--rate-limit", "0") as c:
+        eq([c.post(ev())[0] for _ in range(150)].count(204), 150, "off")
+        c.stop()
+
+
+def test_metrics_exposition():
+    with Collector() as c:
+        c.post([ev(), ev("search", q="hund", results=3)])
+        c.request("GET", "/nowhere")
+        st, h, body = c.request("GET", "/metrics")
+        eq(st, 200, "status")
+        assert h["content-type"].startswith("text/plain; version=0.0.4"), h
+        text = body.decode()
+        for line in ['lotse_events_stored_total{site="gladbeck",type="pageview"} 1',
+                     'lotse_events_stored_total{site="gladbeck",type="search"} 1',
+                     'lotse_requests_total{code="204"} 1', 'lotse_requests_total{code="404"} 1',
+                     'lotse_rejected_total{reason="not_found"} 1', "lotse_queue_depth 0"]:
+            assert line + "\n" in text, line
+        assert "# TYPE lotse_commit_seconds histogram" in text
+        c.stop()
+
+
+def load_until_signal(c, sig, senders=8, seconds=1.5):
+    """Posts pairs of events from several threads until sig is sent; returns the acknowledged names."""
+    acked = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def sender(k):
+        i = 0
+        while not stop.is_set():
+            name = "k%d-%d" % (k, i)
+            i += 1
+            try:
+                st, _, _ = c.post([ev(step_name=name), ev(step_name=name + "b")])
+            except Exception:  # noqa: BLE001 - the collector went away mid-request
+                return
+            if st == 204:
+                with lock:
+                    acked.append(name)
+    threads = [threading.Thread(target=sender, args=(k,)) for k in range(senders)]
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    c.proc.send_signal(sig)
+    c.proc.wait(timeout=20)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert len(acked) > 50, "too little load: %d" % len(acked)
+    return acked
+
+
+def assert_all_stored(c, acked):
+    stored = {r[0] for r in c.query("SELECT step_name FROM events")}
+    missing = [n for n in acked if n not in stored or n + "b" not in stored]
+    eq(missing, [], "acknowledged events missing (of %d)" % len(acked))
+
+
+def test_sigterm_under_load_commits_and_exits_0():
+    with Collector("--rate-limit", "0", "--max-connections-per-ip", "0") as c:
+        acked = load_until_signal(c, signal.SIGTERM)
+        eq(c.proc.returncode, 0, "exit after SIGTERM")
+        assert "shutting down" in c.log(), c.log()
+        assert_all_stored(c, acked)
+
+
+def test_sigkill_loses_no_acknowledged_event():
+    with Collector("--rate-limit", "0", "--max-connections-per-ip", "0") as c:
+        acked = load_until_signal(c, signal.SIGKILL)
+        assert_all_stored(c, acked)
+
+
+def test_import_history():
+    tmp = tempfile.mkdtemp(prefix="lotse-it-")
+    lines = []
+    for day, hour in [(19, 10), (19, 11), (20, 10)]:
+        lines.append(json.dumps({"time": "2026-11-%02dT%02d:15:00+01:00" % (day, hour), "client": "203.0.113.7",
+                                 "ua": UA_FIREFOX_WIN, "origin": "https://www.gladbeck.de",
+                                 "event": ev("flow_start", service="hundeanmeldung")}))
+    lines.append(json.dumps({"time": "2026-11-19T12:00:00+01:00", "client": "203.0.113.7", "ua": UA_FIREFOX_WIN,
+                             "event": ev("flow_step", service="hundeanmeldung", step=99)}))
+    lines.append("this line is broken")
+    lines.append(json.dumps({"time": "2026-11-19T12:00:00+01:00", "client": "203.0.113.9", "ua": UA_GOOGLEBOT,
+                             "event": ev()}))
+    lines.append("")
+    src = write(tmp, "history.ndjson", "\n".join(lines) + "\n")
+    db = os.path.join(tmp, "import.db")
+    out = subprocess.run([COLLECTOR, "--db", db, "--import", src], capture_output=True, text=True, timeout=30)
+    eq(out.returncode, 0, "exit: " + out.stderr)
+    eq(out.stdout.splitlines()[0], "imported 3, rejected 2", "summary")
+    assert "history.ndjson:5:" in out.stderr, out.stderr
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT time, visit FROM events ORDER BY time").fetchall()
+    rejects = con.execute("SELECT reason FROM rejects").fetchall()
+    con.close()
+    eq([r[0] for r in rows], [1795079700000, 1795083300000, 1795166100000], "times")
+    eq(rows[0][1], rows[1][1], "same day, same key")
+    assert rows[0][1] != rows[2][1], "other day, other key"
+    eq(len(rejects), 1, "invalid event stored as reject")
+    assert rejects[0][0].startswith("step: "), rejects
+    # Standard input works too.
+    out = subprocess.run([COLLECTOR, "--db", db, "--import", "-"], input=lines[0] + "\n", capture_output=True,
+                         text=True, timeout=30)
+    eq(out.stdout.strip(), "imported 1, rejected 0", "stdin")
+
+
+if __name__ == "__main__":
+    run_tests("collector_integration", dict(globals()))
