@@ -1,8 +1,422 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
-/* main.c — lotse-report entry point (placeholder while the reporter is built). */
+/*
+ * main.c — lotse-report's command line: parses and checks the options, then
+ * either prunes one database or runs the report (query → model → CSV,
+ * charts, HTML). Exit 0 on success, 2 on usage errors, 1 on failure, each
+ * with one line on stderr. It holds no report logic of its own.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "chart.h"
+#include "csvfiles.h"
+#include "html.h"
+#include "log.h"
+#include "model.h"
+#include "problems.h"
+#include "prune.h"
+#include "query.h"
+#include "tz.h"
+
+#define EXIT_USAGE 2
+#define MAX_MIN_COUNT 1000000
+
+static const char usage_text[] =
+	"usage: lotse-report --db PATH [--db PATH …] --out DIR\n"
+	"                    [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--site ID]\n"
+	"                    [--services FILE.csv] [--compare-from D --compare-to D]\n"
+	"                    [--lang de|en] [--min-count K] [--csv excel|rfc4180]\n"
+	"                    [--no-charts] [--quiet]\n"
+	"       lotse-report --prune [--retain-days N] --db PATH\n"
+	"\n"
+	"Reads Lotse collector databases (read-only, one snapshot) and writes a report\n"
+	"folder: index.html, charts/*.svg and *.png, and the CSV files of REPORT.md.\n"
+	"Dates are local days in Europe/Berlin; --to is inclusive. --min-count K\n"
+	"(default 5) folds search, page and link rows of fewer than K visits into\n"
+	"\"(weitere)\". --csv defaults to excel with --lang de, rfc4180 with --lang en.\n"
+	"--prune deletes events and rejects older than N days (default 180).\n"
+	"Exit status: 0 success, 2 usage error, 1 failure.\n";
+
+struct options {
+	const char *db[QUERY_MAX_DB];
+	size_t ndb;
+	const char *out, *site, *services;
+	const char *from_s, *to_s, *cfrom_s, *cto_s;
+	int64_t from, to, cfrom, cto; /* local days; INT64_MIN/MAX = open */
+	int lang_en, csv_set, no_charts, quiet, prune, compare;
+	enum csv_dialect csv;
+	unsigned min_count;
+	int retain_days;
+};
+
+struct progress {
+	struct model *m;
+	int enabled, shown;
+	uint64_t rows;
+	struct timespec start;
+	const char *what;
+};
+
+/* Prints "msg" or "msg: arg" as a usage error and returns the usage exit status. */
+static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "lotse-report: not yet built\n");
-	return 1;
+	if (arg != NULL)
+		log_msg("%s: %s (see --help)", msg, arg);
+	else
+		log_msg("%s (see --help)", msg);
+	return EXIT_USAGE;
+}
+
+static int parse_uint(const char *s, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int valid_site(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+/* Parses argv into *o. Returns 0, or an exit status after printing the reason. */
+static int parse_args(int argc, char **argv, struct options *o, int *done)
+{
+	enum { O_DB = 256, O_OUT, O_FROM, O_TO, O_SITE, O_SERVICES, O_CFROM, O_CTO, O_LANG,
+	       O_MIN, O_CSV, O_NOCHARTS, O_QUIET, O_PRUNE, O_RETAIN, O_HELP };
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, O_DB },
+		{ "out", required_argument, NULL, O_OUT },
+		{ "from", required_argument, NULL, O_FROM },
+		{ "to", required_argument, NULL, O_TO },
+		{ "site", required_argument, NULL, O_SITE },
+		{ "services", required_argument, NULL, O_SERVICES },
+		{ "compare-from", required_argument, NULL, O_CFROM },
+		{ "compare-to", required_argument, NULL, O_CTO },
+		{ "lang", required_argument, NULL, O_LANG },
+		{ "min-count", required_argument, NULL, O_MIN },
+		{ "csv", required_argument, NULL, O_CSV },
+		{ "no-charts", no_argument, NULL, O_NOCHARTS },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "prune", no_argument, NULL, O_PRUNE },
+		{ "retain-days", required_argument, NULL, O_RETAIN },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, retain_set = 0;
+	long v;
+
+	*done = 0;
+	memset(o, 0, sizeof *o);
+	o->min_count = 5;
+	o->retain_days = PRUNE_DEFAULT_DAYS;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_DB:
+			if (o->ndb == QUERY_MAX_DB)
+				return usage_error("at most 10 --db", NULL);
+			o->db[o->ndb++] = optarg;
+			break;
+		case O_OUT: o->out = optarg; break;
+		case O_FROM: o->from_s = optarg; break;
+		case O_TO: o->to_s = optarg; break;
+		case O_CFROM: o->cfrom_s = optarg; break;
+		case O_CTO: o->cto_s = optarg; break;
+		case O_SERVICES: o->services = optarg; break;
+		case O_SITE:
+			if (!valid_site(optarg))
+				return usage_error("--site: must be [a-z0-9-]{1,32}", NULL);
+			o->site = optarg;
+			break;
+		case O_LANG:
+			if (strcmp(optarg, "de") == 0)
+				o->lang_en = 0;
+			else if (strcmp(optarg, "en") == 0)
+				o->lang_en = 1;
+			else
+				return usage_error("--lang: must be de or en", NULL);
+			break;
+		case O_MIN:
+			if (parse_uint(optarg, MAX_MIN_COUNT, &v) != 0)
+				return usage_error("--min-count: must be an integer 0..1000000", NULL);
+			o->min_count = (unsigned)v;
+			break;
+		case O_CSV:
+			o->csv_set = 1;
+			if (strcmp(optarg, "excel") == 0)
+				o->csv = CSV_EXCEL;
+			else if (strcmp(optarg, "rfc4180") == 0)
+				o->csv = CSV_RFC4180;
+			else
+				return usage_error("--csv: must be excel or rfc4180", NULL);
+			break;
+		case O_NOCHARTS: o->no_charts = 1; break;
+		case O_QUIET: o->quiet = 1; break;
+		case O_PRUNE: o->prune = 1; break;
+		case O_RETAIN:
+			if (parse_uint(optarg, PRUNE_MAX_DAYS, &v) != 0 || v < 1)
+				return usage_error("--retain-days: must be an integer 1..36500", NULL);
+			o->retain_days = (int)v;
+			retain_set = 1;
+			break;
+		case O_HELP:
+			fputs(usage_text, stdout);
+			*done = 1;
+			return 0;
+		default:
+			if (optopt != 0)
+				return usage_error("option needs an argument or is unknown",
+						   argv[optind - 1]);
+			return usage_error("unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument", argv[optind]);
+	if (o->ndb == 0)
+		return usage_error("--db is required", NULL);
+	if (o->prune) {
+		if (o->ndb != 1)
+			return usage_error("--prune takes exactly one --db", NULL);
+		if (o->out || o->from_s || o->to_s || o->site || o->services || o->cfrom_s || o->cto_s)
+			return usage_error("--prune takes only --retain-days and --db", NULL);
+		return 0;
+	}
+	if (retain_set)
+		return usage_error("--retain-days only with --prune", NULL);
+	if (o->out == NULL)
+		return usage_error("--out is required", NULL);
+	o->from = INT64_MIN;
+	o->to = INT64_MAX;
+	if (o->from_s && tz_parse_date(o->from_s, &o->from) != 0)
+		return usage_error("--from: not a date YYYY-MM-DD", o->from_s);
+	if (o->to_s && tz_parse_date(o->to_s, &o->to) != 0)
+		return usage_error("--to: not a date YYYY-MM-DD", o->to_s);
+	if (o->from > o->to)
+		return usage_error("--from is after --to", NULL);
+	if ((o->cfrom_s == NULL) != (o->cto_s == NULL))
+		return usage_error("--compare-from and --compare-to go together", NULL);
+	if (o->cfrom_s) {
+		if (tz_parse_date(o->cfrom_s, &o->cfrom) != 0)
+			return usage_error("--compare-from: not a date YYYY-MM-DD", o->cfrom_s);
+		if (tz_parse_date(o->cto_s, &o->cto) != 0)
+			return usage_error("--compare-to: not a date YYYY-MM-DD", o->cto_s);
+		if (o->cfrom > o->cto)
+			return usage_error("--compare-from is after --compare-to", NULL);
+		o->compare = 1;
+	}
+	if (!o->csv_set)
+		o->csv = o->lang_en ? CSV_RFC4180 : CSV_EXCEL;
+	return 0;
+}
+
+static double elapsed_s(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+/* query_row_fn wrapper: adds the row and, on a terminal, shows progress after 1 s. */
+static int add_with_progress(void *ctx, const struct query_row *row)
+{
+	struct progress *p = ctx;
+
+	p->rows++;
+	if (p->enabled && (p->rows & 0x3ffff) == 0 && elapsed_s(&p->start) > 1.0) {
+		fprintf(stderr, "\rlotse-report: %s: %llu events read", p->what,
+			(unsigned long long)p->rows);
+		p->shown = 1;
+	}
+	return model_add(p->m, row);
+}
+
+static int64_t period_start_ms(int64_t day)
+{
+	return day == INT64_MIN ? INT64_MIN : tz_day_start_ms(day);
+}
+
+static int64_t period_end_ms(int64_t day)
+{
+	return day == INT64_MAX ? INT64_MAX : tz_day_start_ms(day + 1);
+}
+
+/* Reads the period into m: events, engagement medians and (with rejects) data quality. */
+static int read_period(struct query *q, const struct options *o, int64_t from, int64_t to,
+                       struct model *m, int with_rejects, const char *what, char *err,
+                       size_t errlen)
+{
+	struct progress p = { .m = m, .enabled = isatty(2) && !o->quiet, .what = what };
+	int64_t a = period_start_ms(from), b = period_end_ms(to);
+	uint64_t rows;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &p.start);
+	rc = query_events(q, a, b, o->site, add_with_progress, &p, &rows, err, errlen);
+	if (p.shown)
+		fputc('\n', stderr);
+	if (rc != 0)
+		return -1;
+	if (query_engagement(q, a, b, o->site, model_engagement, m, err, errlen) != 0)
+		return -1;
+	if (with_rejects && query_rejects(q, a, b, o->site, model_reject, m, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+/* Creates dir and its parents (like mkdir -p). Returns 0 or -1 with err set. */
+static int make_dirs(const char *dir, char *err, size_t errlen)
+{
+	char path[4096];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof path) {
+		snprintf(err, errlen, "--out: bad directory name");
+		return -1;
+	}
+	memcpy(path, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (path[i] == '/' || path[i] == '\0') {
+			char keep = path[i];
+
+			path[i] = '\0';
+			if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+				snprintf(err, errlen, "%s: %s", path, strerror(errno));
+				return -1;
+			}
+			path[i] = keep;
+		}
+	}
+	return 0;
+}
+
+static int run_prune(const struct options *o)
+{
+	char err[512], day[11];
+	uint64_t ev, rj;
+	int64_t cutoff_day;
+
+	if (prune_run(o->db[0], o->retain_days, (int64_t)time(NULL) * 1000, &ev, &rj, &cutoff_day,
+		      err, sizeof err) != 0) {
+		log_msg("%s", err);
+		return 1;
+	}
+	tz_format_day(cutoff_day, day);
+	printf("pruned %llu events and %llu rejects before %s from %s\n", (unsigned long long)ev,
+	       (unsigned long long)rj, day, o->db[0]);
+	return 0;
+}
+
+static int run_report(const struct options *o)
+{
+	struct catalog cat;
+	struct query q;
+	struct model m, prev;
+	struct problem problems[PROBLEMS_MAX];
+	size_t nproblems = 0;
+	struct html_opts ho;
+	char err[1024];
+	int rc = 1, charts = 0, prev_init = 0, m_init = 0;
+
+	memset(&cat, 0, sizeof cat);
+	memset(&q, 0, sizeof q);
+	if (o->services && catalog_load(&cat, o->services, err, sizeof err) != 0) {
+		log_msg("%s", err);
+		return EXIT_USAGE;
+	}
+	if (model_init(&m) != 0) {
+		log_msg("out of memory");
+		goto out;
+	}
+	m_init = 1;
+	if (query_open(&q, o->db, o->ndb, err, sizeof err) != 0)
+		goto fail;
+	if (read_period(&q, o, o->from, o->to, &m, 1, "period", err, sizeof err) != 0)
+		goto fail;
+	if (o->compare) {
+		if (model_init(&prev) != 0) {
+			snprintf(err, sizeof err, "out of memory");
+			goto fail;
+		}
+		prev_init = 1;
+		if (read_period(&q, o, o->cfrom, o->cto, &prev, 0, "comparison", err, sizeof err) != 0)
+			goto fail;
+	}
+	query_close(&q);
+	if (model_finish(&m, o->services ? &cat : NULL, o->min_count) != 0 ||
+	    (o->compare && model_finish(&prev, o->services ? &cat : NULL, o->min_count) != 0)) {
+		snprintf(err, sizeof err, "out of memory while finishing the report");
+		goto fail;
+	}
+	if (o->compare)
+		model_attach_previous(&m, &prev);
+	problems_build(&m.res, problems, &nproblems);
+	if (make_dirs(o->out, err, sizeof err) != 0)
+		goto fail;
+	if (csvfiles_write(&m.res, problems, nproblems, o->csv, o->compare, o->out, err, sizeof err) != 0)
+		goto fail;
+	if (!o->no_charts) {
+		if (chart_render(&m.res, o->out, o->lang_en, err, sizeof err) != 0)
+			goto fail;
+		charts = 1;
+	}
+	memset(&ho, 0, sizeof ho);
+	ho.lang_en = o->lang_en;
+	ho.compare = o->compare;
+	ho.charts = charts;
+	ho.min_count = o->min_count;
+	ho.from = o->from_s;
+	ho.to = o->to_s;
+	ho.prev_from = o->cfrom_s;
+	ho.prev_to = o->cto_s;
+	ho.site = o->site;
+	ho.ndb = o->ndb;
+	if (html_write(&m.res, problems, nproblems, &ho, o->out, err, sizeof err) != 0)
+		goto fail;
+	if (!o->quiet)
+		printf("lotse-report: %llu events; report written to %s/index.html\n",
+		       (unsigned long long)m.res.events, o->out);
+	rc = 0;
+	goto out;
+fail:
+	log_msg("%s", err);
+out:
+	query_close(&q);
+	if (prev_init)
+		model_free(&prev);
+	if (m_init)
+		model_free(&m);
+	catalog_free(&cat);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int done, rc;
+
+	log_set_program("lotse-report");
+	rc = parse_args(argc, argv, &o, &done);
+	if (rc != 0 || done)
+		return rc;
+	return o.prune ? run_prune(&o) : run_report(&o);
 }

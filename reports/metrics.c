@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* metrics.c — derived per-service figures; see metrics.h. No I/O. */
+#include "metrics.h"
+
+#include <math.h>
+
+#include "stats.h"
+
+double metrics_rate(uint64_t x, uint64_t n)
+{
+	return n == 0 ? NAN : (double)x / (double)n;
+}
+
+/* Mean of the ratings 1..5 given as counts, with a Student-t 95 % interval. */
+static void rating_stats(const uint32_t counts[6], struct service_metrics *out)
+{
+	double n = 0, sum = 0, ss = 0, mean, h;
+
+	for (int k = 1; k <= 5; k++) {
+		n += counts[k];
+		sum += (double)k * counts[k];
+	}
+	if (n == 0)
+		return;
+	mean = sum / n;
+	out->rating_mean = mean;
+	out->rating_share_good = (counts[4] + counts[5]) / n;
+	if (n < 2)
+		return;
+	for (int k = 1; k <= 5; k++)
+		ss += counts[k] * (k - mean) * (k - mean);
+	h = stats_t_quantile(0.975, n - 1) * sqrt(ss / (n - 1)) / sqrt(n);
+	out->rating_low = mean - h;
+	out->rating_high = mean + h;
+}
+
+void metrics_service(const struct model_service *s, struct service_metrics *out)
+{
+	out->rate = out->ci_low = out->ci_high = NAN;
+	out->median_s = out->geomean_s = out->geomean_low = out->geomean_high = NAN;
+	out->rating_mean = out->rating_low = out->rating_high = out->rating_share_good = NAN;
+	out->prev_rate = out->p_value = NAN;
+	if (s->started > 0) {
+		out->rate = (double)s->completed / s->started;
+		stats_agresti_coull(s->completed, s->started, &out->ci_low, &out->ci_high);
+	}
+	if (s->completed > 0 && s->times != NULL) {
+		out->median_s = stats_median_sorted(s->times, s->completed);
+		stats_geomean_ci(s->times, s->completed, METRICS_MIN_SECONDS, &out->geomean_s,
+				 &out->geomean_low, &out->geomean_high);
+	}
+	rating_stats(s->ratings, out);
+	if (s->has_prev) {
+		out->prev_rate = metrics_rate(s->prev_completed, s->prev_started);
+		if (stats_two_proportion_p(s->completed, s->started, s->prev_completed, s->prev_started,
+					   &out->p_value) != 0)
+			out->p_value = NAN;
+	}
+}

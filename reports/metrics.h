@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * metrics.h — the derived figures of one service (completion rate with its
+ * interval, times to complete, satisfaction, comparison with the previous
+ * period), computed the same way for CSV, HTML, charts and the problem list.
+ * Pure: reads a model row, calls stats.c, writes nothing.
+ */
+#ifndef LOTSE_METRICS_H
+#define LOTSE_METRICS_H
+
+#include <stdint.h>
+
+#include "model.h"
+
+/* Times below this many seconds count as this value in logarithms. */
+#define METRICS_MIN_SECONDS 0.001
+
+/* Every field is NAN when it cannot be computed (no flows, n < 2, …). */
+struct service_metrics {
+	double rate, ci_low, ci_high;
+	double median_s, geomean_s, geomean_low, geomean_high;
+	double rating_mean, rating_low, rating_high, rating_share_good;
+	double prev_rate, p_value;
+};
+
+/* Fills *out for s. */
+void metrics_service(const struct model_service *s, struct service_metrics *out);
+
+/* Returns x / n, or NAN when n == 0. */
+double metrics_rate(uint64_t x, uint64_t n);
+
+#endif

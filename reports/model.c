@@ -1,0 +1,1033 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * model.c — the aggregation behind model.h. Each event touches a handful of
+ * hash-table records keyed by interned string ids; nothing is allocated per
+ * event except when a new key appears. Flows are keyed by (site, service,
+ * flow id) or, without an id, by (site, service, visit key, local day).
+ * Rows arrive in storage order, which is nearly but not exactly time order
+ * (events may carry an age): a flow keeps its earliest start, the earliest
+ * completion at or after it, and the two latest completions seen before its
+ * current earliest start, so a start that arrives late still finds them.
+ */
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tz.h"
+
+#define NO_TIME INT64_MAX
+#define LEVEL_DONE (MODEL_MAX_STEP + 1)
+#define MAX_DAILY_SPAN 3660
+
+enum flow_kind { FLOW_BY_ID = 1, FLOW_BY_VISIT = 2 };
+
+struct visit_rec {
+	uint32_t site;
+	int32_t day;
+	uint64_t visit; /* key ends here */
+	uint32_t device;
+	uint32_t pad;
+};
+
+struct flow_rec {
+	uint64_t key;
+	uint32_t site, service;
+	int32_t day;
+	uint32_t kind; /* key ends here */
+	int64_t start, complete, early[2];
+	uint32_t device;
+	uint8_t max_step, n_early, pad[2];
+};
+
+struct flowerr_rec {
+	uint32_t flow, field, error; /* key */
+	uint32_t count;
+};
+
+struct stepname_rec {
+	uint32_t site, service, step, name; /* key */
+	uint32_t count;
+};
+
+struct service_rec {
+	uint32_t site, service; /* key */
+	uint32_t max_step_seen, started, completed, field_errors;
+	uint32_t level[LEVEL_DONE + 1];
+	uint32_t out_idx;
+};
+
+struct day_rec {
+	uint32_t site;
+	int32_t day; /* key */
+	uint32_t visits, pageviews, started, completed, keyed;
+};
+
+struct device_rec {
+	uint32_t site, device; /* key */
+	uint32_t visits, started, completed, keyed;
+};
+
+struct item_rec {
+	uint32_t site, key; /* key */
+	uint32_t count, visits, zero, eng_n, eng_seen, pad;
+	double lo, hi;
+};
+
+struct pair_rec {
+	uint32_t item, visit; /* key = whole record */
+};
+
+struct fb_rec {
+	uint32_t site, service; /* key */
+	uint32_t counts[6];
+};
+
+struct field_rec {
+	uint32_t site, service, field, error; /* key */
+	uint32_t errors, flows;
+};
+
+struct timed {
+	uint32_t svc;
+	double t;
+};
+
+int model_init(struct model *m)
+{
+	memset(m, 0, sizeof *m);
+	if (pool_init(&m->strings) != 0)
+		return -1;
+	tab_init(&m->visits, 16, sizeof(struct visit_rec));
+	tab_init(&m->flows, 24, sizeof(struct flow_rec));
+	tab_init(&m->flow_errors, 12, sizeof(struct flowerr_rec));
+	tab_init(&m->step_names, 16, sizeof(struct stepname_rec));
+	tab_init(&m->services, 8, sizeof(struct service_rec));
+	tab_init(&m->days, 8, sizeof(struct day_rec));
+	tab_init(&m->devices, 8, sizeof(struct device_rec));
+	tab_init(&m->queries, 8, sizeof(struct item_rec));
+	tab_init(&m->query_visits, 8, sizeof(struct pair_rec));
+	tab_init(&m->paths, 8, sizeof(struct item_rec));
+	tab_init(&m->path_visits, 8, sizeof(struct pair_rec));
+	tab_init(&m->hosts, 8, sizeof(struct item_rec));
+	tab_init(&m->host_visits, 8, sizeof(struct pair_rec));
+	tab_init(&m->feedback, 8, sizeof(struct fb_rec));
+	m->min_day = INT64_MAX;
+	m->max_day = INT64_MIN;
+	if (pool_intern(&m->strings, "unknown", 7, &m->id_unknown) != 0 ||
+	    pool_intern(&m->strings, "Start", 5, &m->id_start) != 0) {
+		model_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+void model_free(struct model *m)
+{
+	struct model_result *r = &m->res;
+
+	pool_free(&m->strings);
+	tab_free(&m->visits);
+	tab_free(&m->flows);
+	tab_free(&m->flow_errors);
+	tab_free(&m->step_names);
+	tab_free(&m->services);
+	tab_free(&m->days);
+	tab_free(&m->devices);
+	tab_free(&m->queries);
+	tab_free(&m->query_visits);
+	tab_free(&m->paths);
+	tab_free(&m->path_visits);
+	tab_free(&m->hosts);
+	tab_free(&m->host_visits);
+	tab_free(&m->feedback);
+	free(r->sites);
+	free(r->services);
+	free(r->fields);
+	free(r->searches);
+	free(r->pages);
+	free(r->outlinks);
+	free(r->days);
+	free(r->devices);
+	free(r->feedback);
+	for (size_t i = 0; i < r->nrejects; i++)
+		free(r->rejects[i].reason);
+	free(r->rejects);
+	free(r->times);
+	memset(r, 0, sizeof *r);
+}
+
+/* Interns a text column; NULL interns as id 0 (""). */
+static int intern(struct model *m, struct qstr s, uint32_t *id)
+{
+	if (s.s == NULL) {
+		*id = 0;
+		return 0;
+	}
+	return pool_intern(&m->strings, s.s, s.n, id);
+}
+
+static struct day_rec *day_of(struct model *m, uint32_t site, int64_t day)
+{
+	struct day_rec k;
+	uint32_t idx;
+
+	memset(&k, 0, sizeof k);
+	k.site = site;
+	k.day = (int32_t)day;
+	if (tab_upsert(&m->days, &k, &idx, NULL) != 0)
+		return NULL;
+	return tab_at(&m->days, idx);
+}
+
+static struct device_rec *device_of(struct model *m, uint32_t site, uint32_t device)
+{
+	struct device_rec k;
+	uint32_t idx;
+
+	memset(&k, 0, sizeof k);
+	k.site = site;
+	k.device = device;
+	if (tab_upsert(&m->devices, &k, &idx, NULL) != 0)
+		return NULL;
+	return tab_at(&m->devices, idx);
+}
+
+static struct service_rec *service_of(struct model *m, uint32_t site, uint32_t service)
+{
+	struct service_rec k;
+	uint32_t idx;
+
+	memset(&k, 0, sizeof k);
+	k.site = site;
+	k.service = service;
+	if (tab_upsert(&m->services, &k, &idx, NULL) != 0)
+		return NULL;
+	return tab_at(&m->services, idx);
+}
+
+/*
+ * Counts an item (query, path, host) and, for a new (item, visit) pair, a
+ * visit. An event without a visit key counts as a visit of its own.
+ */
+static int item_add(struct model *m, struct tab *items, struct tab *pairs, uint32_t site,
+                    uint32_t key, int has_visit, uint32_t visit_idx, struct item_rec **out)
+{
+	struct item_rec k;
+	struct pair_rec p;
+	uint32_t idx, pidx;
+	int created = 1;
+
+	memset(&k, 0, sizeof k);
+	k.site = site;
+	k.key = key;
+	if (tab_upsert(items, &k, &idx, NULL) != 0)
+		return -1;
+	if (has_visit) {
+		p.item = idx;
+		p.visit = visit_idx;
+		if (tab_upsert(pairs, &p, &pidx, &created) != 0)
+			return -1;
+	}
+	*out = tab_at(items, idx);
+	(*out)->count++;
+	if (created)
+		(*out)->visits++;
+	(void)m;
+	return 0;
+}
+
+static int add_flow_event(struct model *m, const struct query_row *r, uint32_t site,
+                          uint32_t device, int64_t day)
+{
+	struct flow_rec k;
+	struct flow_rec *f;
+	struct service_rec *svc;
+	uint32_t service, idx;
+	int created;
+
+	if (r->service.s == NULL || intern(m, r->service, &service) != 0)
+		return r->service.s == NULL ? 0 : -1;
+	svc = service_of(m, site, service);
+	if (svc == NULL)
+		return -1;
+	if (r->type == EVENT_FLOW_STEP && r->step >= 1 && r->step <= MODEL_MAX_STEP &&
+	    (uint32_t)r->step > svc->max_step_seen)
+		svc->max_step_seen = (uint32_t)r->step;
+	memset(&k, 0, sizeof k);
+	k.site = site;
+	k.service = service;
+	if (r->flow.s != NULL) {
+		k.kind = FLOW_BY_ID;
+		k.key = tab_hash(r->flow.s, r->flow.n);
+	} else if (r->has_visit) {
+		k.kind = FLOW_BY_VISIT;
+		k.key = r->visit;
+		k.day = (int32_t)day;
+	} else {
+		return 0; /* neither flow id nor visit key: nothing links it */
+	}
+	if (tab_upsert(&m->flows, &k, &idx, &created) != 0)
+		return -1;
+	f = tab_at(&m->flows, idx);
+	if (created) {
+		f->start = NO_TIME;
+		f->complete = NO_TIME;
+	}
+	switch (r->type) {
+	case EVENT_FLOW_START:
+		if (r->time_ms < f->start) {
+			f->start = r->time_ms;
+			f->device = device;
+			/* Completions seen before this earlier start may now count. */
+			for (int i = 0; i < f->n_early;) {
+				if (f->early[i] >= f->start) {
+					if (f->early[i] < f->complete)
+						f->complete = f->early[i];
+					f->early[i] = f->early[--f->n_early];
+				} else {
+					i++;
+				}
+			}
+		}
+		break;
+	case EVENT_FLOW_STEP:
+		if (r->step >= 1 && r->step <= MODEL_MAX_STEP) {
+			if (r->step > f->max_step)
+				f->max_step = (uint8_t)r->step;
+			if (r->step_name.s != NULL) {
+				struct stepname_rec sk;
+				uint32_t sidx;
+
+				memset(&sk, 0, sizeof sk);
+				sk.site = site;
+				sk.service = service;
+				sk.step = (uint32_t)r->step;
+				if (intern(m, r->step_name, &sk.name) != 0 ||
+				    tab_upsert(&m->step_names, &sk, &sidx, NULL) != 0)
+					return -1;
+				((struct stepname_rec *)tab_at(&m->step_names, sidx))->count++;
+			}
+		}
+		break;
+	case EVENT_FLOW_COMPLETE:
+		if (r->time_ms >= f->start) {
+			if (r->time_ms < f->complete)
+				f->complete = r->time_ms;
+		} else if (f->n_early < 2) {
+			f->early[f->n_early++] = r->time_ms;
+		} else {
+			/* Keep the two latest: only they can follow a start that arrives late. */
+			int lo = f->early[0] < f->early[1] ? 0 : 1;
+			if (r->time_ms > f->early[lo])
+				f->early[lo] = r->time_ms;
+		}
+		break;
+	case EVENT_FIELD_ERROR: {
+		struct flowerr_rec ek;
+		uint32_t eidx;
+
+		memset(&ek, 0, sizeof ek);
+		ek.flow = idx;
+		if (intern(m, r->field, &ek.field) != 0 || intern(m, r->error, &ek.error) != 0 ||
+		    tab_upsert(&m->flow_errors, &ek, &eidx, NULL) != 0)
+			return -1;
+		((struct flowerr_rec *)tab_at(&m->flow_errors, eidx))->count++;
+		break;
+	}
+	default:
+		break;
+	}
+	return 0;
+}
+
+int model_add(void *ctx, const struct query_row *r)
+{
+	struct model *m = ctx;
+	struct day_rec *d;
+	struct item_rec *it;
+	uint32_t site, device, visit_idx = 0;
+	int64_t day = tz_local_day(r->time_ms);
+
+	if (intern(m, r->site, &site) != 0)
+		return -1;
+	if (r->device.s != NULL && r->device.n > 0) {
+		if (intern(m, r->device, &device) != 0)
+			return -1;
+	} else {
+		device = m->id_unknown;
+	}
+	m->events++;
+	if (day < m->min_day)
+		m->min_day = day;
+	if (day > m->max_day)
+		m->max_day = day;
+	d = day_of(m, site, day);
+	if (d == NULL)
+		return -1;
+	if (r->has_visit) {
+		struct visit_rec vk;
+		int created;
+
+		memset(&vk, 0, sizeof vk);
+		vk.site = site;
+		vk.day = (int32_t)day;
+		vk.visit = r->visit;
+		if (tab_upsert(&m->visits, &vk, &visit_idx, &created) != 0)
+			return -1;
+		d->keyed = 1;
+		if (created) {
+			struct device_rec *dv = device_of(m, site, device);
+
+			if (dv == NULL)
+				return -1;
+			/* d may have moved: the devices table is separate, days is not touched. */
+			d->visits++;
+			dv->visits++;
+			dv->keyed = 1;
+		}
+	}
+	switch (r->type) {
+	case EVENT_PAGEVIEW: {
+		uint32_t path;
+
+		d->pageviews++;
+		if (intern(m, r->path, &path) != 0 ||
+		    item_add(m, &m->paths, &m->path_visits, site, path, r->has_visit, visit_idx, &it) != 0)
+			return -1;
+		break;
+	}
+	case EVENT_ENGAGEMENT: {
+		struct item_rec k;
+		uint32_t idx;
+
+		if (r->ms == EVENT_NO_INT)
+			break;
+		memset(&k, 0, sizeof k);
+		k.site = site;
+		if (intern(m, r->path, &k.key) != 0 || tab_upsert(&m->paths, &k, &idx, NULL) != 0)
+			return -1;
+		((struct item_rec *)tab_at(&m->paths, idx))->eng_n++;
+		break;
+	}
+	case EVENT_SEARCH: {
+		uint32_t q;
+
+		if (r->q.s == NULL)
+			break;
+		if (intern(m, r->q, &q) != 0 ||
+		    item_add(m, &m->queries, &m->query_visits, site, q, r->has_visit, visit_idx, &it) != 0)
+			return -1;
+		if (r->results == 0)
+			it->zero++;
+		break;
+	}
+	case EVENT_OUTLINK: {
+		struct qstr host = r->href;
+		uint32_t h;
+		const char *slash;
+
+		if (host.s == NULL)
+			break;
+		slash = memchr(host.s, '/', host.n);
+		if (slash != NULL)
+			host.n = (size_t)(slash - host.s);
+		if (intern(m, host, &h) != 0 ||
+		    item_add(m, &m->hosts, &m->host_visits, site, h, r->has_visit, visit_idx, &it) != 0)
+			return -1;
+		break;
+	}
+	case EVENT_FEEDBACK: {
+		struct fb_rec k;
+		uint32_t idx;
+
+		if (r->rating < 1 || r->rating > 5)
+			break;
+		memset(&k, 0, sizeof k);
+		k.site = site;
+		if (intern(m, r->service, &k.service) != 0 || tab_upsert(&m->feedback, &k, &idx, NULL) != 0)
+			return -1;
+		((struct fb_rec *)tab_at(&m->feedback, idx))->counts[r->rating]++;
+		if (k.service != 0 && service_of(m, site, k.service) == NULL)
+			return -1;
+		break;
+	}
+	case EVENT_FLOW_START:
+	case EVENT_FLOW_STEP:
+	case EVENT_FLOW_COMPLETE:
+	case EVENT_FLOW_ABORT:
+	case EVENT_FIELD_ERROR:
+		if (add_flow_event(m, r, site, device, day) != 0)
+			return -1;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+int model_engagement(void *ctx, struct qstr site, struct qstr path, int64_t ms)
+{
+	struct model *m = ctx;
+	struct item_rec k, *it;
+	uint32_t idx;
+
+	memset(&k, 0, sizeof k);
+	if (site.s == NULL || path.s == NULL ||
+	    pool_lookup(&m->strings, site.s, site.n, &k.site) != 0 ||
+	    pool_lookup(&m->strings, path.s, path.n, &k.key) != 0 ||
+	    tab_find(&m->paths, &k, &idx) != 0)
+		return 0;
+	it = tab_at(&m->paths, idx);
+	if (it->eng_n == 0)
+		return 0;
+	if (it->eng_seen == (it->eng_n - 1) / 2)
+		it->lo = (double)ms;
+	if (it->eng_seen == it->eng_n / 2)
+		it->hi = (double)ms;
+	it->eng_seen++;
+	return 0;
+}
+
+int model_reject(void *ctx, const char *reason, int64_t count)
+{
+	struct model *m = ctx;
+	struct model_result *r = &m->res;
+	struct model_reject *nr = realloc(r->rejects, (r->nrejects + 1) * sizeof *nr);
+
+	if (nr == NULL)
+		return -1;
+	r->rejects = nr;
+	nr[r->nrejects].reason = strdup(reason);
+	if (nr[r->nrejects].reason == NULL)
+		return -1;
+	nr[r->nrejects].count = count;
+	r->nrejects++;
+	return 0;
+}
+
+/* --- finishing ------------------------------------------------------------ */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_service(const void *a, const void *b)
+{
+	const struct model_service *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	return c ? c : strcmp(x->service, y->service);
+}
+
+static int cmp_timed(const void *a, const void *b)
+{
+	const struct timed *x = a, *y = b;
+
+	if (x->svc != y->svc)
+		return x->svc < y->svc ? -1 : 1;
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
+static int cmp_field(const void *a, const void *b)
+{
+	const struct model_field *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	if (c == 0)
+		c = strcmp(x->service, y->service);
+	if (c == 0 && x->flows != y->flows)
+		c = x->flows > y->flows ? -1 : 1;
+	if (c == 0 && x->errors != y->errors)
+		c = x->errors > y->errors ? -1 : 1;
+	if (c == 0)
+		c = strcmp(x->field, y->field);
+	return c ? c : strcmp(x->error, y->error);
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	const struct model_item *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	if (c == 0 && x->count != y->count)
+		c = x->count > y->count ? -1 : 1;
+	return c ? c : strcmp(x->key, y->key);
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+	const struct model_day *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	return c ? c : (x->day > y->day) - (x->day < y->day);
+}
+
+static int cmp_device(const void *a, const void *b)
+{
+	const struct model_device *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	return c ? c : strcmp(x->device, y->device);
+}
+
+static int cmp_feedback(const void *a, const void *b)
+{
+	const struct model_feedback *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	return c ? c : strcmp(x->service, y->service);
+}
+
+/* Counts flows into services, days and devices, and collects times to complete. */
+static int finish_flows(struct model *m, struct timed **times_out, size_t *ntimes)
+{
+	struct timed *times = NULL;
+	size_t n = 0, cap = 0;
+
+	for (uint32_t i = 0; i < m->flows.n; i++) {
+		struct flow_rec *f = tab_at(&m->flows, i);
+		struct service_rec *s;
+		struct day_rec *d;
+		struct device_rec *dv;
+		int done;
+
+		if (f->start == NO_TIME)
+			continue;
+		done = f->complete != NO_TIME;
+		s = service_of(m, f->site, f->service);
+		if (s == NULL)
+			goto oom;
+		s->started++;
+		s->level[done ? LEVEL_DONE : f->max_step]++;
+		d = day_of(m, f->site, tz_local_day(f->start));
+		if (d == NULL)
+			goto oom;
+		d->started++;
+		dv = device_of(m, f->site, f->device);
+		if (dv == NULL)
+			goto oom;
+		dv->started++;
+		if (!done)
+			continue;
+		s->completed++;
+		dv->completed++;
+		d = day_of(m, f->site, tz_local_day(f->complete));
+		if (d == NULL)
+			goto oom;
+		d->completed++;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			struct timed *nt = realloc(times, nc * sizeof *nt);
+
+			if (nt == NULL)
+				goto oom;
+			times = nt;
+			cap = nc;
+		}
+		times[n].svc = (uint32_t)((unsigned char *)s - m->services.recs) /
+			       (uint32_t)m->services.rec_size;
+		times[n].t = (double)(f->complete - f->start) / 1000.0;
+		n++;
+	}
+	*times_out = times;
+	*ntimes = n;
+	return 0;
+oom:
+	free(times);
+	return -1;
+}
+
+static int finish_fields(struct model *m)
+{
+	struct tab agg;
+	struct model_result *r = &m->res;
+	int rc = -1;
+
+	tab_init(&agg, 16, sizeof(struct field_rec));
+	for (uint32_t i = 0; i < m->flow_errors.n; i++) {
+		struct flowerr_rec *e = tab_at(&m->flow_errors, i);
+		struct flow_rec *f = tab_at(&m->flows, e->flow);
+		struct field_rec k, *fr;
+		struct service_rec *s;
+		uint32_t idx;
+
+		if (f->start == NO_TIME)
+			continue;
+		memset(&k, 0, sizeof k);
+		k.site = f->site;
+		k.service = f->service;
+		k.field = e->field;
+		k.error = e->error;
+		if (tab_upsert(&agg, &k, &idx, NULL) != 0)
+			goto out;
+		fr = tab_at(&agg, idx);
+		fr->errors += e->count;
+		fr->flows++;
+		s = service_of(m, f->site, f->service);
+		if (s == NULL)
+			goto out;
+		s->field_errors += e->count;
+	}
+	r->fields = calloc(agg.n ? agg.n : 1, sizeof *r->fields);
+	if (r->fields == NULL)
+		goto out;
+	for (uint32_t i = 0; i < agg.n; i++) {
+		struct field_rec *fr = tab_at(&agg, i);
+		struct model_field *o = &r->fields[i];
+
+		o->site = pool_str(&m->strings, fr->site);
+		o->service = pool_str(&m->strings, fr->service);
+		o->field = pool_str(&m->strings, fr->field);
+		o->error = pool_str(&m->strings, fr->error);
+		o->errors = fr->errors;
+		o->flows = fr->flows;
+	}
+	r->nfields = agg.n;
+	qsort(r->fields, r->nfields, sizeof *r->fields, cmp_field);
+	rc = 0;
+out:
+	tab_free(&agg);
+	return rc;
+}
+
+/* Picks each step's most-sent name (ties: the smaller string). */
+static void pick_step_names(struct model *m, const uint32_t *svc_of_rec)
+{
+	for (uint32_t i = 0; i < m->step_names.n; i++) {
+		struct stepname_rec *sn = tab_at(&m->step_names, i);
+		struct service_rec k;
+		uint32_t idx;
+		struct model_service *o;
+		const char *name = pool_str(&m->strings, sn->name);
+
+		memset(&k, 0, sizeof k);
+		k.site = sn->site;
+		k.service = sn->service;
+		if (tab_find(&m->services, &k, &idx) != 0)
+			continue;
+		o = &m->res.services[svc_of_rec[idx]];
+		/* The counts live beside the names: compare against the current best. */
+		if (o->step_name[sn->step] == NULL) {
+			o->step_name[sn->step] = name;
+			o->reached[sn->step] = sn->count; /* temporary: best count */
+		} else if (sn->count > o->reached[sn->step] ||
+			   (sn->count == o->reached[sn->step] && strcmp(name, o->step_name[sn->step]) < 0)) {
+			o->step_name[sn->step] = name;
+			o->reached[sn->step] = sn->count;
+		}
+	}
+}
+
+static int finish_services(struct model *m, const struct catalog *cat, struct timed *times,
+                           size_t ntimes)
+{
+	struct model_result *r = &m->res;
+	uint32_t *out_of = NULL;
+	int rc = -1;
+
+	r->nservices = m->services.n;
+	r->services = calloc(r->nservices ? r->nservices : 1, sizeof *r->services);
+	out_of = calloc(r->nservices ? r->nservices : 1, sizeof *out_of);
+	if (r->services == NULL || out_of == NULL)
+		goto out;
+	for (uint32_t i = 0; i < m->services.n; i++) {
+		struct service_rec *s = tab_at(&m->services, i);
+		struct model_service *o = &r->services[i];
+
+		o->site = pool_str(&m->strings, s->site);
+		o->service = pool_str(&m->strings, s->service);
+		o->started = s->started;
+		o->completed = s->completed;
+		o->field_errors = s->field_errors;
+		o->nsteps = s->max_step_seen;
+		s->out_idx = i; /* remember the record: sorted below by a key copy */
+	}
+	/* Sort, then find each record's new position through its (site, service) strings. */
+	qsort(r->services, r->nservices, sizeof *r->services, cmp_service);
+	for (uint32_t i = 0; i < m->services.n; i++) {
+		struct service_rec *s = tab_at(&m->services, i);
+		struct model_service key, *hit;
+
+		key.site = pool_str(&m->strings, s->site);
+		key.service = pool_str(&m->strings, s->service);
+		hit = bsearch(&key, r->services, r->nservices, sizeof *r->services, cmp_service);
+		out_of[i] = (uint32_t)(hit - r->services);
+		s->out_idx = out_of[i];
+	}
+	pick_step_names(m, out_of);
+	for (uint32_t i = 0; i < m->services.n; i++) {
+		struct service_rec *s = tab_at(&m->services, i);
+		struct model_service *o = &r->services[out_of[i]];
+		const struct catalog_entry *e = catalog_find(cat, o->site, o->service);
+		uint32_t acc = 0;
+
+		o->name = o->service;
+		o->category = "";
+		if (e != NULL) {
+			o->name = e->name[0] ? e->name : o->service;
+			o->category = e->category;
+			if (e->nsteps > o->nsteps)
+				o->nsteps = (uint32_t)e->nsteps;
+			for (size_t k = 0; k < e->nsteps; k++) {
+				if (e->steps[k][0] != '\0')
+					o->step_name[k + 1] = e->steps[k];
+			}
+		}
+		o->step_name[0] = pool_str(&m->strings, m->id_start);
+		for (uint32_t k = 1; k <= o->nsteps; k++) {
+			if (o->step_name[k] == NULL)
+				o->step_name[k] = "";
+		}
+		/* reached[s] = flows whose level is at least s; completed reach all. */
+		acc = s->level[LEVEL_DONE];
+		for (int k = MODEL_MAX_STEP; k >= 0; k--) {
+			acc += s->level[k];
+			o->reached[k] = (uint32_t)k <= o->nsteps ? acc : 0;
+		}
+	}
+	/* Times to complete, grouped by output row and sorted. */
+	for (size_t i = 0; i < ntimes; i++)
+		times[i].svc = out_of[times[i].svc];
+	qsort(times, ntimes, sizeof *times, cmp_timed);
+	r->times = malloc((ntimes ? ntimes : 1) * sizeof *r->times);
+	if (r->times == NULL)
+		goto out;
+	for (size_t i = 0; i < ntimes; i++) {
+		r->times[i] = times[i].t;
+		if (i == 0 || times[i].svc != times[i - 1].svc)
+			r->services[times[i].svc].times = &r->times[i];
+	}
+	rc = 0;
+out:
+	free(out_of);
+	return rc;
+}
+
+/*
+ * Lists items per site: those with at least min_count visits, then one
+ * "(weitere)" row (key NULL) summing the rest when there are any.
+ */
+static int finish_items(struct model *m, const struct tab *items, unsigned min_count,
+                        struct model_item **out, size_t *nout)
+{
+	struct model_item *all = calloc(items->n + 1, sizeof *all), *res;
+	size_t n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (all == NULL)
+		return -1;
+	res = calloc(items->n + m->res.nsites + 1, sizeof *res);
+	if (res == NULL) {
+		free(all);
+		return -1;
+	}
+	for (uint32_t i = 0; i < items->n; i++) {
+		struct item_rec *it = tab_at(items, i);
+
+		if (it->count == 0 && it->eng_n == 0)
+			continue;
+		all[n].site = pool_str(&m->strings, it->site);
+		all[n].key = pool_str(&m->strings, it->key);
+		all[n].count = it->count;
+		all[n].visits = it->visits;
+		all[n].zero = it->zero;
+		all[n].eng_n = it->eng_n;
+		all[n].median_engaged_s = it->eng_n ? (it->lo + it->hi) / 2.0 / 1000.0 : NAN;
+		n++;
+	}
+	qsort(all, n, sizeof *all, cmp_item);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		struct model_item rest;
+		int any_rest = 0;
+
+		memset(&rest, 0, sizeof rest);
+		rest.site = all[i].site;
+		rest.median_engaged_s = NAN;
+		while (j < n && strcmp(all[j].site, all[i].site) == 0) {
+			if (all[j].visits >= min_count && all[j].count > 0) {
+				res[(*nout)++] = all[j];
+			} else if (all[j].count > 0) {
+				rest.count += all[j].count;
+				rest.visits += all[j].visits;
+				rest.zero += all[j].zero;
+				any_rest = 1;
+			}
+			j++;
+		}
+		if (any_rest)
+			res[(*nout)++] = rest;
+		i = j;
+	}
+	free(all);
+	*out = res;
+	return 0;
+}
+
+static int finish_days(struct model *m)
+{
+	struct model_result *r = &m->res;
+	int64_t span = m->max_day >= m->min_day ? m->max_day - m->min_day + 1 : 0;
+	int dense = span > 0 && span <= MAX_DAILY_SPAN;
+	size_t cap = dense ? (size_t)span * r->nsites : m->days.n;
+
+	r->days = calloc(cap ? cap : 1, sizeof *r->days);
+	if (r->days == NULL)
+		return -1;
+	if (dense) {
+		for (size_t s = 0; s < r->nsites; s++) {
+			uint32_t site;
+
+			if (pool_lookup(&m->strings, r->sites[s], strlen(r->sites[s]), &site) != 0)
+				continue;
+			for (int64_t d = m->min_day; d <= m->max_day; d++) {
+				struct day_rec k;
+				struct model_day *o = &r->days[r->ndays++];
+				uint32_t idx;
+
+				memset(&k, 0, sizeof k);
+				k.site = site;
+				k.day = (int32_t)d;
+				o->site = r->sites[s];
+				o->day = d;
+				if (tab_find(&m->days, &k, &idx) == 0) {
+					struct day_rec *dr = tab_at(&m->days, idx);
+
+					o->visits = dr->visits;
+					o->pageviews = dr->pageviews;
+					o->started = dr->started;
+					o->completed = dr->completed;
+					o->keyed = (int)dr->keyed;
+				}
+			}
+		}
+		return 0;
+	}
+	for (uint32_t i = 0; i < m->days.n; i++) {
+		struct day_rec *dr = tab_at(&m->days, i);
+		struct model_day *o = &r->days[r->ndays++];
+
+		o->site = pool_str(&m->strings, dr->site);
+		o->day = dr->day;
+		o->visits = dr->visits;
+		o->pageviews = dr->pageviews;
+		o->started = dr->started;
+		o->completed = dr->completed;
+		o->keyed = (int)dr->keyed;
+	}
+	qsort(r->days, r->ndays, sizeof *r->days, cmp_day);
+	return 0;
+}
+
+static int finish_sites(struct model *m)
+{
+	struct model_result *r = &m->res;
+	struct tab seen;
+	int rc = -1;
+
+	tab_init(&seen, 4, 4);
+	r->sites = calloc(m->days.n + 1, sizeof *r->sites);
+	if (r->sites == NULL)
+		goto out;
+	for (uint32_t i = 0; i < m->days.n; i++) {
+		struct day_rec *d = tab_at(&m->days, i);
+		uint32_t idx;
+		int created;
+
+		if (tab_upsert(&seen, &d->site, &idx, &created) != 0)
+			goto out;
+		if (created)
+			r->sites[r->nsites++] = pool_str(&m->strings, d->site);
+	}
+	qsort(r->sites, r->nsites, sizeof *r->sites, cmp_str);
+	rc = 0;
+out:
+	tab_free(&seen);
+	return rc;
+}
+
+int model_finish(struct model *m, const struct catalog *cat, unsigned min_count)
+{
+	struct model_result *r = &m->res;
+	struct timed *times = NULL;
+	size_t ntimes = 0;
+	int rc = -1;
+
+	if (finish_flows(m, &times, &ntimes) != 0 || finish_fields(m) != 0)
+		goto out;
+	if (finish_services(m, cat, times, ntimes) != 0 || finish_sites(m) != 0)
+		goto out;
+	if (finish_items(m, &m->queries, min_count, &r->searches, &r->nsearches) != 0 ||
+	    finish_items(m, &m->paths, min_count, &r->pages, &r->npages) != 0 ||
+	    finish_items(m, &m->hosts, min_count, &r->outlinks, &r->noutlinks) != 0)
+		goto out;
+	if (finish_days(m) != 0)
+		goto out;
+	r->devices = calloc(m->devices.n + 1, sizeof *r->devices);
+	r->feedback = calloc(m->feedback.n + 1, sizeof *r->feedback);
+	if (r->devices == NULL || r->feedback == NULL)
+		goto out;
+	for (uint32_t i = 0; i < m->devices.n; i++) {
+		struct device_rec *d = tab_at(&m->devices, i);
+		struct model_device *o = &r->devices[r->ndevices++];
+
+		o->site = pool_str(&m->strings, d->site);
+		o->device = pool_str(&m->strings, d->device);
+		o->visits = d->visits;
+		o->started = d->started;
+		o->completed = d->completed;
+		o->keyed = (int)d->keyed;
+	}
+	qsort(r->devices, r->ndevices, sizeof *r->devices, cmp_device);
+	for (uint32_t i = 0; i < m->feedback.n; i++) {
+		struct fb_rec *f = tab_at(&m->feedback, i);
+		struct model_feedback *o = &r->feedback[r->nfeedback++];
+
+		o->site = pool_str(&m->strings, f->site);
+		o->service = pool_str(&m->strings, f->service);
+		memcpy(o->counts, f->counts, sizeof o->counts);
+		if (f->service != 0) {
+			struct model_service key, *hit;
+
+			key.site = o->site;
+			key.service = o->service;
+			hit = bsearch(&key, r->services, r->nservices, sizeof *r->services, cmp_service);
+			if (hit != NULL) {
+				for (int k = 1; k <= 5; k++) {
+					hit->ratings[k] += f->counts[k];
+					hit->ratings_n += f->counts[k];
+				}
+			}
+		}
+	}
+	qsort(r->feedback, r->nfeedback, sizeof *r->feedback, cmp_feedback);
+	r->events = m->events;
+	r->visits_total = m->visits.n;
+	r->any_keyed = m->visits.n > 0;
+	for (size_t i = 0; i < r->ndays; i++)
+		r->pageviews_total += r->days[i].pageviews;
+	rc = 0;
+out:
+	free(times);
+	return rc;
+}
+
+void model_attach_previous(struct model *m, const struct model *prev)
+{
+	for (size_t i = 0; i < m->res.nservices; i++) {
+		struct model_service *s = &m->res.services[i], *hit;
+
+		s->has_prev = 1;
+		s->prev_started = 0;
+		s->prev_completed = 0;
+		hit = bsearch(s, prev->res.services, prev->res.nservices, sizeof *s, cmp_service);
+		if (hit != NULL) {
+			s->prev_started = hit->started;
+			s->prev_completed = hit->completed;
+		}
+	}
+}

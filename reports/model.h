@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * model.h — turns the stream of stored events into the report's numbers:
+ * visits, flows, funnels, field errors, searches, pages, outbound links,
+ * daily counts, devices and ratings, exactly as REPORT.md defines them. One
+ * pass, memory proportional to distinct visits, flows and keys, never to
+ * events. It does not read databases (query.c), format numbers or write
+ * files (csvout.c, html.c, chart.c).
+ */
+#ifndef LOTSE_MODEL_H
+#define LOTSE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "query.h"
+#include "table.h"
+
+#define MODEL_MAX_STEP 50
+
+/* One (site, service): services.csv, funnel.csv and the service section. */
+struct model_service {
+	const char *site, *service;
+	const char *name;        /* catalogue name, or the key */
+	const char *category;    /* catalogue category, or "" */
+	uint32_t started, completed, field_errors, ratings_n;
+	uint32_t ratings[6];     /* ratings[1..5] of feedback naming the service */
+	uint32_t nsteps;         /* highest step seen or named */
+	uint32_t reached[MODEL_MAX_STEP + 1];
+	const char *step_name[MODEL_MAX_STEP + 1]; /* [0] = "Start" */
+	const double *times;     /* sorted seconds to complete, completed of them */
+	/* compare mode */
+	int has_prev;
+	uint32_t prev_started, prev_completed;
+};
+
+struct model_field {
+	const char *site, *service, *field, *error;
+	uint32_t errors, flows;
+};
+
+/* A search query, page or outbound host with its distinct visits. */
+struct model_item {
+	const char *site, *key;  /* key NULL = the "(weitere)" row */
+	uint32_t count;          /* searches, pageviews or clicks */
+	uint32_t visits;
+	uint32_t zero;           /* searches without results */
+	uint32_t eng_n;          /* engagement events with ms */
+	double median_engaged_s; /* NAN when none */
+};
+
+struct model_day {
+	const char *site;
+	int64_t day;
+	uint32_t visits, pageviews, started, completed;
+	int keyed;               /* visit keys existed that day: visits is meaningful */
+};
+
+struct model_device {
+	const char *site, *device;
+	uint32_t visits, started, completed;
+	int keyed;
+};
+
+struct model_feedback {
+	const char *site, *service; /* service "" = not named */
+	uint32_t counts[6];
+};
+
+struct model_reject {
+	char *reason;
+	int64_t count;
+};
+
+/* The finished numbers; arrays sorted as the CSV files list them. */
+struct model_result {
+	const char **sites; size_t nsites;
+	struct model_service *services; size_t nservices;   /* by site, service */
+	struct model_field *fields; size_t nfields;         /* by site, service, flows desc */
+	struct model_item *searches; size_t nsearches;      /* by site, searches desc */
+	struct model_item *pages; size_t npages;
+	struct model_item *outlinks; size_t noutlinks;
+	struct model_day *days; size_t ndays;               /* by site, day */
+	struct model_device *devices; size_t ndevices;
+	struct model_feedback *feedback; size_t nfeedback;
+	struct model_reject *rejects; size_t nrejects;
+	double *times;                                        /* backing store of services[].times */
+	uint64_t events, visits_total, pageviews_total;
+	int any_keyed;
+};
+
+struct model {
+	struct pool strings;
+	struct tab visits, flows, flow_errors, step_names, services, days, devices;
+	struct tab queries, query_visits, paths, path_visits, hosts, host_visits, feedback;
+	int64_t min_day, max_day;
+	uint64_t events;
+	uint32_t id_unknown, id_start;
+	int failed;
+	struct model_result res;
+};
+
+/* Prepares m. Returns 0 or -1 (out of memory). */
+int model_init(struct model *m);
+
+/* Frees everything m and its result own. */
+void model_free(struct model *m);
+
+/* query_row_fn: adds one event. Returns 0, or -1 when out of memory or over a cap. */
+int model_add(void *m, const struct query_row *row);
+
+/* query_engagement_fn: feeds the sorted engagement times for the medians. */
+int model_engagement(void *m, struct qstr site, struct qstr path, int64_t ms);
+
+/* query_reject_fn: records one quality row. */
+int model_reject(void *m, const char *reason, int64_t count);
+
+/*
+ * Builds m->res from what was added: applies the catalogue (may be NULL) and
+ * suppresses search/page/outlink rows with fewer than min_count visits into
+ * one "(weitere)" row per site. Call after model_add/model_engagement and
+ * before reading m->res. Returns 0 or -1 (out of memory).
+ */
+int model_finish(struct model *m, const struct catalog *cat, unsigned min_count);
+
+/* Copies prev's started/completed into m's services (compare mode). */
+void model_attach_previous(struct model *m, const struct model *prev);
+
+#endif

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * problems.c — builds and ranks the problem list. Candidates are collected
+ * into a fixed array of PROBLEMS_MAX, replacing the smallest when full, so
+ * memory does not depend on the number of services. Sentences quote names
+ * as they are: escaping is the writer's job.
+ */
+#include "problems.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "metrics.h"
+
+/* Below this mean rating (of 5) a service counts as badly rated. */
+#define LOW_RATING_MEAN 3.5
+
+const char *problems_kind_name(enum problem_kind kind)
+{
+	switch (kind) {
+	case PROBLEM_STEP:
+		return "step_dropoff";
+	case PROBLEM_FIELD:
+		return "field_errors";
+	case PROBLEM_RATING:
+		return "low_rating";
+	case PROBLEM_SEARCH:
+		return "zero_results";
+	}
+	return "";
+}
+
+/* Orders problems: more affected first, then kind, site, service, step. */
+static int before(const struct problem *a, const struct problem *b)
+{
+	int c;
+
+	if (a->affected != b->affected)
+		return a->affected > b->affected;
+	if (a->kind != b->kind)
+		return a->kind < b->kind;
+	c = strcmp(a->site, b->site);
+	if (c == 0)
+		c = strcmp(a->service, b->service);
+	if (c == 0)
+		c = (a->step > b->step) - (a->step < b->step);
+	return c < 0;
+}
+
+struct ranking {
+	struct problem *p;
+	size_t n;
+};
+
+/* Returns the slot for a candidate, or NULL when it would not make the list. */
+static struct problem *slot_for(struct ranking *rk, const struct problem *cand)
+{
+	size_t worst = 0;
+
+	if (cand->affected == 0)
+		return NULL;
+	if (rk->n < PROBLEMS_MAX)
+		return &rk->p[rk->n++];
+	for (size_t i = 1; i < rk->n; i++) {
+		if (before(&rk->p[worst], &rk->p[i]))
+			worst = i;
+	}
+	return before(cand, &rk->p[worst]) ? &rk->p[worst] : NULL;
+}
+
+static void percent_de(char *out, size_t len, double share)
+{
+	snprintf(out, len, "%.1f %%", share * 100.0);
+	char *dot = strchr(out, '.');
+	if (dot != NULL)
+		*dot = ',';
+}
+
+static void add_step(struct ranking *rk, const struct model_service *s, uint32_t step)
+{
+	struct problem cand, *p;
+	uint32_t reached = s->reached[step];
+	uint32_t next = step < s->nsteps ? s->reached[step + 1] : s->completed;
+	int last = step == s->nsteps;
+	char pct[32], pct_en[32], qname[120];
+	const char *sn = s->step_name[step] ? s->step_name[step] : "";
+
+	memset(&cand, 0, sizeof cand);
+	cand.kind = PROBLEM_STEP;
+	cand.site = s->site;
+	cand.service = s->service;
+	cand.step = (int)step;
+	cand.affected = reached - next;
+	p = slot_for(rk, &cand);
+	if (p == NULL)
+		return;
+	*p = cand;
+	percent_de(pct, sizeof pct, (double)cand.affected / reached);
+	snprintf(pct_en, sizeof pct_en, "%.1f %%", 100.0 * cand.affected / reached);
+	snprintf(qname, sizeof qname, "%s%s%s", sn[0] ? " „" : "", sn, sn[0] ? "“" : "");
+	if (step == 0 && last) {
+		snprintf(p->detail_de, sizeof p->detail_de,
+			 "„%s“: %u von %u begonnenen Vorgängen (%s) werden nicht abgeschlossen.", s->name,
+			 cand.affected, reached, pct);
+		snprintf(p->detail_en, sizeof p->detail_en,
+			 "“%s”: %u of %u started attempts (%s) are never completed.", s->name,
+			 cand.affected, reached, pct_en);
+	} else if (step == 0) {
+		snprintf(p->detail_de, sizeof p->detail_de,
+			 "„%s“: %u von %u begonnenen Vorgängen (%s) enden gleich nach dem Start, vor Schritt 1.",
+			 s->name, cand.affected, reached, pct);
+		snprintf(p->detail_en, sizeof p->detail_en,
+			 "“%s”: %u of %u started attempts (%s) end right after the start, before step 1.",
+			 s->name, cand.affected, reached, pct_en);
+	} else if (last) {
+		snprintf(p->detail_de, sizeof p->detail_de,
+			 "„%s“: %u von %u Vorgängen (%s) erreichen den letzten Schritt %u%s, werden aber nicht abgeschlossen.",
+			 s->name, cand.affected, reached, pct, step, qname);
+		snprintf(p->detail_en, sizeof p->detail_en,
+			 "“%s”: %u of %u attempts (%s) reach the last step %u%s but are not completed.",
+			 s->name, cand.affected, reached, pct_en, step, qname);
+	} else {
+		snprintf(p->detail_de, sizeof p->detail_de,
+			 "„%s“: %u von %u Vorgängen (%s) enden bei Schritt %u%s und erreichen Schritt %u nicht.",
+			 s->name, cand.affected, reached, pct, step, qname, step + 1);
+		snprintf(p->detail_en, sizeof p->detail_en,
+			 "“%s”: %u of %u attempts (%s) end at step %u%s and never reach step %u.", s->name,
+			 cand.affected, reached, pct_en, step, qname, step + 1);
+	}
+}
+
+static const struct model_service *find_service(const struct model_result *r, const char *site,
+                                                const char *service)
+{
+	for (size_t i = 0; i < r->nservices; i++) {
+		if (strcmp(r->services[i].site, site) == 0 && strcmp(r->services[i].service, service) == 0)
+			return &r->services[i];
+	}
+	return NULL;
+}
+
+void problems_build(const struct model_result *r, struct problem out[PROBLEMS_MAX], size_t *n)
+{
+	struct ranking rk = { out, 0 };
+
+	for (size_t i = 0; i < r->nservices; i++) {
+		const struct model_service *s = &r->services[i];
+		struct service_metrics mt;
+
+		if (s->started == 0)
+			goto ratings;
+		for (uint32_t step = 0; step <= s->nsteps; step++) {
+			if (s->reached[step] > 0)
+				add_step(&rk, s, step);
+		}
+ratings:
+		metrics_service(s, &mt);
+		if (s->ratings_n > 0 && mt.rating_mean < LOW_RATING_MEAN) {
+			struct problem cand, *p;
+			uint32_t low = s->ratings[1] + s->ratings[2];
+			char mean[32];
+
+			memset(&cand, 0, sizeof cand);
+			cand.kind = PROBLEM_RATING;
+			cand.site = s->site;
+			cand.service = s->service;
+			cand.step = -1;
+			cand.affected = low;
+			p = slot_for(&rk, &cand);
+			if (p == NULL)
+				continue;
+			*p = cand;
+			snprintf(mean, sizeof mean, "%.1f", mt.rating_mean);
+			snprintf(p->detail_en, sizeof p->detail_en,
+				 "“%s” is rated poorly: %u of %u ratings give 1 or 2 stars (mean %s of 5).",
+				 s->name, low, s->ratings_n, mean);
+			mean[strcspn(mean, ".")] = mean[strcspn(mean, ".")] ? ',' : '\0';
+			snprintf(p->detail_de, sizeof p->detail_de,
+				 "„%s“ wird schlecht bewertet: %u von %u Bewertungen geben 1 oder 2 Sterne (Mittel %s von 5).",
+				 s->name, low, s->ratings_n, mean);
+		}
+	}
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct model_field *f = &r->fields[i];
+		const struct model_service *s = find_service(r, f->site, f->service);
+		struct problem cand, *p;
+
+		memset(&cand, 0, sizeof cand);
+		cand.kind = PROBLEM_FIELD;
+		cand.site = f->site;
+		cand.service = f->service;
+		cand.step = -1;
+		cand.affected = f->flows;
+		p = slot_for(&rk, &cand);
+		if (p == NULL)
+			continue;
+		*p = cand;
+		snprintf(p->detail_de, sizeof p->detail_de,
+			 "„%s“: Im Feld „%s“ gab es %u-mal den Fehler „%s“, in %u Vorgängen.",
+			 s ? s->name : f->service, f->field, f->errors, f->error, f->flows);
+		snprintf(p->detail_en, sizeof p->detail_en,
+			 "“%s”: field “%s” failed with “%s” %u times, in %u attempts.",
+			 s ? s->name : f->service, f->field, f->error, f->errors, f->flows);
+	}
+	for (size_t i = 0; i < r->nsearches; i++) {
+		const struct model_item *q = &r->searches[i];
+		struct problem cand, *p;
+
+		if (q->key == NULL)
+			continue; /* suppressed small queries are never named */
+		memset(&cand, 0, sizeof cand);
+		cand.kind = PROBLEM_SEARCH;
+		cand.site = q->site;
+		cand.service = "";
+		cand.step = -1;
+		cand.affected = q->zero;
+		p = slot_for(&rk, &cand);
+		if (p == NULL)
+			continue;
+		*p = cand;
+		snprintf(p->detail_de, sizeof p->detail_de,
+			 "Die Suche nach „%s“ fand %u-mal nichts (bei %u Suchen).", q->key, q->zero, q->count);
+		snprintf(p->detail_en, sizeof p->detail_en,
+			 "Searching for “%s” found nothing %u times (of %u searches).", q->key, q->zero,
+			 q->count);
+	}
+	/* Insertion sort: at most PROBLEMS_MAX rows. */
+	for (size_t i = 1; i < rk.n; i++) {
+		struct problem t = out[i];
+		size_t j = i;
+
+		while (j > 0 && before(&t, &out[j - 1])) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = t;
+	}
+	*n = rk.n;
+}

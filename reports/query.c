@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * query.c — the SQLite side of the reporter. Every statement is prepared
+ * once per call with bound parameters; schema names are the generated
+ * identifiers main, db1 … db9, never user text. Database paths reach SQLite
+ * only as bound ATTACH parameters in percent-encoded "file:" URIs.
+ */
+#include "query.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#define EVENT_COLS \
+	"time, type, visit, site, path, device, service, flow, step_name, field, error, q, href, " \
+	"step, results, rating, ms"
+
+static void schema_name(size_t i, char *out, size_t outlen)
+{
+	if (i == 0)
+		snprintf(out, outlen, "main");
+	else
+		snprintf(out, outlen, "db%zu", i);
+}
+
+/* Percent-encodes path into a read-only SQLite URI. Returns 0 or -1 when too long. */
+static int uri_of(const char *path, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+	int n = snprintf(out, outlen, "file:");
+
+	if (n < 0 || (size_t)n >= outlen)
+		return -1;
+	o = (size_t)n;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || strchr("/._-~", *p) != NULL;
+
+		if (o + 4 >= outlen)
+			return -1;
+		if (plain) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+	}
+	n = snprintf(out + o, outlen - o, "?mode=ro");
+	if (n < 0 || (size_t)n >= outlen - o)
+		return -1;
+	return 0;
+}
+
+static int exec(struct query *q, const char *sql, char *err, size_t errlen)
+{
+	if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(q->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns the single integer of sql in *v. Returns 0 or -1. */
+static int query_int(struct query *q, const char *sql, int *v)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		*v = sqlite3_column_int(st, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Checks that schema i is a Lotse database of a known layout. */
+static int check_schema(struct query *q, size_t i, const char *path, char *err, size_t errlen)
+{
+	char sn[24], sql[200];
+	int version = -1, tables = 0;
+
+	schema_name(i, sn, sizeof sn);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM %s.sqlite_master WHERE type = 'table' AND "
+		 "name IN ('events', 'rejects')",
+		 sn);
+	if (query_int(q, sql, &tables) != 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(q->db));
+		return -1;
+	}
+	snprintf(sql, sizeof sql, "PRAGMA %s.user_version", sn);
+	if (query_int(q, sql, &version) != 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(q->db));
+		return -1;
+	}
+	if (tables != 2) {
+		snprintf(err, errlen, "%s: not a Lotse database (no tables events and rejects)", path);
+		return -1;
+	}
+	if (version != 1) {
+		snprintf(err, errlen, "%s: unknown database layout version %d", path, version);
+		return -1;
+	}
+	return 0;
+}
+
+int query_open(struct query *q, const char *const *paths, size_t n, char *err, size_t errlen)
+{
+	char uri[4200];
+	sqlite3_stmt *st = NULL;
+
+	memset(q, 0, sizeof *q);
+	if (n == 0 || n > QUERY_MAX_DB) {
+		snprintf(err, errlen, "between 1 and %d databases", QUERY_MAX_DB);
+		return -1;
+	}
+	if (uri_of(paths[0], uri, sizeof uri) != 0) {
+		snprintf(err, errlen, "database path too long");
+		return -1;
+	}
+	if (sqlite3_open_v2(uri, &q->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", paths[0], q->db ? sqlite3_errmsg(q->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(q->db, 10000);
+	q->ndb = 1;
+	for (size_t i = 1; i < n; i++) {
+		char sql[40];
+
+		if (uri_of(paths[i], uri, sizeof uri) != 0) {
+			snprintf(err, errlen, "database path too long");
+			goto fail;
+		}
+		snprintf(sql, sizeof sql, "ATTACH DATABASE ?1 AS db%zu", i);
+		if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_bind_text(st, 1, uri, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+		    sqlite3_step(st) != SQLITE_DONE) {
+			snprintf(err, errlen, "%s: %s", paths[i], sqlite3_errmsg(q->db));
+			goto fail;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		q->ndb++;
+	}
+	if (exec(q, "BEGIN", err, errlen) != 0)
+		goto fail;
+	q->in_txn = 1;
+	/* The first read of each schema fixes its snapshot: take them all now. */
+	for (size_t i = 0; i < n; i++) {
+		if (check_schema(q, i, paths[i], err, errlen) != 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	query_close(q);
+	return -1;
+}
+
+void query_close(struct query *q)
+{
+	if (q->db != NULL) {
+		if (q->in_txn)
+			sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(q->db);
+	}
+	memset(q, 0, sizeof *q);
+}
+
+static struct qstr col_str(sqlite3_stmt *st, int i)
+{
+	struct qstr s = { NULL, 0 };
+
+	if (sqlite3_column_type(st, i) != SQLITE_NULL) {
+		s.s = (const char *)sqlite3_column_text(st, i);
+		s.n = (size_t)sqlite3_column_bytes(st, i);
+		if (s.s == NULL)
+			s.n = 0;
+	}
+	return s;
+}
+
+static int64_t col_int(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return EVENT_NO_INT;
+	return sqlite3_column_int64(st, i);
+}
+
+static int bind_period(sqlite3_stmt *st, int64_t from_ms, int64_t to_ms, const char *site)
+{
+	if (sqlite3_bind_int64(st, 1, from_ms) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, to_ms) != SQLITE_OK)
+		return -1;
+	if (site != NULL && sqlite3_bind_text(st, 3, site, -1, SQLITE_STATIC) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+int query_events(struct query *q, int64_t from_ms, int64_t to_ms, const char *site,
+                 query_row_fn fn, void *ctx, uint64_t *rows, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	*rows = 0;
+	for (size_t i = 0; i < q->ndb; i++) {
+		char sn[24], sql[400];
+		int step;
+
+		schema_name(i, sn, sizeof sn);
+		snprintf(sql, sizeof sql,
+			 "SELECT " EVENT_COLS " FROM %s.events WHERE time >= ?1 AND time < ?2%s "
+			 "ORDER BY rowid",
+			 sn, site != NULL ? " AND site = ?3" : "");
+		if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK ||
+		    bind_period(st, from_ms, to_ms, site) != 0) {
+			snprintf(err, errlen, "reading events: %s", sqlite3_errmsg(q->db));
+			goto out;
+		}
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			struct query_row r;
+			struct qstr type = col_str(st, 1);
+
+			r.time_ms = sqlite3_column_int64(st, 0);
+			if (type.s == NULL || event_type_from_name(type.s, type.n, &r.type) != 0)
+				continue; /* a type from a newer collector: not ours to count */
+			r.has_visit = sqlite3_column_type(st, 2) != SQLITE_NULL;
+			r.visit = r.has_visit ? (uint64_t)sqlite3_column_int64(st, 2) : 0;
+			r.site = col_str(st, 3);
+			if (r.site.s == NULL)
+				continue;
+			r.path = col_str(st, 4);
+			r.device = col_str(st, 5);
+			r.service = col_str(st, 6);
+			r.flow = col_str(st, 7);
+			r.step_name = col_str(st, 8);
+			r.field = col_str(st, 9);
+			r.error = col_str(st, 10);
+			r.q = col_str(st, 11);
+			r.href = col_str(st, 12);
+			r.step = col_int(st, 13);
+			r.results = col_int(st, 14);
+			r.rating = col_int(st, 15);
+			r.ms = col_int(st, 16);
+			(*rows)++;
+			if (fn(ctx, &r) != 0) {
+				snprintf(err, errlen, "out of memory while aggregating events");
+				goto out;
+			}
+		}
+		if (step != SQLITE_DONE) {
+			snprintf(err, errlen, "reading events: %s", sqlite3_errmsg(q->db));
+			goto out;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Builds "SELECT cols FROM main.T WHERE w UNION ALL SELECT … FROM db1.T WHERE w …". */
+static int union_sql(const struct query *q, const char *cols, const char *table, const char *where,
+                     char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < q->ndb; i++) {
+		char sn[24];
+		int n;
+
+		schema_name(i, sn, sizeof sn);
+		n = snprintf(out + o, outlen - o, "%sSELECT %s FROM %s.%s WHERE %s",
+			     i ? " UNION ALL " : "", cols, sn, table, where);
+		if (n < 0 || (size_t)n >= outlen - o)
+			return -1;
+		o += (size_t)n;
+	}
+	return 0;
+}
+
+int query_engagement(struct query *q, int64_t from_ms, int64_t to_ms, const char *site,
+                     query_engagement_fn fn, void *ctx, char *err, size_t errlen)
+{
+	char inner[2400], sql[2600];
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (union_sql(q, "site, path, ms", "events",
+		      site != NULL ? "type = 'engagement' AND ms IS NOT NULL AND time >= ?1 AND "
+				     "time < ?2 AND site = ?3"
+				   : "type = 'engagement' AND ms IS NOT NULL AND time >= ?1 AND time < ?2",
+		      inner, sizeof inner) != 0)
+		goto out;
+	snprintf(sql, sizeof sql, "SELECT site, path, ms FROM (%s) ORDER BY site, path, ms", inner);
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    bind_period(st, from_ms, to_ms, site) != 0) {
+		snprintf(err, errlen, "reading engagement: %s", sqlite3_errmsg(q->db));
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (fn(ctx, col_str(st, 0), col_str(st, 1), sqlite3_column_int64(st, 2)) != 0) {
+			snprintf(err, errlen, "engagement rows do not match the event scan");
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		snprintf(err, errlen, "reading engagement: %s", sqlite3_errmsg(q->db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int query_rejects(struct query *q, int64_t from_ms, int64_t to_ms, const char *site,
+                  query_reject_fn fn, void *ctx, char *err, size_t errlen)
+{
+	char inner[2400], sql[2600];
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (union_sql(q, "reason", "rejects",
+		      site != NULL ? "time >= ?1 AND time < ?2 AND site = ?3" : "time >= ?1 AND time < ?2",
+		      inner, sizeof inner) != 0)
+		goto out;
+	snprintf(sql, sizeof sql,
+		 "SELECT reason, count(*) AS n FROM (%s) GROUP BY reason ORDER BY n DESC, reason", inner);
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    bind_period(st, from_ms, to_ms, site) != 0) {
+		snprintf(err, errlen, "reading rejects: %s", sqlite3_errmsg(q->db));
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *reason = (const char *)sqlite3_column_text(st, 0);
+
+		if (fn(ctx, reason ? reason : "", sqlite3_column_int64(st, 1)) != 0) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		snprintf(err, errlen, "reading rejects: %s", sqlite3_errmsg(q->db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

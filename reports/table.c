@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * table.c — open addressing with linear probing over an index array, records
+ * and strings stored densely beside it. No deletion: a report only adds.
+ */
+#include "table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t tab_hash(const void *data, size_t n)
+{
+	const unsigned char *b = data;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
+void tab_init(struct tab *t, size_t key_size, size_t rec_size)
+{
+	memset(t, 0, sizeof *t);
+	t->key_size = key_size;
+	t->rec_size = rec_size;
+}
+
+void tab_free(struct tab *t)
+{
+	free(t->recs);
+	free(t->slots);
+	t->recs = NULL;
+	t->slots = NULL;
+	t->n = t->cap = t->nslots = 0;
+}
+
+static int tab_rehash(struct tab *t, uint32_t nslots)
+{
+	uint32_t *s = calloc(nslots, sizeof *s);
+
+	if (s == NULL)
+		return -1;
+	for (uint32_t i = 0; i < t->n; i++) {
+		uint64_t h = tab_hash(tab_at(t, i), t->key_size);
+		uint32_t j = (uint32_t)(h & (nslots - 1));
+
+		while (s[j] != 0)
+			j = (j + 1) & (nslots - 1);
+		s[j] = i + 1;
+	}
+	free(t->slots);
+	t->slots = s;
+	t->nslots = nslots;
+	return 0;
+}
+
+int tab_find(const struct tab *t, const void *key, uint32_t *idx)
+{
+	uint64_t h;
+	uint32_t j;
+
+	if (t->nslots == 0)
+		return -1;
+	h = tab_hash(key, t->key_size);
+	j = (uint32_t)(h & (t->nslots - 1));
+	while (t->slots[j] != 0) {
+		uint32_t i = t->slots[j] - 1;
+
+		if (memcmp(tab_at(t, i), key, t->key_size) == 0) {
+			*idx = i;
+			return 0;
+		}
+		j = (j + 1) & (t->nslots - 1);
+	}
+	return -1;
+}
+
+int tab_upsert(struct tab *t, const void *key, uint32_t *idx, int *created)
+{
+	uint64_t h;
+	uint32_t j;
+
+	if (created != NULL)
+		*created = 0;
+	if ((uint64_t)(t->n + 1) * 2 > t->nslots) {
+		uint32_t ns = t->nslots ? t->nslots * 2 : 64;
+
+		if (t->n >= TAB_MAX_RECORDS || tab_rehash(t, ns) != 0)
+			return -1;
+	}
+	h = tab_hash(key, t->key_size);
+	j = (uint32_t)(h & (t->nslots - 1));
+	while (t->slots[j] != 0) {
+		uint32_t i = t->slots[j] - 1;
+
+		if (memcmp(tab_at(t, i), key, t->key_size) == 0) {
+			*idx = i;
+			return 0;
+		}
+		j = (j + 1) & (t->nslots - 1);
+	}
+	if (t->n == t->cap) {
+		uint32_t nc = t->cap ? t->cap * 2 : 32;
+		unsigned char *r = realloc(t->recs, (size_t)nc * t->rec_size);
+
+		if (r == NULL)
+			return -1;
+		t->recs = r;
+		t->cap = nc;
+	}
+	memset(tab_at(t, t->n), 0, t->rec_size);
+	memcpy(tab_at(t, t->n), key, t->key_size);
+	t->slots[j] = t->n + 1;
+	*idx = t->n++;
+	if (created != NULL)
+		*created = 1;
+	return 0;
+}
+
+int pool_init(struct pool *p)
+{
+	memset(p, 0, sizeof *p);
+	p->cap = 4096;
+	p->bytes = malloc(p->cap);
+	p->cap_ids = 256;
+	p->offs = malloc(p->cap_ids * sizeof *p->offs);
+	p->nslots = 512;
+	p->slots = calloc(p->nslots, sizeof *p->slots);
+	if (p->bytes == NULL || p->offs == NULL || p->slots == NULL) {
+		pool_free(p);
+		return -1;
+	}
+	p->bytes[0] = '\0';
+	p->used = 1;
+	p->offs[0] = 0;
+	p->n = 1;
+	return 0;
+}
+
+void pool_free(struct pool *p)
+{
+	free(p->bytes);
+	free(p->offs);
+	free(p->slots);
+	memset(p, 0, sizeof *p);
+}
+
+static int pool_equal(const struct pool *p, uint32_t id, const char *s, size_t len)
+{
+	const char *t = pool_str(p, id);
+
+	return strncmp(t, s, len) == 0 && t[len] == '\0';
+}
+
+int pool_lookup(const struct pool *p, const char *s, size_t len, uint32_t *id)
+{
+	const char *nul = memchr(s, '\0', len);
+	uint32_t j;
+
+	if (nul != NULL)
+		len = (size_t)(nul - s);
+	j = (uint32_t)(tab_hash(s, len) & (p->nslots - 1));
+
+	while (p->slots[j] != 0) {
+		if (pool_equal(p, p->slots[j], s, len)) {
+			*id = p->slots[j];
+			return 0;
+		}
+		j = (j + 1) & (p->nslots - 1);
+	}
+	return -1;
+}
+
+static int pool_grow_slots(struct pool *p)
+{
+	uint32_t ns = p->nslots * 2;
+	uint32_t *s = calloc(ns, sizeof *s);
+
+	if (s == NULL)
+		return -1;
+	for (uint32_t id = 1; id < p->n; id++) {
+		const char *str = pool_str(p, id);
+		uint32_t j = (uint32_t)(tab_hash(str, strlen(str)) & (ns - 1));
+
+		while (s[j] != 0)
+			j = (j + 1) & (ns - 1);
+		s[j] = id;
+	}
+	free(p->slots);
+	p->slots = s;
+	p->nslots = ns;
+	return 0;
+}
+
+int pool_intern(struct pool *p, const char *s, size_t len, uint32_t *id)
+{
+	const char *nul = memchr(s, '\0', len);
+	uint32_t j;
+
+	if (nul != NULL)
+		len = (size_t)(nul - s);
+	if (pool_lookup(p, s, len, id) == 0)
+		return 0;
+	if (p->used + len + 1 > POOL_MAX_BYTES || p->n >= TAB_MAX_RECORDS)
+		return -1;
+	if ((uint64_t)(p->n + 1) * 2 > p->nslots && pool_grow_slots(p) != 0)
+		return -1;
+	while (p->used + len + 1 > p->cap) {
+		char *b = realloc(p->bytes, p->cap * 2);
+
+		if (b == NULL)
+			return -1;
+		p->bytes = b;
+		p->cap *= 2;
+	}
+	if (p->n == p->cap_ids) {
+		uint32_t *o = realloc(p->offs, (size_t)p->cap_ids * 2 * sizeof *o);
+
+		if (o == NULL)
+			return -1;
+		p->offs = o;
+		p->cap_ids *= 2;
+	}
+	memcpy(p->bytes + p->used, s, len);
+	p->bytes[p->used + len] = '\0';
+	p->offs[p->n] = (uint32_t)p->used;
+	p->used += len + 1;
+	j = (uint32_t)(tab_hash(s, len) & (p->nslots - 1));
+	while (p->slots[j] != 0)
+		j = (j + 1) & (p->nslots - 1);
+	p->slots[j] = p->n;
+	*id = p->n++;
+	return 0;
+}
