@@ -1,0 +1,56 @@
+#!/bin/sh
+# SPDX-License-Identifier: EUPL-1.2
+# demo.sh — `make demo`: a simulated pilot end to end. Four weeks of history
+# for three sites go in through `lotse-collector --import`; then the collector
+# serves on its embedded SQLite default and today's traffic arrives as real
+# HTTP beacons; the collector is stopped cleanly and lotse-report writes the
+# German report. Everything stays under demo/ and on loopback.
+# Usage: sh scripts/demo.sh BUILD_DIR
+set -eu
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+demo=demo
+sites=gladbeck,bottrop,gelsenkirchen
+today=$(TZ=Europe/Berlin date +%Y-%m-%d)
+yesterday=$(TZ=Europe/Berlin date -d yesterday +%Y-%m-%d)
+
+rm -rf "$demo"
+mkdir -p "$demo"
+step() { printf '\n== %s\n' "$*"; }
+
+step "1/5 simulating 28 days of the pilot ($sites) up to $yesterday"
+python3 scripts/gen_traffic.py --days 28 --end "$yesterday" --sites "$sites" --seed 1 > "$demo/history.ndjson"
+echo "$(wc -l < "$demo/history.ndjson") events generated"
+
+step "2/5 importing the history (lotse-collector --import)"
+"$build/lotse-collector" --db "$demo/lotse.db" --sites data/sites.csv --import "$demo/history.ndjson"
+
+step "3/5 starting the collector and sending today's traffic as real HTTP beacons"
+"$build/lotse-collector" --db "$demo/lotse.db" --sites data/sites.csv --listen 127.0.0.1:0 \
+	--trust-proxy 2> "$demo/collector.log" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true' EXIT
+port=""
+for _ in $(seq 1 100); do
+	port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$demo/collector.log")
+	[ -n "$port" ] && break
+	kill -0 "$pid" 2>/dev/null || { cat "$demo/collector.log"; exit 1; }
+	sleep 0.1
+done
+[ -n "$port" ] || { echo "demo: the collector did not start"; cat "$demo/collector.log"; exit 1; }
+echo "collector on http://127.0.0.1:$port (pid $pid)"
+python3 scripts/gen_traffic.py --days 1 --end "$today" --sites "$sites" --seed 2 > "$demo/today.ndjson"
+python3 scripts/send_beacons.py --port "$port" "$demo/today.ndjson"
+curl -s "http://127.0.0.1:$port/healthz"; echo
+
+step "4/5 stopping the collector cleanly (SIGTERM)"
+kill -TERM "$pid"
+wait "$pid"
+trap - EXIT
+tail -n 1 "$demo/collector.log"
+
+step "5/5 writing the report"
+"$build/lotse-report" --db "$demo/lotse.db" --out "$demo/report" --services data/services.csv
+
+printf '\nThe report: %s/%s/report/index.html\n' "$top" "$demo"
