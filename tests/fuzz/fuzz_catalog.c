@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * fuzz_catalog.c — libFuzzer target for the reporter's service catalogue
+ * (--services, reports/catalog.c on common/csvread.c). The input becomes the
+ * contents of an in-memory file (memfd, opened by its /proc path, so the real
+ * catalog_load with fopen and getline runs); a loaded catalogue is searched
+ * for every entry it holds and for names taken from the input, then freed.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "catalog.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int memfd = -1;
+static char memfd_path[64];
+
+/* Replaces the memfd's contents with data. Returns 0 or -1. */
+static int fill_memfd(const uint8_t *data, size_t size)
+{
+	size_t at = 0;
+
+	if (memfd < 0) {
+		memfd = memfd_create("fuzz_catalog", 0);
+		if (memfd < 0)
+			return -1;
+		snprintf(memfd_path, sizeof memfd_path, "/proc/self/fd/%d", memfd);
+	}
+	if (ftruncate(memfd, 0) != 0)
+		return -1;
+	while (at < size) {
+		ssize_t n = pwrite(memfd, data + at, size - at, (off_t)at);
+		if (n <= 0)
+			return -1;
+		at += (size_t)n;
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct catalog c;
+	char err[512];
+	char probe[96];
+	size_t pn = size < sizeof probe - 1 ? size : sizeof probe - 1;
+
+	if (size > 1 << 20 || fill_memfd(data, size) != 0)
+		return 0;
+	if (catalog_load(&c, memfd_path, err, sizeof err) != 0) {
+		if (c.n != 0 || c.e != NULL)
+			abort(); /* on failure the catalogue holds nothing */
+		return 0;
+	}
+	for (size_t i = 0; i < c.n; i++) {
+		const struct catalog_entry *e = catalog_find(&c, c.e[i].site, c.e[i].service);
+		if (e == NULL || e->nsteps > CATALOG_MAX_STEPS)
+			abort();
+		for (size_t k = 0; k < e->nsteps; k++)
+			if (e->steps[k] == NULL || strlen(e->steps[k]) > 80)
+				abort();
+	}
+	memcpy(probe, data, pn);
+	probe[pn] = '\0';
+	(void)catalog_find(&c, probe, probe);
+	(void)catalog_find(&c, "gladbeck", "geburtsurkunde");
+	catalog_free(&c);
+	return 0;
+}

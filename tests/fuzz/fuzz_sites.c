@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * fuzz_sites.c — libFuzzer target for the --sites file (collector/sites.c on
+ * common/csvread.c). The input becomes the contents of an in-memory file
+ * (memfd, opened again by its /proc path, so the real sites_load path with
+ * fopen and getline is what runs); a loaded file is then queried with names
+ * and origins taken from the input. Writes nothing to disk.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "sites.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int memfd = -1;
+static char memfd_path[64];
+
+/* Replaces the memfd's contents with data. Returns 0 or -1. */
+static int fill_memfd(const uint8_t *data, size_t size)
+{
+	size_t at = 0;
+
+	if (memfd < 0) {
+		memfd = memfd_create("fuzz_sites", 0);
+		if (memfd < 0)
+			return -1;
+		snprintf(memfd_path, sizeof memfd_path, "/proc/self/fd/%d", memfd);
+	}
+	if (ftruncate(memfd, 0) != 0)
+		return -1;
+	while (at < size) {
+		ssize_t n = pwrite(memfd, data + at, size - at, (off_t)at);
+		if (n <= 0)
+			return -1;
+		at += (size_t)n;
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sites *s = NULL;
+	char err[512];
+	char probe[160];
+	size_t pn = size < sizeof probe - 1 ? size : sizeof probe - 1;
+
+	if (size > 1 << 20 || fill_memfd(data, size) != 0)
+		return 0;
+	if (sites_load(memfd_path, &s, err, sizeof err) != 0) {
+		/* A refusal must say why, naming the file. */
+		if (strncmp(err, memfd_path, strlen(memfd_path)) != 0)
+			abort();
+		return 0;
+	}
+	if (sites_count(s) == 0)
+		abort(); /* a loaded file lists at least one site */
+	memcpy(probe, data, pn);
+	probe[pn] = '\0';
+	(void)sites_has(s, probe);
+	(void)sites_has(s, "gladbeck");
+	(void)sites_origin_allowed(s, "gladbeck", probe, strlen(probe));
+	(void)sites_origin_known(s, probe, strlen(probe));
+	(void)sites_origin_known(s, "https://www.gladbeck.de", 23);
+	sites_free(s);
+	return 0;
+}
