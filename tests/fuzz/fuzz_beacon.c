@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * fuzz_beacon.c — libFuzzer target for beacon_parse_body: any bytes in, and
+ * whatever comes out must hold the parser's promises (bounded counts, batch
+ * order, strings inside the arena and fit for the disk: reduced paths without
+ * query, fragment or '@', redacted queries and messages). It does not check
+ * that valid input is accepted; the unit tests do.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beacon.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define REQUIRE(cond)                 \
+	do {                          \
+		if (!(cond))          \
+			abort();      \
+	} while (0)
+
+/* A string the batch returned: NULL or NUL-terminated inside the arena. */
+static void check_str(const struct beacon_batch *b, const char *s)
+{
+	if (s == NULL)
+		return;
+	REQUIRE(s >= b->arena && s < b->arena + b->arena_used);
+	REQUIRE(memchr(s, '\0', (size_t)(b->arena + b->arena_used - s)) != NULL);
+}
+
+static int is_local_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 ||
+	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+/* Does s still hold an address of the form x@y.z? */
+static int has_email(const char *s)
+{
+	for (const char *at = strchr(s, '@'); at != NULL; at = strchr(at + 1, '@')) {
+		const char *end = at + 1;
+		if (at == s || !is_local_char((unsigned char)at[-1]))
+			continue;
+		while (*end != '\0' && (is_local_char((unsigned char)*end) && *end != '_' && *end != '%' && *end != '+'))
+			end++;
+		while (end > at + 1 && (end[-1] == '.' || end[-1] == '-'))
+			end--;
+		for (const char *p = at + 2; p + 1 < end; p++) {
+			if (*p == '.' && at[1] != '.')
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static void check_path(const char *p)
+{
+	if (p == NULL)
+		return;
+	REQUIRE(strpbrk(p, "?#@ ") == NULL);
+}
+
+static void check_event(const struct beacon_batch *b, const struct event *e)
+{
+	REQUIRE((unsigned)e->type < EVENT_TYPE_COUNT);
+	REQUIRE(e->site != NULL && e->path != NULL);
+	check_str(b, e->site);
+	check_str(b, e->path);
+	REQUIRE(e->path[0] == '/');
+	check_path(e->path);
+	REQUIRE(strlen(e->site) >= 1 && strlen(e->site) <= 32);
+	REQUIRE(strspn(e->site, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(e->site));
+	const char *strs[] = {e->ref, e->service, e->flow, e->step_name, e->field, e->error,
+	                      e->q, e->href, e->reason, e->message, e->target};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+		check_str(b, strs[i]);
+		if (strs[i] != NULL)
+			for (const char *p = strs[i]; *p; p++)
+				REQUIRE((unsigned char)*p >= 0x20 && *p != 0x7F);
+	}
+	check_path(e->ref);
+	check_path(e->href);
+	if (e->q != NULL)
+		REQUIRE(!has_email(e->q));
+	if (e->message != NULL) {
+		REQUIRE(!has_email(e->message));
+		REQUIRE(strpbrk(e->message, "0123456789") == NULL);
+	}
+	REQUIRE(e->age_ms >= 0 && e->age_ms <= 600000);
+	REQUIRE(e->step == EVENT_NO_INT || (e->step >= 1 && e->step <= 50));
+	REQUIRE(e->rating == EVENT_NO_INT || (e->rating >= 1 && e->rating <= 5));
+	REQUIRE(e->ms == EVENT_NO_INT || (e->ms >= 0 && e->ms <= 86400000));
+	REQUIRE(e->results == EVENT_NO_INT || e->results >= 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct beacon_batch b;
+	char err[BEACON_ERROR_MAX];
+	enum beacon_status st;
+
+	memset(err, 'x', sizeof err);
+	st = beacon_parse_body((const char *)data, size, &b, err, sizeof err);
+	REQUIRE(memchr(err, '\0', sizeof err) != NULL);
+	REQUIRE(st == BEACON_OK || st == BEACON_BAD || st == BEACON_TOO_MANY);
+	if (st == BEACON_OK) {
+		REQUIRE(b.n_events + b.n_rejects >= 1 && b.n_events + b.n_rejects <= BEACON_MAX_EVENTS);
+		REQUIRE(b.arena_used <= b.arena_cap);
+		for (size_t i = 0; i < b.n_events; i++)
+			check_event(&b, &b.events[i]);
+		for (size_t i = 0; i < b.n_rejects; i++) {
+			const struct beacon_reject *r = &b.rejects[i];
+			REQUIRE(memchr(r->error, '\0', sizeof r->error) != NULL && r->error[0] != '\0');
+			REQUIRE(r->index < BEACON_MAX_EVENTS);
+			REQUIRE(i == 0 || b.rejects[i - 1].index < r->index);
+			check_str(&b, r->site);
+			check_str(&b, r->path);
+			check_path(r->path);
+		}
+		if (b.n_events > 0) {
+			size_t before = b.n_rejects;
+			REQUIRE(beacon_batch_reject_event(&b, 0, "fuzz") == 0);
+			REQUIRE(b.n_rejects == before + 1);
+			for (size_t i = 1; i < b.n_rejects; i++)
+				REQUIRE(b.rejects[i - 1].index < b.rejects[i].index);
+		}
+	} else {
+		REQUIRE(b.n_events == 0 && b.n_rejects == 0);
+	}
+	beacon_batch_free(&b);
+	return 0;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * fuzz_reduce.c — libFuzzer target for every reduce_* function. The first
+ * byte picks an output size (so that small buffers are exercised too), the
+ * rest is the input. Outputs go to exact-size heap buffers, so a write past
+ * cap is caught, and must keep the rules: NUL within cap, no query, fragment
+ * or '@' in paths, no raw e-mail, no long digit runs, no controls. It does
+ * not check that the reductions are the right ones; test_reduce.c does.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reduce.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define REQUIRE(cond)                 \
+	do {                          \
+		if (!(cond))          \
+			abort();      \
+	} while (0)
+
+static int is_local_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 ||
+	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+/* Does s still hold an address of the form x@y.z? */
+static int has_email(const char *s)
+{
+	for (const char *at = strchr(s, '@'); at != NULL; at = strchr(at + 1, '@')) {
+		const char *end = at + 1;
+		if (at == s || !is_local_char((unsigned char)at[-1]))
+			continue;
+		while (*end != '\0' && (is_local_char((unsigned char)*end) && *end != '_' && *end != '%' && *end != '+'))
+			end++;
+		while (end > at + 1 && (end[-1] == '.' || end[-1] == '-'))
+			end--;
+		for (const char *p = at + 2; p + 1 < end; p++) {
+			if (*p == '.' && at[1] != '.')
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static void check_terminated(const char *out, size_t cap)
+{
+	REQUIRE(memchr(out, '\0', cap) != NULL);
+}
+
+static void check_no_controls(const char *s)
+{
+	for (; *s; s++)
+		REQUIRE((unsigned char)*s >= 0x20 && *s != 0x7F);
+}
+
+static void check_path_like(const char *s)
+{
+	REQUIRE(strpbrk(s, "?#@") == NULL);
+	check_no_controls(s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t cap;
+	const char *in;
+	size_t len;
+	char *out, *host;
+
+	if (size == 0)
+		return 0;
+	/* 0 means "big enough"; otherwise a small cap of 1..255 bytes. */
+	cap = data[0] == 0 ? 3 * size + 64 : data[0];
+	in = (const char *)data + 1;
+	len = size - 1;
+	out = malloc(cap);
+	host = malloc(cap);
+	if (out == NULL || host == NULL)
+		goto done;
+
+	if (reduce_url(in, len, out, cap, host, cap) == 0) {
+		check_terminated(out, cap);
+		check_terminated(host, cap);
+		REQUIRE(out[0] == '/');
+		check_path_like(out);
+		check_path_like(host);
+		for (const char *p = host; *p; p++)
+			REQUIRE(!(*p >= 'A' && *p <= 'Z'));
+		if (reduce_ref(in, len, host, out, cap) == 0) {
+			check_terminated(out, cap);
+			REQUIRE(out[0] == '/');
+		}
+		if (reduce_href(in, len, out, cap) == 0) {
+			check_terminated(out, cap);
+			check_path_like(out);
+		}
+	}
+	if (reduce_ref(in, len, "example.org", out, cap) == 0) {
+		check_terminated(out, cap);
+		check_path_like(out);
+	}
+	if (reduce_query(in, len, out, cap) == 0) {
+		size_t n;
+		const char *p;
+		int run = 0;
+		check_terminated(out, cap);
+		check_no_controls(out);
+		REQUIRE(!has_email(out));
+		n = strlen(out);
+		REQUIRE(n == 0 || (out[0] != ' ' && out[n - 1] != ' '));
+		REQUIRE(strstr(out, "  ") == NULL);
+		for (p = out; *p; p++) {
+			REQUIRE(!(*p >= 'A' && *p <= 'Z'));
+			run = (*p >= '0' && *p <= '9') ? run + 1 : 0;
+			REQUIRE(run < 5);
+		}
+	}
+	if (reduce_message(in, len, out, cap) == 0) {
+		check_terminated(out, cap);
+		check_no_controls(out);
+		REQUIRE(!has_email(out));
+		REQUIRE(strpbrk(out, "0123456789") == NULL);
+	}
+done:
+	free(out);
+	free(host);
+	return 0;
+}
