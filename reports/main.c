@@ -300,7 +300,7 @@ static int make_dirs(const char *dir, char *err, size_t errlen)
 
 			path[i] = '\0';
 			if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-				snprintf(err, errlen, "%s: %s", path, strerror(errno));
+				snprintf(err, errlen, "%.900s: %s", path, strerror(errno));
 				return -1;
 			}
 			path[i] = keep;

@@ -791,7 +791,8 @@ static int finish_services(struct model *m, const struct catalog *cat, struct ti
 	/* Times to complete, grouped by output row and sorted. */
 	for (size_t i = 0; i < ntimes; i++)
 		times[i].svc = out_of[times[i].svc];
-	qsort(times, ntimes, sizeof *times, cmp_timed);
+	if (ntimes > 1)
+		qsort(times, ntimes, sizeof *times, cmp_timed);
 	r->times = malloc((ntimes ? ntimes : 1) * sizeof *r->times);
 	if (r->times == NULL)
 		goto out;

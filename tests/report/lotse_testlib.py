@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""lotse_testlib.py — helpers for the reporter's data-driven tests: builds
+collector databases through `lotse-collector --import` (the only way test
+data is made, so it passes the same validation and reduction as real
+traffic), runs lotse-report, and reads its CSV files in either dialect.
+It asserts nothing itself; the test files do."""
+import csv
+import io
+import json
+import math
+import os
+import subprocess
+import tempfile
+
+BUILD = os.path.abspath(os.environ.get("LOTSE_BUILD", "build"))
+REPORT = os.path.join(BUILD, "lotse-report")
+COLLECTOR = os.path.join(BUILD, "lotse-collector")
+
+UA_DESKTOP = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/124.0.0.0 Safari/537.36")
+UA_PHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
+
+
+def ev(time, client, event, ua=UA_DESKTOP, origin="https://www.example.org"):
+    """One --import NDJSON line (as a dict); event needs site, type, url."""
+    return {"time": time, "client": client, "ua": ua, "origin": origin, "event": event}
+
+
+def make_db(path, lines, visit_key="daily"):
+    """Creates the database at path from import lines. Returns (imported, rejected)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False, encoding="utf-8") as f:
+        for line in lines:
+            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        name = f.name
+    try:
+        p = subprocess.run([COLLECTOR, "--db", path, "--visit-key", visit_key, "--import", name],
+                           capture_output=True, text=True, timeout=60)
+    finally:
+        os.unlink(name)
+    if p.returncode != 0:
+        raise RuntimeError("import failed: %s" % p.stderr.strip())
+    out = p.stdout + p.stderr
+    imported = rejected = -1
+    for word in out.replace(",", " ").split("\n"):
+        parts = word.split()
+        if "imported" in parts and "rejected" in parts:
+            imported = int(parts[parts.index("imported") + 1])
+            rejected = int(parts[parts.index("rejected") + 1])
+    return imported, rejected
+
+
+def run_report(args, env=None):
+    """Runs lotse-report with args. Returns the CompletedProcess."""
+    return subprocess.run([REPORT] + list(args), capture_output=True, text=True, timeout=120,
+                          env=env)
+
+
+def read_csv(path, dialect="excel"):
+    """Reads a report CSV into (header, rows as dicts), checking the dialect's framing."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    if dialect == "excel":
+        assert raw.startswith(b"\xef\xbb\xbf"), "%s: no BOM" % path
+        raw = raw[3:]
+        delim = ";"
+    else:
+        assert not raw.startswith(b"\xef\xbb\xbf"), "%s: unexpected BOM" % path
+        delim = ","
+    text = raw.decode("utf-8")
+    lines = text.split("\r\n")
+    assert lines[-1] == "", "%s: does not end with CRLF" % path
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    header = rows[0]
+    return header, [dict(zip(header, r)) for r in rows[1:]]
+
+
+def num(cell):
+    """Parses a CSV number in either dialect; empty is None."""
+    if cell == "":
+        return None
+    return float(cell.replace(",", "."))
+
+
+def agresti_coull(x, n, z=1.959964):
+    """REPORT.md's interval, written out independently of the C code."""
+    nt = n + z * z
+    pt = (x + z * z / 2) / nt
+    h = z * math.sqrt(pt * (1 - pt) / nt)
+    return max(0.0, pt - h), min(1.0, pt + h)
+
+
+class Suite:
+    """Counts checks per test function and prints the summary line run.sh reads."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+
+    def run(self, fn):
+        try:
+            fn()
+        except Exception as e:  # a failed check or a crash both fail the test
+            self.failed += 1
+            print("FAIL %s: %s" % (fn.__name__, e))
+        else:
+            self.passed += 1
+            print("PASS %s" % fn.__name__)
+
+    def finish(self):
+        print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
+        return 1 if self.failed else 0
