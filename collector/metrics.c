@@ -29,6 +29,7 @@ static const char *const reject_names[REJECT_COUNT] = {
 	[REJECT_RATE_LIMITED] = "rate_limited",
 	[REJECT_QUEUE_FULL] = "queue_full",
 	[REJECT_DB_UNAVAILABLE] = "db_unavailable",
+	[REJECT_FRAMING] = "framing",
 };
 
 static const char *const drop_names[DROP_COUNT] = {

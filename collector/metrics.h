@@ -28,6 +28,7 @@ enum metrics_reject {
 	REJECT_RATE_LIMITED,   /* 429 */
 	REJECT_QUEUE_FULL,     /* 503 */
 	REJECT_DB_UNAVAILABLE, /* 503 */
+	REJECT_FRAMING,        /* 400: ambiguous or unsupported message framing */
 	REJECT_COUNT
 };
 

@@ -657,6 +657,47 @@ static enum MHD_Result serve_simple(struct server *srv, struct MHD_Connection *c
 	return refuse(srv, c, MHD_HTTP_METHOD_NOT_ALLOWED, REJECT_METHOD, "method not allowed", NULL, 0);
 }
 
+struct framing {
+	unsigned content_length; /* Content-Length headers seen */
+	unsigned transfer_encoding;
+	int chunked_only;        /* the one Transfer-Encoding is exactly "chunked" */
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		f->content_length++;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->transfer_encoding++;
+		f->chunked_only = value != NULL && strcasecmp(value, "chunked") == 0;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Whether the body's length is unambiguous (RFC 9112 section 6): at most one
+ * Content-Length, at most one Transfer-Encoding and then exactly "chunked",
+ * never both. libmicrohttpd 0.9.75 reads the first Content-Length, prefers
+ * chunked over Content-Length, and reads a body of another transfer coding
+ * until the client closes; a proxy in front may frame the same bytes
+ * differently (request smuggling). Such requests are refused on their first
+ * call, which also closes the connection.
+ */
+static int framing_ok(struct MHD_Connection *c)
+{
+	struct framing f = { 0, 0, 0 };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	if (f.content_length > 1 || f.transfer_encoding > 1)
+		return 0;
+	if (f.transfer_encoding == 1 && (f.content_length > 0 || !f.chunked_only))
+		return 0;
+	return 1;
+}
+
 /* Routes a request on its first call: state for beacons, a mark for the rest. */
 static enum MHD_Result route_request(struct server *srv, struct MHD_Connection *c, const char *url,
                                      const char *method, void **con_cls)
@@ -691,8 +732,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct request *r = *con_cls;
 
 	(void)version;
-	if (r == NULL)
+	if (r == NULL) {
+		if (!framing_ok(c))
+			return refuse(srv, c, MHD_HTTP_BAD_REQUEST, REJECT_FRAMING,
+			              "framing: one Content-Length, or Transfer-Encoding: chunked alone",
+			              NULL, 0);
 		return route_request(srv, c, url, method, con_cls);
+	}
 	if (is_simple(r)) {
 		if (*upload_size > 0) {
 			*upload_size = 0; /* a body where none belongs is read and dropped */
