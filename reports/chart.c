@@ -119,7 +119,7 @@ static void begin_chart(struct script *s, const char *name)
 	      s->f);
 	fputs("set output ", s->f);
 	put_quoted(s->f, file);
-	fputs("\nset border 3 lc rgb '#444444'\nset tics nomirror\n"
+	fputs("\nset datafile separator tab\nset border 3 lc rgb '#444444'\nset tics nomirror\n"
 	      "set grid ytics lc rgb '#dddddd'\nset style fill solid 0.85 noborder\n",
 	      s->f);
 }
@@ -176,7 +176,7 @@ static void daily_chart(struct script *s, const struct model_result *r, const ch
 	chart_name_site(name, sizeof name, "daily", site);
 	begin_chart(s, name);
 	fprintf(s->f, "set xdata time\nset timefmt '%%Y-%%m-%%d'\nset format x '%s'\n"
-		      "set yrange [0:*]\nset key top left\nset xtics rotate by -30\n"
+		      "set yrange [0:*]\nset key below horizontal\nset xtics rotate by -30\n"
 		      "plot $d%u using 1:%d with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f5fa8' title '%s', "
 		      "$d%u using 1:3 with linespoints lw 2 dt 2 pt 5 ps 0.5 lc rgb '#b45309' title '%s', "
 		      "$d%u using 1:4 with linespoints lw 2 dt 3 pt 9 ps 0.5 lc rgb '#15803d' title '%s'\n",
