@@ -49,7 +49,7 @@
 
   let site = '';
   let endpoint = '';
-  let queue = [];            // [event, Date.now() when queued]
+  let queue = [];            // [event, performance.now() when queued]
 
   function send(type, fields) {
     const ev = Object.assign({}, fields, { site, type });
@@ -57,7 +57,7 @@
     if (ev.ref) ev.ref = clean(ev.ref);
     if (ev.href) ev.href = clean(ev.href);
     if (queue.length >= MAX_QUEUE) queue.shift();
-    queue.push([ev, Date.now()]);
+    queue.push([ev, performance.now()]);
   }
 
   function post(body) {
@@ -71,11 +71,11 @@
   // "age": ms the event waited in the queue.
   function flush() {
     while (queue.length) {
-      const now = Date.now();
+      const now = performance.now();
       const parts = [];
       let chars = 0;
       for (const [ev, queued] of queue) {
-        const json = JSON.stringify(Object.assign({}, ev, { age: Math.min(now - queued, 600000) }));
+        const json = JSON.stringify(Object.assign({}, ev, { age: Math.min(Math.round(now - queued), 600000) }));
         chars += json.length + 1;
         if (parts.length === MAX_BATCH || (parts.length && chars > MAX_CHARS)) break;
         parts.push(json);
