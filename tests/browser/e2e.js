@@ -28,6 +28,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const http = require('http');
+const zlib = require('zlib');
 const { spawn, execFileSync } = require('child_process');
 const { chromium } = require('playwright-core');
 const { startPortal, startSpy, listen } = require('./servers');
@@ -506,6 +507,8 @@ async function main() {
     check('the collector serves scripts/lotse.js (else: make all)', served && served.status === 200 &&
       served.body.equals(source), served ? served.status : 'no answer');
     check('lotse.js sets no cookie', served && !served.headers['set-cookie']);
+    const gzipped = zlib.gzipSync(source, { level: 9 }).length;
+    check('lotse.js is at most 4 KiB gzipped (' + gzipped + ' bytes)', gzipped <= 4096);
     const script = served && served.status === 200 ? served.body : source;
     spy = await startSpy(script);
     ctx.context = await launch(tmp, 'profile');
