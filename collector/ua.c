@@ -18,6 +18,7 @@
  */
 #include "ua.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define UA_SCAN_MAX 1024
@@ -54,16 +55,25 @@ static size_t lower_copy(const char *ua, size_t len, char *buf, size_t cap)
 	return n;
 }
 
-/* Returns the position of needle in hay[0..n), or -1. */
+/*
+ * Returns the position of needle in hay[0..n), or -1. memchr jumps to the
+ * candidates for the first byte, so a miss costs a few vector compares, not
+ * a loop over every byte (this runs some twenty times per request).
+ */
 static long find(const char *hay, size_t n, const char *needle)
 {
 	size_t m = strlen(needle);
+	const char *p = hay, *end = hay + n;
 
 	if (m == 0 || m > n)
 		return -1;
-	for (size_t i = 0; i + m <= n; i++) {
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, m) == 0)
-			return (long)i;
+	while ((size_t)(end - p) >= m) {
+		p = memchr(p, needle[0], (size_t)(end - p) - m + 1);
+		if (p == NULL)
+			return -1;
+		if (memcmp(p, needle, m) == 0)
+			return (long)(p - hay);
+		p++;
 	}
 	return -1;
 }
@@ -73,26 +83,58 @@ static int has(const char *hay, size_t n, const char *needle)
 	return find(hay, n, needle) >= 0;
 }
 
-/* "bot" anywhere except as part of "cubot". */
-static int has_bot_word(const char *low, size_t n)
+#define BOT_MARKERS (sizeof bot_markers / sizeof bot_markers[0])
+
+/*
+ * The markers grouped by their first byte, so that is_bot reads the string
+ * once and tries at each position only the markers that start with its byte
+ * (instead of scanning the string once per marker). Built once, read-only
+ * afterwards.
+ */
+static struct {
+	unsigned char start[257];          /* markers of byte c: order[start[c] .. start[c+1]) */
+	unsigned char order[BOT_MARKERS];  /* indexes into bot_markers */
+	unsigned char len[BOT_MARKERS];    /* strlen of each marker */
+} bot_index;
+static pthread_once_t bot_index_once = PTHREAD_ONCE_INIT;
+
+static void build_bot_index(void)
 {
-	for (size_t i = 0; i + 3 <= n; i++) {
-		if (memcmp(low + i, "bot", 3) != 0)
-			continue;
-		if (i >= 2 && low[i - 2] == 'c' && low[i - 1] == 'u')
-			continue;
-		return 1;
+	unsigned count[256] = { 0 };
+	unsigned at = 0;
+
+	for (size_t k = 0; k < BOT_MARKERS; k++) {
+		count[(unsigned char)bot_markers[k][0]]++;
+		bot_index.len[k] = (unsigned char)strlen(bot_markers[k]);
 	}
-	return 0;
+	for (unsigned c = 0; c < 256; c++) {
+		bot_index.start[c] = (unsigned char)at;
+		at += count[c];
+	}
+	bot_index.start[256] = (unsigned char)at;
+	memset(count, 0, sizeof count);
+	for (size_t k = 0; k < BOT_MARKERS; k++) {
+		unsigned c = (unsigned char)bot_markers[k][0];
+		bot_index.order[bot_index.start[c] + count[c]++] = (unsigned char)k;
+	}
 }
 
+/* Whether a marker, or "bot" outside "cubot", occurs in the lower-cased low[0..n). */
 static int is_bot(const char *low, size_t n)
 {
-	if (has_bot_word(low, n))
-		return 1;
-	for (size_t i = 0; i < sizeof bot_markers / sizeof bot_markers[0]; i++) {
-		if (has(low, n, bot_markers[i]))
+	pthread_once(&bot_index_once, build_bot_index);
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = (unsigned char)low[i];
+		size_t left = n - i;
+		if (c == 'b' && left >= 3 && low[i + 1] == 'o' && low[i + 2] == 't' &&
+		    !(i >= 2 && low[i - 2] == 'c' && low[i - 1] == 'u'))
 			return 1;
+		for (unsigned j = bot_index.start[c]; j < bot_index.start[c + 1]; j++) {
+			unsigned k = bot_index.order[j];
+			if (bot_index.len[k] <= left && low[i + 1] == bot_markers[k][1] &&
+			    memcmp(low + i, bot_markers[k], bot_index.len[k]) == 0)
+				return 1;
+		}
 	}
 	return 0;
 }
