@@ -40,7 +40,7 @@ for _ in $(seq 1 100); do
 done
 [ -n "$port" ] || { echo "demo: the collector did not start"; cat "$demo/collector.log"; exit 1; }
 echo "collector on http://127.0.0.1:$port (pid $pid)"
-python3 scripts/gen_traffic.py --days 1 --end "$today" --sites "$sites" --seed 2 > "$demo/today.ndjson"
+python3 scripts/gen_traffic.py --days 1 --end "$today" --sites "$sites" --seed 2 --events 2500 > "$demo/today.ndjson"
 python3 scripts/send_beacons.py --port "$port" "$demo/today.ndjson"
 curl -s "http://127.0.0.1:$port/healthz"; echo
 
