@@ -278,6 +278,13 @@ static void head(struct html *h)
 		L(h, "Datenqualität", "Data quality"), L(h, "Methoden", "Methods"));
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 static void kpi_start(struct html *h, const char *de, const char *en)
 {
 	fprintf(h->f, "<div><dt>%s</dt><dd>", L(h, de, en));
@@ -319,18 +326,9 @@ static void overview(struct html *h)
 			memcpy(all + nall, r->services[i].times, r->services[i].completed * sizeof *all);
 			nall += r->services[i].completed;
 		}
-		/* Merge order is by service; sort for the median. */
-		for (size_t i = 1; i < nall; i++) {
-			double t = all[i];
-			size_t j = i;
-			if (all[j - 1] <= t)
-				continue;
-			while (j > 0 && all[j - 1] > t) {
-				all[j] = all[j - 1];
-				j--;
-			}
-			all[j] = t;
-		}
+		/* Concatenated by service; sort for the overall median. */
+		if (nall > 1)
+			qsort(all, nall, sizeof *all, cmp_double);
 		tmp.times = all;
 	}
 	metrics_service(&tmp, &m);

@@ -342,15 +342,45 @@ static int add_flow_event(struct model *m, const struct query_row *r, uint32_t s
 	return 0;
 }
 
+/* Returns the site id of s, remembering the last one. */
+static int site_id(struct model *m, struct qstr s, uint32_t *id)
+{
+	if (m->last_site != 0 && s.n < sizeof m->last_site_s &&
+	    memcmp(m->last_site_s, s.s, s.n) == 0 && m->last_site_s[s.n] == '\0') {
+		*id = m->last_site;
+		return 0;
+	}
+	if (intern(m, s, id) != 0)
+		return -1;
+	m->last_site = 0;
+	if (s.n < sizeof m->last_site_s && memchr(s.s, '\0', s.n) == NULL) {
+		memcpy(m->last_site_s, s.s, s.n);
+		m->last_site_s[s.n] = '\0';
+		m->last_site = *id;
+	}
+	return 0;
+}
+
+/* Returns the local day of t, remembering the last day's bounds. */
+static int64_t local_day(struct model *m, int64_t t)
+{
+	if (m->last_day_end > m->last_day_start && t >= m->last_day_start && t < m->last_day_end)
+		return m->last_day;
+	m->last_day = tz_local_day(t);
+	m->last_day_start = tz_day_start_ms(m->last_day);
+	m->last_day_end = tz_day_start_ms(m->last_day + 1);
+	return m->last_day;
+}
+
 int model_add(void *ctx, const struct query_row *r)
 {
 	struct model *m = ctx;
 	struct day_rec *d;
 	struct item_rec *it;
 	uint32_t site, device, visit_idx = 0;
-	int64_t day = tz_local_day(r->time_ms);
+	int64_t day = local_day(m, r->time_ms);
 
-	if (intern(m, r->site, &site) != 0)
+	if (site_id(m, r->site, &site) != 0)
 		return -1;
 	if (r->device.s != NULL && r->device.n > 0) {
 		if (intern(m, r->device, &device) != 0)
@@ -366,7 +396,10 @@ int model_add(void *ctx, const struct query_row *r)
 	d = day_of(m, site, day);
 	if (d == NULL)
 		return -1;
-	if (r->has_visit) {
+	if (r->has_visit && m->last_visit_ok && m->last_visit == r->visit &&
+	    m->last_visit_day == (int32_t)day && m->last_visit_site == site) {
+		visit_idx = m->last_visit_idx; /* same visit as the previous event: nothing new */
+	} else if (r->has_visit) {
 		struct visit_rec vk;
 		int created;
 
@@ -376,6 +409,11 @@ int model_add(void *ctx, const struct query_row *r)
 		vk.visit = r->visit;
 		if (tab_upsert(&m->visits, &vk, &visit_idx, &created) != 0)
 			return -1;
+		m->last_visit_ok = 1;
+		m->last_visit = r->visit;
+		m->last_visit_day = (int32_t)day;
+		m->last_visit_site = site;
+		m->last_visit_idx = visit_idx;
 		d->keyed = 1;
 		if (created) {
 			struct device_rec *dv = device_of(m, site, device);

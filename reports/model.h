@@ -97,6 +97,14 @@ struct model {
 	int64_t min_day, max_day;
 	uint64_t events;
 	uint32_t id_unknown, id_start;
+	/* One-entry caches: consecutive events mostly share site, day and visit. */
+	uint32_t last_site;
+	char last_site_s[33];
+	int64_t last_day, last_day_start, last_day_end;
+	uint64_t last_visit;
+	int32_t last_visit_day;
+	uint32_t last_visit_site, last_visit_idx;
+	int last_visit_ok;
 	int failed;
 	struct model_result res;
 };

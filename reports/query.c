@@ -122,7 +122,7 @@ int query_open(struct query *q, const char *const *paths, size_t n, char *err, s
 		snprintf(err, errlen, "database path too long");
 		return -1;
 	}
-	if (sqlite3_open_v2(uri, &q->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(uri, &q->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", paths[0], q->db ? sqlite3_errmsg(q->db) : "cannot open");
 		goto fail;
 	}
