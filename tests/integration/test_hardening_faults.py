@@ -8,7 +8,7 @@ gone. Also: the reporter runs while the collector writes, and neither
 disturbs the other. (A corrupt or foreign --db is refused at start: see
 test_collector.py, test_bad_database_files; a database on a read-only mount
 likewise, here.) Mounting needs root: without it
-those tests say SKIP and count as passed."""
+those tests say SKIP and are not counted as passed."""
 import os
 import sqlite3
 import subprocess
@@ -16,7 +16,8 @@ import tempfile
 import threading
 import time
 
-from harness import COLLECTOR, REPORTER, Collector, eq, ev, run_tests
+from harness import COLLECTOR, REPORTER, Collector, eq, ev
+from hostile import Skip, run_tests_with_skips
 
 
 def can_mount():
@@ -131,8 +132,7 @@ def fault_cycle(c, make_fault, clear_fault, what, posts=6, recover_s=10):
 
 def test_disk_full_503_then_recovery():
     if not can_mount():
-        print("  SKIP: mounting a tmpfs needs root")
-        return
+        raise Skip("mounting a tmpfs needs root")
     with Tmpfs("4m") as fs:
         filler = os.path.join(fs.path, "filler")
         with Collector("--rate-limit", "0", db=os.path.join(fs.path, "lotse.db")) as c:
@@ -148,8 +148,7 @@ def test_disk_full_503_then_recovery():
 
 def test_disk_full_at_start_is_a_clear_error():
     if not can_mount():
-        print("  SKIP: mounting a tmpfs needs root")
-        return
+        raise Skip("mounting a tmpfs needs root")
     with Tmpfs("64k") as fs:
         fill(os.path.join(fs.path, "filler"))
         r = subprocess.run([COLLECTOR, "--db", os.path.join(fs.path, "l.db"),
@@ -164,8 +163,7 @@ def test_read_only_file_system_is_a_clear_error_at_start():
     database on a read-only mount is refused with exit 1 and a reason naming
     it (not served with a 503 forever); writable again, it serves."""
     if not can_mount():
-        print("  SKIP: mounting a tmpfs needs root")
-        return
+        raise Skip("mounting a tmpfs needs root")
     with Tmpfs("16m") as fs:
         db = os.path.join(fs.path, "lotse.db")
         with Collector("--rate-limit", "0", db=db) as c:
@@ -245,4 +243,4 @@ def test_reporter_runs_while_collector_writes():
 
 
 if __name__ == "__main__":
-    run_tests("hardening_faults", globals())
+    run_tests_with_skips("hardening_faults", globals())

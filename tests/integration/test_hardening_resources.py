@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""test_hardening_resources.py — leaks and privileges (issue 6, "Resource
+bounds" and "Privilege"): valgrind finds no leak and no memory error in a
+short run of the collector (start, requests of every kind, SIGTERM) and of the
+reporter; the collector started as root with --user nobody binds, opens its
+database, drops to nobody and still stores events; without --user it warns
+that it serves as root. Valgrind runs on the normal build only (the sanitizer
+build has its own leak checker): under ASan those tests print SKIP and are
+not counted as passed. The privilege tests need root and say SKIP otherwise."""
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+from harness import BUILD, COLLECTOR, REPORTER, Collector, eq, ev
+from hostile import Skip, asan_build, connect, exchange, post_bytes, proc_status, run_tests_with_skips
+
+VALGRIND = shutil.which("valgrind")
+VG_ARGS = ["--leak-check=full", "--show-leak-kinds=definite,indirect",
+           "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99", "--track-fds=no",
+           "--num-callers=30"]
+
+
+def skip_valgrind():
+    """A reason to skip, or None."""
+    if asan_build(BUILD):
+        return "valgrind runs on the normal build only (this is the ASan build, LeakSanitizer covers it)"
+    if VALGRIND is None:
+        return "valgrind is not installed"
+    return None
+
+
+class ValgrindCollector(Collector):
+    """A Collector started under valgrind (same interface as harness.Collector)."""
+
+    def __init__(self, *args, tmp=None):  # noqa: D107 - mirrors harness.Collector
+        self.tmp = tmp or tempfile.mkdtemp(prefix="lotse-vg-")
+        self.db = os.path.join(self.tmp, "lotse.db")
+        self.stderr_path = os.path.join(self.tmp, "collector-vg.log")
+        self.stderr = open(self.stderr_path, "w+")
+        cmd = [VALGRIND] + VG_ARGS + [COLLECTOR, "--listen", "127.0.0.1:0", "--db", self.db] + list(args)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.stderr, stdin=subprocess.DEVNULL)
+        self.port = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.port is None:
+            text = self.log()
+            if "listening on port " in text:
+                self.port = int(text.split("listening on port ")[1].split()[0].rstrip(","))
+            elif self.proc.poll() is not None:
+                raise AssertionError("collector under valgrind exited: " + text[-3000:])
+            else:
+                time.sleep(0.1)
+        if self.port is None:
+            self.proc.kill()
+            raise AssertionError("collector under valgrind did not start: " + self.log()[-3000:])
+
+
+def test_valgrind_collector_no_leak():
+    why = skip_valgrind()
+    if why:
+        raise Skip(why)
+    sites = os.path.join(tempfile.mkdtemp(prefix="lotse-vg-sites-"), "sites.csv")
+    with open(sites, "w") as f:
+        f.write("site,name,origins\ngladbeck,Stadt Gladbeck,https://www.gladbeck.de\n")
+    with ValgrindCollector("--sites", sites, "--rate-limit", "3", "--threads", "2") as c:
+        eq(c.post(ev())[0], 204, "event")
+        eq(c.post([ev("search", q="hund 12345", results=1), ev("flow_step", service="a", step="2")])[0], 400,
+           "batch with a reject")
+        eq(c.request("GET", "/e?site=gladbeck&type=pageview&url=https%3A%2F%2Fwww.gladbeck.de%2F")[0], 200, "pixel")
+        eq(c.request("GET", "/healthz")[0], 200, "healthz")
+        eq(c.request("GET", "/metrics")[0], 200, "metrics")
+        eq(c.request("GET", "/lotse.js")[0], 200, "script")
+        eq(c.request("OPTIONS", "/e", headers={"Origin": "https://www.gladbeck.de"})[0], 204, "preflight")
+        exchange(c.port, post_bytes(b"[" * 100 + b"]" * 100), timeout=30)
+        exchange(c.port, b"POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\nTransfer-Encoding: chunked\r\n\r\n",
+                 timeout=30)
+        s = connect(c.port)  # a request aborted half-way
+        s.sendall(b"POST /e HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 50\r\n\r\n{")
+        time.sleep(0.5)
+        s.close()
+        codes = [c.post(ev())[0] for _ in range(8)]
+        assert 429 in codes, codes  # the rate limiter's refusal path
+        c.proc.send_signal(signal.SIGHUP)  # reload the sites file
+        time.sleep(1)
+        c.proc.send_signal(signal.SIGTERM)
+        rc = c.proc.wait(timeout=120)
+        log = c.log()
+        c.stderr.close()
+    assert rc == 0, "valgrind found errors or leaks (exit %d):\n%s" % (rc, log[-6000:])
+    assert "definitely lost: 0 bytes" in log or "All heap blocks were freed" in log, log[-3000:]
+    summary = [line for line in log.splitlines() if "ERROR SUMMARY" in line]
+    print("  collector: " + (summary[-1].split("== ")[-1] if summary else "no summary"))
+
+
+def test_valgrind_reporter_no_leak():
+    why = skip_valgrind()
+    if why:
+        raise Skip(why)
+    with Collector("--rate-limit", "0") as c:
+        batch = [ev("flow_start", service="geburtsurkunde", flow="vgflow-%04d" % i) for i in range(20)]
+        batch += [ev("flow_step", service="geburtsurkunde", flow="vgflow-%04d" % i, step=2, step_name="Daten")
+                  for i in range(15)]
+        batch += [ev("flow_complete", service="geburtsurkunde", flow="vgflow-%04d" % i) for i in range(10)]
+        eq(c.post(batch[:50])[0], 204, "flows")
+        eq(c.post([ev("search", q="hund", results=0), ev("feedback", rating=4, service="geburtsurkunde"),
+                   ev("field_error", service="geburtsurkunde", field="name", error="required",
+                      flow="vgflow-0001")])[0], 204, "more")
+        c.stop()
+    out = tempfile.mkdtemp(prefix="lotse-vg-report-")
+    r = subprocess.run([VALGRIND] + VG_ARGS + [REPORTER, "--db", c.db, "--out", out, "--no-charts", "--quiet",
+                                               "--min-count", "1"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, "valgrind found errors or leaks in the reporter (exit %d):\n%s" % (
+        r.returncode, r.stderr[-6000:])
+    summary = [line for line in r.stderr.splitlines() if "ERROR SUMMARY" in line]
+    print("  reporter: " + (summary[-1].split("== ")[-1] if summary else "no summary"))
+
+
+def test_user_nobody_drops_privileges_and_stores():
+    if os.geteuid() != 0:
+        raise Skip("needs root")
+    nobody = pwd.getpwnam("nobody")
+    tmp = tempfile.mkdtemp(prefix="lotse-priv-")
+    os.chmod(tmp, 0o755)
+    with Collector("--user", "nobody", tmp=tmp) as c:
+        st = proc_status(c.proc.pid)
+        uids = st["Uid"].split()
+        gids = st["Gid"].split()
+        eq(uids, [str(nobody.pw_uid)] * 4, "real, effective, saved and fs uid")
+        eq(gids, [str(nobody.pw_gid)] * 4, "gids")
+        eq(st.get("Groups", ""), "", "no supplementary groups")
+        eq(c.post([ev(), ev("search", q="hund", results=1)])[0], 204, "stores as nobody")
+        eq(c.query("SELECT count(*) FROM events")[0][0], 2, "stored")
+        eq(os.stat(c.db).st_uid, nobody.pw_uid, "database handed to nobody")
+        assert "serving as root" not in c.log(), c.log()
+        eq(c.stop(), 0, "clean exit")
+    # Restarted as nobody on its own database: still fine.
+    with Collector("--user", "nobody", tmp=tmp) as c:
+        eq(c.post(ev())[0], 204, "stores after a restart")
+        eq(c.stop(), 0, "clean exit")
+    r = subprocess.run([COLLECTOR, "--user", "no-such-user-lotse", "--db", os.path.join(tmp, "x.db"),
+                        "--listen", "127.0.0.1:0"], capture_output=True, text=True, timeout=30)
+    eq(r.returncode, 1, "unknown user exit")
+    assert "no-such-user-lotse" in r.stderr, r.stderr
+
+
+def test_warns_when_serving_as_root():
+    if os.geteuid() != 0:
+        raise Skip("needs root")
+    with Collector() as c:
+        assert "warning: serving as root" in c.log(), c.log()
+        eq(c.stop(), 0, "clean exit")
+
+
+if __name__ == "__main__":
+    run_tests_with_skips("hardening_resources", globals())
