@@ -4,8 +4,8 @@
  * identifiers replaced by ":id", referrers to a host or a path, search queries
  * and script error messages redacted. Pure string functions: input bytes in,
  * a NUL-terminated reduced string out, bounded by the caller's buffer.
- * Every function returns 0, or -1 when the input breaks the rule named
- * (then out is unspecified).
+ * Every function returns 0, or -1 when the input breaks the rule named or
+ * the result does not fit in cap bytes (then out is unspecified).
  */
 #ifndef LOTSE_REDUCE_H
 #define LOTSE_REDUCE_H
