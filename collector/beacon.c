@@ -592,11 +592,13 @@ enum beacon_status beacon_parse_body(const char *body, size_t len, struct beacon
 
 	memset(out, 0, sizeof *out);
 	put_err(err, errlen, "");
-	if (body == NULL || len > BEACON_INPUT_MAX) {
+	if (body == NULL)
+		len = 0;
+	if (len > BEACON_INPUT_MAX) {
 		put_err(err, errlen, "body: too large");
 		goto out;
 	}
-	json_init(&r, body, len);
+	json_init(&r, body != NULL ? body : "", len);
 	if (json_peek(&r, &t) != 0) {
 		body_err(&r, rc, err, errlen);
 		goto out;
@@ -767,11 +769,13 @@ enum beacon_status beacon_parse_import_line(const char *line, size_t len, struct
 	memset(meta, 0, sizeof *meta);
 	put_err(err, errlen, "");
 	why[0] = '\0';
-	if (line == NULL || len > BEACON_INPUT_MAX) {
+	if (line == NULL)
+		len = 0;
+	if (len > BEACON_INPUT_MAX) {
 		put_err(err, errlen, "line: too long");
 		goto out;
 	}
-	json_init(&r, line, len);
+	json_init(&r, line != NULL ? line : "", len);
 	if (json_peek(&r, &t) != 0)
 		goto json_fail;
 	if (t != JSON_OBJECT) {

@@ -428,6 +428,10 @@ static void test_json_strictness(void)
 	/* err may be NULL. */
 	beacon_batch_free(&b);
 	CHECK_INT(beacon_parse_body("x", 1, &b, NULL, 0), BEACON_BAD);
+	/* No body at all is not JSON. */
+	beacon_batch_free(&b);
+	CHECK_INT(beacon_parse_body(NULL, 0, &b, err, sizeof err), BEACON_BAD);
+	CHECK_STR(err, "body: not valid JSON (unexpected end of input)");
 }
 
 static void test_nesting(void)
