@@ -1,0 +1,218 @@
+#!/bin/sh
+# SPDX-License-Identifier: EUPL-1.2
+# bench.sh — `make bench`: measures lotse-collector against nginx and
+# lotse-report against GoAccess on this machine, on loopback only, bounded in
+# time, and prints one table plus docs/performance.md-ready Markdown and a
+# gnuplot chart of the reporter's time against the number of events.
+#
+#  1. Ingestion: wrk POSTs lotse.js-style beacons (one event, then batches of
+#     10) at 16, 64 and 256 connections, alternating runs of the collector
+#     (--durability full, --rate-limit 0) and of nginx answering `return 204`
+#     with its access log. After each collector run, every answered event must
+#     be in the database: the benchmark fails otherwise.
+#  2. Reporting: 10^4, 10^5, 10^6 (10^7 with BENCH_LARGE=1) events of pilot
+#     traffic over 30 days, loaded with --import and reported with
+#     lotse-report; on the 10^6 set GoAccess reads the same traffic as a
+#     combined-format access log.
+#
+# Usage: sh scripts/bench.sh BUILD_DIR
+# Knobs (environment): BENCH_SECONDS (per wrk run, default 5), BENCH_ROUNDS
+# (collector/nginx alternations per setting, default 2), BENCH_CONNECTIONS
+# ("16 64 256"), BENCH_PARTS ("ingest report"), BENCH_LARGE=1, BENCH_OUT
+# (default BUILD_DIR/bench), BENCH_THREADS (collector --threads, default its own).
+# It does not tune the machine and does not judge the targets by itself: the
+# summary prints each target with its measured ratio.
+set -eu
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+build=$(cd "$build" && pwd)
+out=${BENCH_OUT:-$build/bench}
+seconds=${BENCH_SECONDS:-5}
+rounds=${BENCH_ROUNDS:-2}
+conns_list=${BENCH_CONNECTIONS:-"16 64 256"}
+parts=${BENCH_PARTS:-"ingest report"}
+sizes="10000 100000 1000000"
+[ "${BENCH_LARGE:-0}" = 1 ] && sizes="$sizes 10000000"
+collector="$build/lotse-collector"
+reporter="$build/lotse-report"
+bench=scripts/bench
+results="$out/results.jsonl"
+failed=0
+
+sh scripts/install-deps.sh wrk nginx-light goaccess gnuplot-nox sqlite3 python3 time curl
+mkdir -p "$out"
+: > "$results"
+t_start=$(date +%s)
+note() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# A free loopback port (there is a small race until the server binds it).
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Peak RSS in KiB of a process and its children (nginx: master + workers).
+peak_rss() {
+	total=0
+	for p in "$1" $(pgrep -P "$1" || true); do
+		v=$(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+		total=$((total + ${v:-0}))
+	done
+	echo "$total"
+}
+
+# Ends a process we started: SIGTERM, then at most 20 s, then SIGKILL.
+stop_pid() {
+	kill -TERM "$1" 2>/dev/null || true
+	for _ in $(seq 1 200); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$1" 2>/dev/null || true
+	rc=0
+	wait "$1" 2>/dev/null || rc=$?
+	return "$rc"
+}
+
+wait_port() { # pid port
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$2/" && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+run_wrk() { # batch conns port file
+	BENCH_BATCH=$1 timeout $((seconds + 30)) wrk -t2 -c"$2" -d"${seconds}s" --timeout 5s --latency \
+		-s "$bench/beacon.lua" "http://127.0.0.1:$3/e" > "$4" 2>&1 || true
+	grep '^BENCH ' "$4" | sed 's/^BENCH //' | tail -n 1
+}
+
+run_nginx() { # batch conns round
+	d="$out/nginx"
+	rm -rf "$d"
+	mkdir -p "$d/tmp"
+	port=$(free_port)
+	sed -e "s#@DIR@#$d#g" -e "s#@PORT@#$port#g" "$bench/nginx.conf.in" > "$d/nginx.conf"
+	nginx -c "$d/nginx.conf" -p "$d" -e "$d/nginx-error.log" 2>"$d/stderr" &
+	pid=$!
+	if ! wait_port "$pid" "$port"; then
+		note "nginx did not start:"; cat "$d/stderr" "$d/nginx-error.log" >&2; failed=1
+		stop_pid "$pid" || true
+		return
+	fi
+	w=$(run_wrk "$1" "$2" "$port" "$d/wrk.out")
+	rss=$(peak_rss "$pid")
+	stop_pid "$pid" || true
+	logged=$(wc -l < "$d/nginx-access.log")
+	echo "{\"part\":\"ingest\",\"server\":\"nginx\",\"batch\":$1,\"conns\":$2,\"round\":$3,\"rss_kib\":$rss,\"logged\":$logged,\"wrk\":${w:-null}}" >> "$results"
+}
+
+run_collector() { # batch conns round
+	d="$out/collector"
+	rm -rf "$d"
+	mkdir -p "$d"
+	threads=""
+	[ -n "${BENCH_THREADS:-}" ] && threads="--threads $BENCH_THREADS"
+	# shellcheck disable=SC2086
+	"$collector" --listen 127.0.0.1:0 --db "$d/bench.db" --rate-limit 0 --durability full \
+		--max-connections-per-ip 0 $threads 2> "$d/collector.log" &
+	pid=$!
+	port=""
+	for _ in $(seq 1 100); do
+		port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$d/collector.log")
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	if [ -z "$port" ]; then
+		note "the collector did not start:"; cat "$d/collector.log" >&2; failed=1
+		stop_pid "$pid" || true
+		return
+	fi
+	w=$(run_wrk "$1" "$2" "$port" "$d/wrk.out")
+	rss=$(peak_rss "$pid")
+	rc=0
+	stop_pid "$pid" || rc=$?
+	stored=$(sqlite3 "$d/bench.db" 'SELECT count(*) FROM events')
+	rejects=$(sqlite3 "$d/bench.db" 'SELECT count(*) FROM rejects')
+	echo "{\"part\":\"ingest\",\"server\":\"collector\",\"batch\":$1,\"conns\":$2,\"round\":$3,\"rss_kib\":$rss,\"exit\":$rc,\"stored\":$stored,\"rejects\":$rejects,\"wrk\":${w:-null}}" >> "$results"
+	# Every event answered 2xx must be stored. In-flight requests when wrk
+	# stopped may be stored without wrk having counted their answer.
+	if ! tail -n 1 "$results" | python3 "$bench/summarize.py" --verify; then
+		failed=1
+		cp "$d/collector.log" "$out/collector-failed-$1-$2-$3.log"
+	fi
+	rm -f "$d"/bench.db*
+}
+
+if echo "$parts" | grep -q ingest; then
+	for batch in 1 10; do
+		for c in $conns_list; do
+			r=1
+			while [ "$r" -le "$rounds" ]; do
+				note "ingest: batch $batch, $c connections, round $r/$rounds"
+				# Alternate which server goes first, so that drift of the
+				# machine's load does not favour one of them.
+				if [ $((r % 2)) -eq 1 ]; then
+					run_collector "$batch" "$c" "$r"
+					run_nginx "$batch" "$c" "$r"
+				else
+					run_nginx "$batch" "$c" "$r"
+					run_collector "$batch" "$c" "$r"
+				fi
+				r=$((r + 1))
+			done
+		done
+	done
+fi
+
+# --- reporting -----------------------------------------------------------------
+# Seeded and with a fixed last day, so that every run reports the same traffic.
+gen_traffic() { # events file
+	python3 scripts/gen_traffic.py --events "$1" --days 30 --end 2026-11-15 --seed 7 > "$2"
+}
+
+if echo "$parts" | grep -q report; then
+	d="$out/report"
+	mkdir -p "$d"
+	for n in $sizes; do
+		traffic="$d/traffic-$n.ndjson"
+		if [ ! -s "$traffic" ] || [ "$traffic" -ot scripts/gen_traffic.py ] 2>/dev/null; then
+			note "report: generating $n events"
+			gen_traffic "$n" "$traffic.tmp"
+			mv "$traffic.tmp" "$traffic"
+		fi
+		lines=$(wc -l < "$traffic")
+		rm -f "$d/r-$n.db" "$d/r-$n.db-wal" "$d/r-$n.db-shm"
+		note "report: importing $lines lines"
+		imp=$(python3 "$bench/measure.py" --timeout 900 --stdout "$d/import-$n.out" -- \
+			"$collector" --import "$traffic" --db "$d/r-$n.db" 2> "$d/import-$n.err")
+		imported=$(sed -n 's/.*imported \([0-9]*\).*/\1/p' "$d/import-$n.err" "$d/import-$n.out" | tail -n 1)
+		note "report: lotse-report on $n events"
+		rm -rf "$d/out-$n"
+		rep=$(python3 "$bench/measure.py" --timeout 900 -- \
+			"$reporter" --db "$d/r-$n.db" --out "$d/out-$n" --quiet)
+		rep_nc=$(python3 "$bench/measure.py" --timeout 900 -- \
+			"$reporter" --db "$d/r-$n.db" --out "$d/out-nc-$n" --quiet --no-charts)
+		dbsize=$(stat -c %s "$d/r-$n.db")
+		echo "{\"part\":\"report\",\"events\":$n,\"lines\":$lines,\"imported\":${imported:-0},\"db_bytes\":$dbsize,\"import\":$imp,\"report\":$rep,\"report_no_charts\":$rep_nc}" >> "$results"
+		if [ "$n" = 1000000 ]; then
+			note "report: GoAccess on the same $n events as a combined access log"
+			python3 "$bench/to_combined.py" < "$traffic" > "$d/access-$n.log"
+			ga=$(python3 "$bench/measure.py" --timeout 900 -- \
+				goaccess "$d/access-$n.log" --log-format=COMBINED --no-global-config \
+				-o "$d/goaccess-$n.html" 2> "$d/goaccess-$n.err")
+			echo "{\"part\":\"goaccess\",\"events\":$n,\"lines\":$(wc -l < "$d/access-$n.log"),\"run\":$ga}" >> "$results"
+			rm -f "$d/access-$n.log"
+		fi
+		rm -f "$d/r-$n.db" "$d/r-$n.db-wal" "$d/r-$n.db-shm"
+	done
+fi
+
+note "bench took $(( $(date +%s) - t_start )) s"
+python3 "$bench/summarize.py" "$results" "$out" || failed=1
+if [ "$failed" -ne 0 ]; then
+	echo "bench: FAILED (see above: a run did not start, or answered events are missing from the database)" >&2
+	exit 1
+fi

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: EUPL-1.2
+"""measure.py — runs one command and prints what it cost, for `make bench`.
+
+Usage: measure.py [--stdin FILE] [--stdout FILE] [--timeout S] -- CMD ARG...
+
+Prints one JSON line {"wall_s", "user_s", "sys_s", "maxrss_kib", "rc"} on
+standard output (the command's own standard output goes to --stdout, default
+/dev/null; its standard error passes through). The command runs under GNU
+time (/usr/bin/time), whose peak resident set size is the largest of the
+command and the children it waited for (lotse-report: gnuplot too). GNU time
+rather than Python's own wait4: a child forked from Python would inherit
+Python's ~14 MiB high-water mark into its ru_maxrss. A command that runs
+longer than --timeout seconds is killed (rc = -9) so that the benchmark stays
+bounded. It measures; it judges nothing.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def main(argv):
+    stdin_path, stdout_path, timeout = None, os.devnull, 600.0
+    i = 0
+    while i < len(argv) and argv[i] != "--":
+        if argv[i] == "--stdin":
+            stdin_path = argv[i + 1]
+        elif argv[i] == "--stdout":
+            stdout_path = argv[i + 1]
+        elif argv[i] == "--timeout":
+            timeout = float(argv[i + 1])
+        else:
+            sys.exit("measure.py: unknown option " + argv[i])
+        i += 2
+    cmd = argv[i + 1:]
+    if not cmd:
+        sys.exit("usage: measure.py [--stdin F] [--stdout F] [--timeout S] -- CMD ARG...")
+    fin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf, open(stdout_path, "wb") as fout:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%e %U %S %M %x", "-o", tf.name, "--"] + cmd,
+                                stdin=fin, stdout=fout, start_new_session=True)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        wall = time.monotonic() - t0
+        fields = tf.read().split()
+    if proc.returncode != 0 and len(fields) < 5:
+        # Killed by the timeout, or time itself failed: wall clock only.
+        print(json.dumps({"wall_s": round(wall, 3), "user_s": 0.0, "sys_s": 0.0, "maxrss_kib": 0,
+                          "rc": -9 if wall >= timeout else proc.returncode}))
+        return 0
+    # The last line is ours; "Command exited with non-zero status" may precede it.
+    _, u, sy, m, x = fields[-5:]
+    print(json.dumps({"wall_s": round(wall, 3), "user_s": float(u), "sys_s": float(sy),
+                      "maxrss_kib": int(m), "rc": int(x)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: EUPL-1.2
+"""summarize.py — turns the JSON lines of scripts/bench.sh into the results.
+
+  summarize.py RESULTS.jsonl OUTDIR   prints the table and the targets, writes
+                                      OUTDIR/performance.md (Markdown for
+                                      docs/performance.md) and the chart
+                                      OUTDIR/reporter-time.{svg,png} (gnuplot)
+  summarize.py --verify < LINE        checks one collector run: every event
+                                      answered 2xx is in the database; exit 1
+                                      and a reason on stderr otherwise
+
+Medians are taken over the rounds of one setting; the ratio to nginx is the
+median of the ratios of runs of the same round (nginx and the collector ran
+back to back), so that the machine's drifting load cancels out.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+TARGET_RATIO = 0.5         # collector / nginx req/s, single events, 64 connections
+TARGET_P99_MS = 10.0
+TARGET_RSS_MIB = 32.0
+TARGET_BATCH_EPS = 250000  # events/s committed, batches of 10
+TARGET_IMPORT_EPS = 200000
+TARGET_VS_GOACCESS = 4.0   # lotse-report at least 4x faster on 10^6 events
+TARGET_MEM_SHARE = 0.25    # and at most a quarter of GoAccess's peak memory
+
+
+def verify(rec):
+    """Returns None when the run's stored events cover its answered ones, else why not."""
+    w = rec.get("wrk")
+    if w is None:
+        return "wrk printed no result"
+    if rec.get("exit", 0) != 0:
+        return "the collector exited %d after SIGTERM" % rec["exit"]
+    answered = (w["requests"] - w["non2xx"]) * w["batch"]
+    in_flight = rec["conns"] * w["batch"]
+    if rec["stored"] < answered:
+        return "%d events answered 2xx, only %d stored" % (answered, rec["stored"])
+    if rec["stored"] > answered + in_flight:
+        return "%d events stored, more than the %d answered plus %d in flight" % (
+            rec["stored"], answered, in_flight)
+    if rec["rejects"] != 0:
+        return "%d events were rejected (the benchmark sends only valid ones)" % rec["rejects"]
+    return None
+
+
+def rate(w):
+    return w["requests"] / (w["duration_us"] / 1e6) if w and w["duration_us"] else 0.0
+
+
+def ok_rate(w):
+    """Answered-2xx requests per second."""
+    return (w["requests"] - w["non2xx"]) / (w["duration_us"] / 1e6) if w and w["duration_us"] else 0.0
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else float("nan")
+
+
+def fmt_int(x):
+    return "–" if x != x else "{:,}".format(int(round(x))).replace(",", " ")
+
+
+def fmt(x, nd=1):
+    return "–" if x is None or x != x else ("%.*f" % (nd, x))
+
+
+def table(headers, rows):
+    """Markdown table; also readable as plain text."""
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h))
+              for i, h in enumerate(headers)]
+    line = lambda cells: "| " + " | ".join(str(c).rjust(widths[i]) for i, c in enumerate(cells)) + " |"
+    out = [line(headers), "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|"]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
+
+
+def ingest_section(recs, targets):
+    col = [r for r in recs if r["part"] == "ingest" and r["server"] == "collector"]
+    ngx = [r for r in recs if r["part"] == "ingest" and r["server"] == "nginx"]
+    if not col:
+        return ""
+    keys = sorted({(r["batch"], r["conns"]) for r in col})
+    rows = []
+    for batch, conns in keys:
+        c = [r for r in col if (r["batch"], r["conns"]) == (batch, conns) and r["wrk"]]
+        n = [r for r in ngx if (r["batch"], r["conns"]) == (batch, conns) and r["wrk"]]
+        ratios = []
+        for rc in c:
+            for rn in n:
+                if rn["round"] == rc["round"] and rate(rn["wrk"]) > 0:
+                    ratios.append(ok_rate(rc["wrk"]) / rate(rn["wrk"]))
+        c_rps = med([ok_rate(r["wrk"]) for r in c])
+        c_p50 = med([r["wrk"]["p50_us"] / 1000 for r in c])
+        c_p99 = med([r["wrk"]["p99_us"] / 1000 for r in c])
+        c_rss = max([r["rss_kib"] / 1024 for r in c], default=float("nan"))
+        non2xx = sum(r["wrk"]["non2xx"] for r in c)
+        errs = sum(r["wrk"]["read_errors"] + r["wrk"]["connect_errors"] + r["wrk"]["timeouts"] for r in c)
+        verified = all(verify(r) is None for r in c) and len(c) > 0
+        ratio = med(ratios)
+        rows.append([batch, conns, fmt_int(c_rps), fmt_int(c_rps * batch), fmt(c_p50, 2), fmt(c_p99, 2),
+                     fmt(c_rss), fmt_int(med([rate(r["wrk"]) for r in n])),
+                     fmt(med([r["wrk"]["p50_us"] / 1000 for r in n]), 2),
+                     fmt(med([r["wrk"]["p99_us"] / 1000 for r in n]), 2),
+                     fmt(max([r["rss_kib"] / 1024 for r in n], default=float("nan"))),
+                     fmt(ratio, 2), non2xx, errs, "yes" if verified else "NO"])
+        if batch == 1 and conns == 64:
+            targets.append(("collector/nginx req/s, single events, 64 conn.", "≥ %.2f" % TARGET_RATIO,
+                            fmt(ratio, 2), ratio >= TARGET_RATIO))
+            targets.append(("p99 latency, single events, 64 conn.", "< %g ms" % TARGET_P99_MS,
+                            fmt(c_p99, 2) + " ms", c_p99 < TARGET_P99_MS))
+            targets.append(("collector peak RSS, single events, 64 conn.", "< %g MiB" % TARGET_RSS_MIB,
+                            fmt(c_rss) + " MiB", c_rss < TARGET_RSS_MIB))
+            targets.append(("non-2xx answers, single events, 64 conn.", "0", str(non2xx), non2xx == 0))
+        if batch == 10 and conns == 64:
+            targets.append(("events/s committed, batches of 10, 64 conn.", "≥ %s" % fmt_int(TARGET_BATCH_EPS),
+                            fmt_int(c_rps * 10), c_rps * 10 >= TARGET_BATCH_EPS))
+    heads = ["batch", "conns", "req/s", "events/s", "p50 ms", "p99 ms", "RSS MiB",
+             "nginx req/s", "nginx p50", "nginx p99", "nginx RSS", "ratio", "non-2xx", "sock.err", "all stored"]
+    return table(heads, rows)
+
+
+def report_section(recs, targets, outdir):
+    rep = sorted([r for r in recs if r["part"] == "report"], key=lambda r: r["events"])
+    ga = [r for r in recs if r["part"] == "goaccess"]
+    if not rep:
+        return ""
+    rows = []
+    for r in rep:
+        imp, rp, nc = r["import"], r["report"], r["report_no_charts"]
+        eps = r["imported"] / imp["wall_s"] if imp["wall_s"] > 0 else float("nan")
+        rows.append(["lotse", fmt_int(r["events"]), fmt_int(eps), fmt(imp["wall_s"], 2),
+                     fmt(r["db_bytes"] / 2**20), fmt(rp["wall_s"], 2), fmt(rp["maxrss_kib"] / 1024),
+                     fmt(nc["wall_s"], 2), fmt(nc["maxrss_kib"] / 1024),
+                     "" if rp["rc"] == 0 and imp["rc"] == 0 else "exit %d/%d" % (imp["rc"], rp["rc"])])
+    for g in ga:
+        run = g["run"]
+        rows.append(["GoAccess", fmt_int(g["events"]), "", "", "", fmt(run["wall_s"], 2),
+                     fmt(run["maxrss_kib"] / 1024), "", "", "" if run["rc"] == 0 else "exit %d" % run["rc"]])
+    heads = ["program", "events", "import ev/s", "import s", "DB MiB", "report s", "report RSS MiB",
+             "no-charts s", "no-charts RSS", "note"]
+    big = [r for r in rep if r["events"] == 10**6]
+    if big:
+        eps = big[0]["imported"] / big[0]["import"]["wall_s"]
+        targets.append(("--import events/s (10^6 events)", "≥ %s" % fmt_int(TARGET_IMPORT_EPS), fmt_int(eps),
+                        eps >= TARGET_IMPORT_EPS))
+    if big and ga:
+        speed = ga[0]["run"]["wall_s"] / big[0]["report"]["wall_s"]
+        mem = big[0]["report"]["maxrss_kib"] / ga[0]["run"]["maxrss_kib"]
+        targets.append(("GoAccess time / lotse-report time (10^6)", "≥ %g" % TARGET_VS_GOACCESS,
+                        fmt(speed, 2), speed >= TARGET_VS_GOACCESS))
+        targets.append(("lotse-report RSS / GoAccess RSS (10^6)", "≤ %g" % TARGET_MEM_SHARE, fmt(mem, 3),
+                        mem <= TARGET_MEM_SHARE))
+    small = [r for r in rep if r["events"] == 10**4]
+    if small and big:
+        t_ratio = big[0]["report"]["wall_s"] / small[0]["report"]["wall_s"]
+        m_ratio = big[0]["report"]["maxrss_kib"] / small[0]["report"]["maxrss_kib"]
+        targets.append(("report time 10^6 / 10^4 (linear: 100)", "≤ 100", fmt(t_ratio, 1), t_ratio <= 100))
+        targets.append(("report RSS 10^6 / 10^4 (events: 100)", "≪ 100", fmt(m_ratio, 1), m_ratio <= 20))
+    chart(rep, ga, outdir)
+    return table(heads, rows)
+
+
+def chart(rep, ga, outdir):
+    dat = os.path.join(outdir, "reporter-time.dat")
+    with open(dat, "w") as f:
+        f.write("# events report_s report_no_charts_s report_rss_mib\n")
+        for r in rep:
+            f.write("%d %.3f %.3f %.1f\n" % (r["events"], r["report"]["wall_s"], r["report_no_charts"]["wall_s"],
+                                             r["report"]["maxrss_kib"] / 1024))
+    gdat = os.path.join(outdir, "goaccess-time.dat")
+    with open(gdat, "w") as f:
+        for g in ga:
+            f.write("%d %.3f\n" % (g["events"], g["run"]["wall_s"]))
+    plot = ["set logscale xy", "set grid", "set key top left",
+            "set xlabel 'events in the period'", "set ylabel 'seconds (wall clock)'",
+            "set title 'lotse-report time against the number of events'",
+            "plot '%s' using 1:2 with linespoints lw 2 pt 7 title 'lotse-report'," % dat
+            + " '%s' using 1:3 with linespoints lw 2 pt 5 title 'lotse-report --no-charts'" % dat
+            + (", '%s' using 1:2 with points pt 9 ps 2 title 'GoAccess (combined log)'" % gdat if ga else "")]
+    for term, ext in (("svg size 720,450 dynamic", "svg"), ("pngcairo size 720,450", "png")):
+        script = "set terminal %s\nset output '%s'\n%s\n" % (
+            term, os.path.join(outdir, "reporter-time." + ext), "\n".join(plot))
+        try:
+            subprocess.run(["gnuplot"], input=script.encode(), check=True, timeout=60,
+                           stderr=subprocess.DEVNULL)
+        except (OSError, subprocess.SubprocessError):
+            if ext == "png":
+                script = script.replace("pngcairo", "png")
+                subprocess.run(["gnuplot"], input=script.encode(), timeout=60)
+
+
+def main(argv):
+    if argv and argv[0] == "--verify":
+        rec = json.loads(sys.stdin.read())
+        why = verify(rec)
+        if why:
+            print("bench: VERIFY FAILED (batch %s, %s connections, round %s): %s" % (
+                rec.get("batch"), rec.get("conns"), rec.get("round"), why), file=sys.stderr)
+            return 1
+        return 0
+    path, outdir = argv
+    recs = [json.loads(line) for line in open(path) if line.strip()]
+    targets = []
+    ing = ingest_section(recs, targets)
+    rep = report_section(recs, targets, outdir)
+    tg = table(["target", "wanted", "measured", "met"],
+               [[t, w, m, "yes" if ok else "**no**"] for t, w, m, ok in targets]) if targets else ""
+    md = []
+    if ing:
+        md += ["### Ingestion (wrk, loopback, 2 wrk threads; collector `--durability full`)", "", ing, ""]
+    if rep:
+        md += ["### Reporting (30 days of generated pilot traffic)", "", rep, ""]
+        md += ["![lotse-report time against events](reporter-time.svg)", ""]
+    if tg:
+        md += ["### Targets", "", tg, ""]
+    text = "\n".join(md)
+    with open(os.path.join(outdir, "performance.md"), "w") as f:
+        f.write(text)
+    print(text)
+    print("Markdown: %s  chart: %s" % (os.path.join(outdir, "performance.md"),
+                                        os.path.join(outdir, "reporter-time.svg")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
