@@ -72,9 +72,31 @@ static struct bucket *find_bucket(struct shard *sh, uint64_t h, const void *addr
 	return victim;
 }
 
+/*
+ * The part of an address that one client cannot change at will: all of an
+ * IPv4 address, the /64 of an IPv6 one (else rotating addresses inside one
+ * /64 would get a fresh bucket per request). Returns the key's length.
+ */
+static size_t client_key(const unsigned char *addr, size_t len, unsigned char key[16])
+{
+	static const unsigned char v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (len > 16)
+		len = 16;
+	if (len == 16 && memcmp(addr, v4_mapped, 12) == 0) {
+		memcpy(key, addr + 12, 4);
+		return 4;
+	}
+	if (len == 16)
+		len = 8;
+	memcpy(key, addr, len);
+	return len;
+}
+
 int ratelimit_allow(struct ratelimit *rl, const void *addr, size_t len, int64_t now_ms,
                     unsigned *retry_after_s)
 {
+	unsigned char key[16];
 	unsigned char hash[crypto_shorthash_BYTES];
 	uint64_t h;
 	int fresh, allowed;
@@ -82,15 +104,14 @@ int ratelimit_allow(struct ratelimit *rl, const void *addr, size_t len, int64_t 
 
 	if (rl->rate == 0)
 		return 1;
-	if (len > 16)
-		len = 16;
-	crypto_shorthash(hash, addr, len, rl->hash_key);
+	len = client_key(addr, len, key);
+	crypto_shorthash(hash, key, len, rl->hash_key);
 	memcpy(&h, hash, sizeof h);
 	struct shard *sh = &rl->shards[h % SHARDS];
 	h /= SHARDS;
 
 	pthread_mutex_lock(&sh->mu);
-	struct bucket *b = find_bucket(sh, h, addr, len, &fresh);
+	struct bucket *b = find_bucket(sh, h, key, len, &fresh);
 	if (fresh) {
 		b->tokens = burst;
 	} else if (now_ms > b->last_ms) {

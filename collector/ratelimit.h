@@ -21,6 +21,9 @@ int ratelimit_new(unsigned rate, struct ratelimit **out);
  * Takes one token for the address (len bytes, at most 16) at now_ms (a
  * monotonic clock). Returns 1 when allowed; 0 when limited, and then
  * *retry_after_s (may be NULL) gets the whole seconds until a token is back.
+ * An IPv6 address (16 bytes) is limited by its /64 — one subscriber's
+ * network, in which it can pick any address — and an IPv4-mapped one
+ * (::ffff:a.b.c.d) as the IPv4 address it is.
  */
 int ratelimit_allow(struct ratelimit *rl, const void *addr, size_t len, int64_t now_ms,
                     unsigned *retry_after_s);
