@@ -7,8 +7,11 @@
 # (the numbers docs/testing.md records). Findings (crash-*, leak-*, timeout-*,
 # oom-*) are left in WORK/NAME/ for triage: each one becomes a corpus entry.
 #   sh tests/fuzz/campaign.sh WORK RUNS SECONDS JOBS build/fuzz/fuzz_NAME...
+# MAXLEN=N in the environment caps generated inputs (-max_len; longer inputs
+# stay covered by the checked-in corpus, which make test replays).
 set -u
 work=$1 runs=$2 secs=$3 jobs=$4
+maxlen=${MAXLEN:+-max_len=$MAXLEN}
 shift 4
 top=$(cd "$(dirname "$0")/../.." && pwd)
 for bin in "$@"; do
@@ -18,7 +21,7 @@ for bin in "$@"; do
 	bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 	t0=$(date +%s)
 	(cd "$dir" && "$bin" -jobs="$jobs" -workers="$jobs" -runs="$runs" -max_total_time="$secs" \
-		-print_final_stats=1 -artifact_prefix="$dir/" -rss_limit_mb=2048 -timeout=10 \
+		-print_final_stats=1 -artifact_prefix="$dir/" -rss_limit_mb=2048 -timeout=10 $maxlen \
 		corpus "$top/tests/fuzz/corpus/$name" >/dev/null 2>&1)
 	t1=$(date +%s)
 	execs=$(cat "$dir"/fuzz-*.log | sed -n 's/^stat::number_of_executed_units: *//p' |
