@@ -19,6 +19,7 @@
 #include "ua.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #define UA_SCAN_MAX 1024
@@ -55,136 +56,156 @@ static size_t lower_copy(const char *ua, size_t len, char *buf, size_t cap)
 	return n;
 }
 
-/*
- * Returns the position of needle in hay[0..n), or -1. memchr jumps to the
- * candidates for the first byte, so a miss costs a few vector compares, not
- * a loop over every byte (this runs some twenty times per request).
- */
-static long find(const char *hay, size_t n, const char *needle)
-{
-	size_t m = strlen(needle);
-	const char *p = hay, *end = hay + n;
-
-	if (m == 0 || m > n)
-		return -1;
-	while ((size_t)(end - p) >= m) {
-		p = memchr(p, needle[0], (size_t)(end - p) - m + 1);
-		if (p == NULL)
-			return -1;
-		if (memcmp(p, needle, m) == 0)
-			return (long)(p - hay);
-		p++;
-	}
-	return -1;
-}
-
-static int has(const char *hay, size_t n, const char *needle)
-{
-	return find(hay, n, needle) >= 0;
-}
-
 #define BOT_MARKERS (sizeof bot_markers / sizeof bot_markers[0])
 
-/*
- * The markers grouped by their first byte, so that is_bot reads the string
- * once and tries at each position only the markers that start with its byte
- * (instead of scanning the string once per marker). Built once, read-only
- * afterwards.
- */
-static struct {
-	unsigned char start[257];          /* markers of byte c: order[start[c] .. start[c+1]) */
-	unsigned char order[BOT_MARKERS];  /* indexes into bot_markers */
-	unsigned char len[BOT_MARKERS];    /* strlen of each marker */
-} bot_index;
-static pthread_once_t bot_index_once = PTHREAD_ONCE_INIT;
+/* The case-sensitive tokens that decide device, OS and browser, and their bits. */
+enum {
+	T_IPAD, T_IPHONE, T_IPOD, T_ANDROID, T_MOBILE, T_CROS, T_WINPHONE, T_WINDOWS, T_MACINTOSH,
+	T_MACOSX, T_LINUX, T_X11, T_MOBI, T_EDG, T_EDGA, T_EDGIOS, T_EDGE, T_SAMSUNG, T_OPR, T_OPT,
+	T_OPIOS, T_OPERA, T_FIREFOX, T_FXIOS, T_CHROME, T_CRIOS, T_CHROMIUM, T_SAFARI, T_VERSION,
+	T_COUNT
+};
+static const char *const class_tokens[T_COUNT] = {
+	"iPad", "iPhone", "iPod", "Android", "Mobile", "CrOS", "Windows Phone", "Windows", "Macintosh",
+	"Mac OS X", "Linux", "X11", "Mobi", "Edg/", "EdgA/", "EdgiOS/", "Edge/", "SamsungBrowser/", "OPR/",
+	"OPT/", "OPiOS/", "Opera", "Firefox/", "FxiOS/", "Chrome/", "CriOS/", "Chromium/", "Safari/",
+	"Version/",
+};
+#define BIT(t) ((uint32_t)1 << (t))
 
-static void build_bot_index(void)
+/*
+ * A set of tokens indexed for one pass over a string: at each position only
+ * the tokens whose first two bytes occur there are compared (a bit per byte
+ * pair tells), instead of one scan of the string per token. Built once,
+ * read-only afterwards.
+ */
+struct token_index {
+	const char *const *tok;
+	size_t n;
+	unsigned char start[257];            /* tokens of first byte c: order[start[c] .. start[c+1]) */
+	unsigned char order[BOT_MARKERS];    /* indexes into tok */
+	unsigned char len[BOT_MARKERS];
+	unsigned char pair[65536 / 8];       /* bit (b0 << 8 | b1): some token starts with b0 b1 */
+};
+_Static_assert(T_COUNT <= BOT_MARKERS, "class tokens fit the index");
+
+static struct token_index bot_index, class_index;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static void build_index(struct token_index *ix, const char *const *tok, size_t n)
 {
 	unsigned count[256] = { 0 };
 	unsigned at = 0;
 
-	for (size_t k = 0; k < BOT_MARKERS; k++) {
-		count[(unsigned char)bot_markers[k][0]]++;
-		bot_index.len[k] = (unsigned char)strlen(bot_markers[k]);
+	ix->tok = tok;
+	ix->n = n;
+	for (size_t k = 0; k < n; k++) {
+		unsigned pr = (unsigned)(unsigned char)tok[k][0] << 8 | (unsigned char)tok[k][1];
+		count[(unsigned char)tok[k][0]]++;
+		ix->len[k] = (unsigned char)strlen(tok[k]);
+		ix->pair[pr >> 3] |= (unsigned char)(1u << (pr & 7));
 	}
 	for (unsigned c = 0; c < 256; c++) {
-		bot_index.start[c] = (unsigned char)at;
+		ix->start[c] = (unsigned char)at;
 		at += count[c];
 	}
-	bot_index.start[256] = (unsigned char)at;
+	ix->start[256] = (unsigned char)at;
 	memset(count, 0, sizeof count);
-	for (size_t k = 0; k < BOT_MARKERS; k++) {
-		unsigned c = (unsigned char)bot_markers[k][0];
-		bot_index.order[bot_index.start[c] + count[c]++] = (unsigned char)k;
+	for (size_t k = 0; k < n; k++) {
+		unsigned c = (unsigned char)tok[k][0];
+		ix->order[ix->start[c] + count[c]++] = (unsigned char)k;
 	}
 }
 
-/* Whether a marker, or "bot" outside "cubot", occurs in the lower-cased low[0..n). */
-static int is_bot(const char *low, size_t n)
+static void build_indexes(void)
 {
-	pthread_once(&bot_index_once, build_bot_index);
-	for (size_t i = 0; i < n; i++) {
-		unsigned c = (unsigned char)low[i];
-		size_t left = n - i;
-		if (c == 'b' && left >= 3 && low[i + 1] == 'o' && low[i + 2] == 't' &&
-		    !(i >= 2 && low[i - 2] == 'c' && low[i - 1] == 'u'))
-			return 1;
-		for (unsigned j = bot_index.start[c]; j < bot_index.start[c + 1]; j++) {
-			unsigned k = bot_index.order[j];
-			if (bot_index.len[k] <= left && low[i + 1] == bot_markers[k][1] &&
-			    memcmp(low + i, bot_markers[k], bot_index.len[k]) == 0)
-				return 1;
+	build_index(&bot_index, bot_markers, BOT_MARKERS);
+	build_index(&class_index, class_tokens, T_COUNT);
+}
+
+/*
+ * Looks for the tokens of ix in s[0..n) (every token is at least 2 bytes).
+ * With first_only, returns 1 at the first token found (mask untouched);
+ * otherwise sets bit k of *mask for every token k found and returns 0.
+ */
+static int scan_tokens(const struct token_index *ix, const char *s, size_t n, int first_only,
+                       uint32_t *mask)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned pr = (unsigned)(unsigned char)s[i] << 8 | (unsigned char)s[i + 1];
+		if (!(ix->pair[pr >> 3] & (1u << (pr & 7))))
+			continue;
+		unsigned c = (unsigned char)s[i];
+		for (unsigned j = ix->start[c]; j < ix->start[c + 1]; j++) {
+			unsigned k = ix->order[j];
+			if (ix->len[k] <= n - i && memcmp(s + i, ix->tok[k], ix->len[k]) == 0) {
+				if (first_only)
+					return 1;
+				*mask |= BIT(k);
+			}
 		}
 	}
 	return 0;
 }
 
-/* Device class and OS, from the raw (case-preserving) string. */
-static void classify_os(const char *s, size_t n, struct ua_class *out)
+/* Whether a marker, or "bot" outside "cubot", occurs in the lower-cased low[0..n). */
+static int is_bot(const char *low, size_t n)
+{
+	for (const char *p = memchr(low, 'b', n); p != NULL;
+	     p = memchr(p + 1, 'b', (size_t)(low + n - p - 1))) {
+		size_t i = (size_t)(p - low);
+		if (n - i >= 3 && p[1] == 'o' && p[2] == 't' && !(i >= 2 && p[-2] == 'c' && p[-1] == 'u'))
+			return 1;
+	}
+	return scan_tokens(&bot_index, low, n, 1, NULL);
+}
+
+/* Device class and OS, from the tokens found in the raw (case-preserving) string. */
+static void classify_os(uint32_t m, struct ua_class *out)
 {
 	out->device = "desktop";
 	out->os = "Other";
-	if (has(s, n, "iPad")) {
+	if (m & BIT(T_IPAD)) {
 		/* iPad Safari says "iPad" and "Mobile"; the iPad decides. */
 		out->device = "tablet";
 		out->os = "iPadOS";
-	} else if (has(s, n, "iPhone") || has(s, n, "iPod")) {
+	} else if (m & (BIT(T_IPHONE) | BIT(T_IPOD))) {
 		out->device = "mobile";
 		out->os = "iOS";
-	} else if (has(s, n, "Android")) {
+	} else if (m & BIT(T_ANDROID)) {
 		/* Android phones say "Mobile", tablets do not (Firefox: "Tablet"). */
 		out->os = "Android";
-		out->device = has(s, n, "Mobile") ? "mobile" : "tablet";
-	} else if (has(s, n, "CrOS")) {
+		out->device = (m & BIT(T_MOBILE)) ? "mobile" : "tablet";
+	} else if (m & BIT(T_CROS)) {
 		out->os = "ChromeOS";
-	} else if (has(s, n, "Windows Phone")) {
+	} else if (m & BIT(T_WINPHONE)) {
 		out->device = "mobile";
-	} else if (has(s, n, "Windows")) {
+	} else if (m & BIT(T_WINDOWS)) {
 		out->os = "Windows";
-	} else if (has(s, n, "Macintosh") || has(s, n, "Mac OS X")) {
+	} else if (m & (BIT(T_MACINTOSH) | BIT(T_MACOSX))) {
 		/* Includes iPadOS 13+ in desktop mode, which is indistinguishable. */
 		out->os = "macOS";
-	} else if (has(s, n, "Linux") || has(s, n, "X11")) {
+	} else if (m & (BIT(T_LINUX) | BIT(T_X11))) {
 		out->os = "Linux";
-	} else if (has(s, n, "Mobi")) {
+	} else if (m & BIT(T_MOBI)) {
 		out->device = "mobile";
 	}
 }
 
 /* Browser family; the order matters, as the others all also say "Chrome" or "Safari". */
-static const char *classify_browser(const char *s, size_t n)
+static const char *classify_browser(uint32_t m)
 {
-	if (has(s, n, "Edg/") || has(s, n, "EdgA/") || has(s, n, "EdgiOS/") || has(s, n, "Edge/"))
+	if (m & (BIT(T_EDG) | BIT(T_EDGA) | BIT(T_EDGIOS) | BIT(T_EDGE)))
 		return "Edge";
-	if (has(s, n, "SamsungBrowser/"))
+	if (m & BIT(T_SAMSUNG))
 		return "Samsung Internet";
-	if (has(s, n, "OPR/") || has(s, n, "OPT/") || has(s, n, "OPiOS/") || has(s, n, "Opera"))
+	if (m & (BIT(T_OPR) | BIT(T_OPT) | BIT(T_OPIOS) | BIT(T_OPERA)))
 		return "Opera";
-	if (has(s, n, "Firefox/") || has(s, n, "FxiOS/"))
+	if (m & (BIT(T_FIREFOX) | BIT(T_FXIOS)))
 		return "Firefox";
-	if (has(s, n, "Chrome/") || has(s, n, "CriOS/") || has(s, n, "Chromium/"))
+	if (m & (BIT(T_CHROME) | BIT(T_CRIOS) | BIT(T_CHROMIUM)))
 		return "Chrome";
-	if (has(s, n, "Safari/") && has(s, n, "Version/"))
+	if ((m & BIT(T_SAFARI)) && (m & BIT(T_VERSION)))
 		return "Safari";
 	return "Other";
 }
@@ -202,8 +223,11 @@ void ua_classify(const char *ua, size_t len, struct ua_class *out)
 		return;
 	if (len > UA_SCAN_MAX)
 		len = UA_SCAN_MAX;
+	pthread_once(&index_once, build_indexes);
 	n = lower_copy(ua, len, low, sizeof low);
 	out->is_bot = is_bot(low, n);
-	classify_os(ua, len, out);
-	out->browser = classify_browser(ua, len);
+	uint32_t found = 0;
+	scan_tokens(&class_index, ua, len, 0, &found);
+	classify_os(found, out);
+	out->browser = classify_browser(found);
 }
