@@ -206,7 +206,11 @@ void beacon_batch_free(struct beacon_batch *batch)
 
 static void put_err(char *err, size_t errlen, const char *why)
 {
-	if (err != NULL && errlen > 0)
+	if (err == NULL || errlen == 0)
+		return;
+	if (why[0] == '\0')
+		err[0] = '\0'; /* the common case, once per line or body: no snprintf */
+	else
 		snprintf(err, errlen, "%s", why);
 }
 
@@ -413,7 +417,10 @@ static enum beacon_status build_event(struct beacon_batch *b, const struct raw_e
 
 	memset(&ev, 0, sizeof ev);
 	ev.step = ev.results = ev.rating = ev.ms = EVENT_NO_INT;
-	snprintf(err, sizeof err, "%s", raw->refusal);
+	if (raw->refusal[0] != '\0')
+		snprintf(err, sizeof err, "%s", raw->refusal);
+	else
+		err[0] = '\0';
 	host[0] = '\0';
 
 	v = &raw->v[F_SITE];
