@@ -61,6 +61,17 @@ peak_rss() {
 	echo "$total"
 }
 
+# CPU time in clock ticks used so far by a process and its children (threads included).
+cpu_ticks() {
+	total=0
+	for p in "$1" $(pgrep -P "$1" || true); do
+		v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+		total=$((total + ${v:-0}))
+	done
+	echo "$total"
+}
+hz=$(getconf CLK_TCK)
+
 # Ends a process we started: SIGTERM, then at most 20 s, then SIGKILL.
 stop_pid() {
 	kill -TERM "$1" 2>/dev/null || true
@@ -102,21 +113,24 @@ run_nginx() { # batch conns round
 		stop_pid "$pid" || true
 		return
 	fi
+	t0=$(cpu_ticks "$pid")
 	w=$(run_wrk "$1" "$2" "$port" "$d/wrk.out")
 	rss=$(peak_rss "$pid")
+	cpu=$(echo "$(( $(cpu_ticks "$pid") - t0 )) $hz" | awk '{printf "%.2f", $1 / $2}')
 	stop_pid "$pid" || true
 	logged=$(wc -l < "$d/nginx-access.log")
-	echo "{\"part\":\"ingest\",\"server\":\"nginx\",\"batch\":$1,\"conns\":$2,\"round\":$3,\"rss_kib\":$rss,\"logged\":$logged,\"wrk\":${w:-null}}" >> "$results"
+	echo "{\"part\":\"ingest\",\"server\":\"nginx\",\"batch\":$1,\"conns\":$2,\"round\":$3,\"rss_kib\":$rss,\"cpu_s\":$cpu,\"logged\":$logged,\"wrk\":${w:-null}}" >> "$results"
 }
 
-run_collector() { # batch conns round
+run_collector() { # batch conns round [durability]
+	durability=${4:-full}
 	d="$out/collector"
 	rm -rf "$d"
 	mkdir -p "$d"
 	threads=""
 	[ -n "${BENCH_THREADS:-}" ] && threads="--threads $BENCH_THREADS"
 	# shellcheck disable=SC2086
-	"$collector" --listen 127.0.0.1:0 --db "$d/bench.db" --rate-limit 0 --durability full \
+	"$collector" --listen 127.0.0.1:0 --db "$d/bench.db" --rate-limit 0 --durability "$durability" \
 		--max-connections-per-ip 0 $threads 2> "$d/collector.log" &
 	pid=$!
 	port=""
@@ -130,13 +144,17 @@ run_collector() { # batch conns round
 		stop_pid "$pid" || true
 		return
 	fi
+	t0=$(cpu_ticks "$pid")
 	w=$(run_wrk "$1" "$2" "$port" "$d/wrk.out")
 	rss=$(peak_rss "$pid")
+	cpu=$(echo "$(( $(cpu_ticks "$pid") - t0 )) $hz" | awk '{printf "%.2f", $1 / $2}')
 	rc=0
 	stop_pid "$pid" || rc=$?
 	stored=$(sqlite3 "$d/bench.db" 'SELECT count(*) FROM events')
 	rejects=$(sqlite3 "$d/bench.db" 'SELECT count(*) FROM rejects')
-	echo "{\"part\":\"ingest\",\"server\":\"collector\",\"batch\":$1,\"conns\":$2,\"round\":$3,\"rss_kib\":$rss,\"exit\":$rc,\"stored\":$stored,\"rejects\":$rejects,\"wrk\":${w:-null}}" >> "$results"
+	server=collector
+	[ "$durability" = full ] || server="collector-$durability"
+	echo "{\"part\":\"ingest\",\"server\":\"$server\",\"batch\":$1,\"conns\":$2,\"round\":$3,\"rss_kib\":$rss,\"cpu_s\":$cpu,\"exit\":$rc,\"stored\":$stored,\"rejects\":$rejects,\"wrk\":${w:-null}}" >> "$results"
 	# Every event answered 2xx must be stored. In-flight requests when wrk
 	# stopped may be stored without wrk having counted their answer.
 	if ! tail -n 1 "$results" | python3 "$bench/summarize.py" --verify; then
@@ -147,6 +165,8 @@ run_collector() { # batch conns round
 }
 
 if echo "$parts" | grep -q ingest; then
+	# The floor under every durable commit, measured now on the same disk.
+	python3 "$bench/fsync_probe.py" "$out" >> "$results"
 	for batch in 1 10; do
 		for c in $conns_list; do
 			r=1
@@ -161,6 +181,9 @@ if echo "$parts" | grep -q ingest; then
 					run_nginx "$batch" "$c" "$r"
 					run_collector "$batch" "$c" "$r"
 				fi
+				# For information, not a target: the same without an fsync per
+				# commit, i.e. what the HTTP and parsing path costs.
+				[ "$c" = 64 ] && [ "$r" = 1 ] && run_collector "$batch" "$c" "$r" normal
 				r=$((r + 1))
 			done
 		done
