@@ -23,4 +23,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq </dev/null
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing </dev/null >/dev/null
+$SUDO apt-get install -y -qq $missing </dev/null >/dev/null
