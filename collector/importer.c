@@ -18,6 +18,7 @@
 #include "beacon.h"
 #include "ingest.h"
 #include "log.h"
+#include "ua.h"
 #include "visitkey.h"
 
 #define IMPORT_LINE_MAX (64 * 1024)
@@ -161,6 +162,12 @@ int importer_run(const char *path, struct store *store, const struct sites *site
 	struct visitkey *vk = NULL;
 	struct import_chunk *chunks = NULL, *cur;
 	struct store_worker w = { .store = store };
+	/* The previous line's User-Agent and its classes: consecutive lines are
+	 * mostly one visitor's, so most lines need no classification. Memory
+	 * only, replaced line by line, wiped at the end. */
+	char *last_ua = NULL;
+	size_t last_ua_cap = 0;
+	struct ua_class last_class;
 	int started = 0, read_ok = 0;
 	char *line = NULL;
 	size_t cap = 0;
@@ -224,6 +231,23 @@ int importer_run(const char *path, struct store *store, const struct sites *site
 			.sites = sites,
 			.visitkey = vk,
 		};
+		if (meta.ua != NULL) {
+			size_t ua_len = strlen(meta.ua);
+			if (last_ua == NULL || strcmp(last_ua, meta.ua) != 0) {
+				if (ua_len + 1 > last_ua_cap) {
+					char *nu = realloc(last_ua, ua_len + 1);
+					if (nu == NULL) {
+						snprintf(err, errlen, "out of memory");
+						goto out;
+					}
+					last_ua = nu;
+					last_ua_cap = ua_len + 1;
+				}
+				memcpy(last_ua, meta.ua, ua_len + 1);
+				ua_classify(meta.ua, ua_len, &last_class);
+			}
+			req.ua_class = &last_class;
+		}
 		switch (ingest_apply(&req, batch)) {
 		case INGEST_NOMEM:
 			snprintf(err, errlen, "out of memory");
@@ -281,6 +305,9 @@ out:
 		chunk_clear(&chunks[1]);
 	}
 	free(chunks);
+	if (last_ua != NULL)
+		memset(last_ua, 0, last_ua_cap);
+	free(last_ua);
 	free(line);
 	visitkey_free(vk);
 	if (f != stdin)

@@ -11,7 +11,10 @@ enum ingest_result ingest_apply(const struct ingest_request *req, struct beacon_
 {
 	struct ua_class ua;
 
-	ua_classify(req->ua, req->ua ? strlen(req->ua) : 0, &ua);
+	if (req->ua_class != NULL)
+		ua = *req->ua_class;
+	else
+		ua_classify(req->ua, req->ua ? strlen(req->ua) : 0, &ua);
 	if (ua.is_bot)
 		return INGEST_BOT;
 
