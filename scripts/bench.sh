@@ -43,6 +43,8 @@ failed=0
 sh scripts/install-deps.sh wrk nginx-light goaccess gnuplot-nox sqlite3 python3 time curl
 mkdir -p "$out"
 : > "$results"
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; true' EXIT
 t_start=$(date +%s)
 note() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -129,13 +131,14 @@ run_collector() { # batch conns round [durability]
 	mkdir -p "$d"
 	threads=""
 	[ -n "${BENCH_THREADS:-}" ] && threads="--threads $BENCH_THREADS"
+	: > "$d/collector.log"
 	# shellcheck disable=SC2086
 	"$collector" --listen 127.0.0.1:0 --db "$d/bench.db" --rate-limit 0 --durability "$durability" \
 		--max-connections-per-ip 0 $threads 2> "$d/collector.log" &
 	pid=$!
 	port=""
 	for _ in $(seq 1 100); do
-		port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$d/collector.log")
+		port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$d/collector.log" 2>/dev/null || true)
 		[ -n "$port" ] && break
 		sleep 0.1
 	done
