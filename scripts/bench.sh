@@ -17,7 +17,7 @@
 #
 # Usage: sh scripts/bench.sh BUILD_DIR
 # Knobs (environment): BENCH_SECONDS (per wrk run, default 5), BENCH_ROUNDS
-# (collector/nginx alternations per setting, default 2), BENCH_CONNECTIONS
+# (collector/nginx alternations per setting, default 3), BENCH_CONNECTIONS
 # ("16 64 256"), BENCH_PARTS ("ingest report"), BENCH_LARGE=1, BENCH_OUT
 # (default BUILD_DIR/bench), BENCH_THREADS (collector --threads, default its own).
 # It does not tune the machine and does not judge the targets by itself: the
@@ -29,7 +29,7 @@ cd "$top"
 build=$(cd "$build" && pwd)
 out=${BENCH_OUT:-$build/bench}
 seconds=${BENCH_SECONDS:-5}
-rounds=${BENCH_ROUNDS:-2}
+rounds=${BENCH_ROUNDS:-3}
 conns_list=${BENCH_CONNECTIONS:-"16 64 256"}
 parts=${BENCH_PARTS:-"ingest report"}
 sizes="10000 100000 1000000"
