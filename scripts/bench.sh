@@ -151,13 +151,18 @@ run_collector() { # batch conns round [durability]
 	w=$(run_wrk "$1" "$2" "$port" "$d/wrk.out")
 	rss=$(peak_rss "$pid")
 	cpu=$(echo "$(( $(cpu_ticks "$pid") - t0 )) $hz" | awk '{printf "%.2f", $1 / $2}')
+	# The collector's own account of its group commits (time includes the fdatasync).
+	commits=$(curl -s --max-time 5 "http://127.0.0.1:$port/metrics" | awk '
+		/^lotse_commit_seconds_sum / {s = $2} /^lotse_commit_seconds_count / {n = $2}
+		/^lotse_commit_events_total / {e = $2}
+		END {printf "{\"seconds\":%s,\"count\":%s,\"events\":%s}", s + 0, n + 0, e + 0}')
 	rc=0
 	stop_pid "$pid" || rc=$?
 	stored=$(sqlite3 "$d/bench.db" 'SELECT count(*) FROM events')
 	rejects=$(sqlite3 "$d/bench.db" 'SELECT count(*) FROM rejects')
 	server=collector
 	[ "$durability" = full ] || server="collector-$durability"
-	echo "{\"part\":\"ingest\",\"server\":\"$server\",\"batch\":$1,\"conns\":$2,\"round\":$3,\"rss_kib\":$rss,\"cpu_s\":$cpu,\"exit\":$rc,\"stored\":$stored,\"rejects\":$rejects,\"wrk\":${w:-null}}" >> "$results"
+	echo "{\"part\":\"ingest\",\"server\":\"$server\",\"batch\":$1,\"conns\":$2,\"round\":$3,\"rss_kib\":$rss,\"cpu_s\":$cpu,\"commits\":$commits,\"exit\":$rc,\"stored\":$stored,\"rejects\":$rejects,\"wrk\":${w:-null}}" >> "$results"
 	# Every event answered 2xx must be stored. In-flight requests when wrk
 	# stopped may be stored without wrk having counted their answer.
 	if ! tail -n 1 "$results" | python3 "$bench/summarize.py" --verify; then
