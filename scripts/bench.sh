@@ -120,7 +120,7 @@ run_nginx() { # batch conns round
 	rss=$(peak_rss "$pid")
 	cpu=$(echo "$(( $(cpu_ticks "$pid") - t0 )) $hz" | awk '{printf "%.2f", $1 / $2}')
 	stop_pid "$pid" || true
-	logged=$(wc -l < "$d/nginx-access.log")
+	logged=$(wc -l < "$d/nginx-access.log" 2>/dev/null || echo 0)
 	echo "{\"part\":\"ingest\",\"server\":\"nginx\",\"batch\":$1,\"conns\":$2,\"round\":$3,\"rss_kib\":$rss,\"cpu_s\":$cpu,\"logged\":$logged,\"wrk\":${w:-null}}" >> "$results"
 }
 
@@ -158,8 +158,9 @@ run_collector() { # batch conns round [durability]
 		END {printf "{\"seconds\":%s,\"count\":%s,\"events\":%s}", s + 0, n + 0, e + 0}')
 	rc=0
 	stop_pid "$pid" || rc=$?
-	stored=$(sqlite3 "$d/bench.db" 'SELECT count(*) FROM events')
-	rejects=$(sqlite3 "$d/bench.db" 'SELECT count(*) FROM rejects')
+	# -1 when the database cannot be read: the check below then fails loudly.
+	stored=$(sqlite3 "$d/bench.db" 'SELECT count(*) FROM events' 2>/dev/null || echo -1)
+	rejects=$(sqlite3 "$d/bench.db" 'SELECT count(*) FROM rejects' 2>/dev/null || echo -1)
 	server=collector
 	[ "$durability" = full ] || server="collector-$durability"
 	echo "{\"part\":\"ingest\",\"server\":\"$server\",\"batch\":$1,\"conns\":$2,\"round\":$3,\"rss_kib\":$rss,\"cpu_s\":$cpu,\"commits\":$commits,\"exit\":$rc,\"stored\":$stored,\"rejects\":$rejects,\"wrk\":${w:-null}}" >> "$results"
