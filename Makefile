@@ -119,7 +119,7 @@ demo: deps
 	$(MAKE) all
 	sh scripts/demo.sh $(BUILD)
 
-bench: test-deps
+bench: deps
 	$(MAKE) all
 	sh scripts/bench.sh $(BUILD)
 
