@@ -3,9 +3,16 @@
 # install-deps.sh — installs the named Debian packages that are missing, with
 # no terminal and no standard input (CI). Runs `apt-get update` once when
 # something must be installed. Installs nothing when all are present.
+# An argument PACKAGE=COMMAND counts as present when COMMAND is on the PATH,
+# whatever package brought it (Node.js from another source bundles npm).
 set -eu
 missing=""
-for p in "$@"; do
+for arg in "$@"; do
+	p=${arg%%=*}
+	cmd=${arg#*=}
+	if [ "$cmd" != "$arg" ] && command -v "$cmd" >/dev/null 2>&1; then
+		continue
+	fi
 	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed'; then
 		missing="$missing $p"
 	fi
