@@ -44,7 +44,7 @@ sh scripts/install-deps.sh wrk nginx-light goaccess gnuplot-nox sqlite3 python3 
 mkdir -p "$out"
 : > "$results"
 pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; true' EXIT
+trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi' EXIT
 t_start=$(date +%s)
 note() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
