@@ -9,7 +9,8 @@
 #   tests/report/test_*.py         data-driven reporter cases
 #   tests/browser/test_*.sh        real Chromium (first build only: slow)
 # Every suite prints "NAME: N passed, N failed" as its last summary line; a
-# suite that exits non-zero without failures counted is counted as one failure.
+# suite that exits non-zero without failures counted, or prints no summary,
+# is counted as one failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -24,15 +25,20 @@ run_suite() { # label command...
 	"$@" >"$out" 2>&1
 	rc=$?
 	cat "$out"
-	line=$(grep -E '^[^ ]*:? ?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	counts=$(grep -E '^[^ ]*:? ?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1 |
+		grep -oE '[0-9]+ passed, [0-9]+ failed')
 	rm -f "$out"
-	p=$(echo "$line" | sed -n 's/.* \{0,1\}\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1/p')
-	f=$(echo "$line" | sed -n 's/.* \{0,1\}\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\2/p')
+	p=$(echo "$counts" | awk '{ print $1 }')
+	f=$(echo "$counts" | awk '{ print $3 }')
 	p=${p:-0}
 	f=${f:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "SUITE $label exited $rc"
 		f=1
+	fi
+	if [ -z "$counts" ]; then
+		echo "SUITE $label printed no summary line"
+		f=$((f + 1))
 	fi
 	[ "$f" -gt 0 ] && failed_suites="$failed_suites $label"
 	total_pass=$((total_pass + p))
