@@ -63,12 +63,8 @@ static int store_chunk(struct store_worker *w, struct import_chunk *c)
 {
 	for (size_t k = 0; k < c->n; k++) {
 		const struct beacon_batch *b = &c->items[k].batch;
-		for (size_t i = 0; i < b->n_events; i++)
-			if (store_insert_event(w->store, &b->events[i]) != 0)
-				return -1;
-		for (size_t i = 0; i < b->n_rejects; i++)
-			if (store_insert_reject(w->store, c->items[k].time_ms, &b->rejects[i]) != 0)
-				return -1;
+		if (store_insert_batch(w->store, b, c->items[k].time_ms) != 0)
+			return -1;
 		w->in_txn += b->n_events + b->n_rejects;
 		if (w->in_txn >= IMPORT_COMMIT_EVERY) {
 			if (store_commit(w->store) != 0 || store_begin(w->store) != 0)

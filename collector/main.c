@@ -46,6 +46,26 @@ static int load_sites(const struct config *cfg, struct sites **out)
 	return 0;
 }
 
+/*
+ * Loads --sites and opens --db. Returns EXIT_SUCCESS with both set (sites may
+ * be NULL), or the exit status to end with, having freed what it made.
+ */
+static int open_inputs(const struct config *cfg, struct sites **sites, struct store **store)
+{
+	char err[512];
+
+	*store = NULL;
+	if (load_sites(cfg, sites) != 0)
+		return EXIT_USAGE;
+	if (store_open(cfg->db, cfg->durability_full, store, err, sizeof err) != 0) {
+		log_msg("%s", err);
+		sites_free(*sites);
+		*sites = NULL;
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
 static int run_import(const struct config *cfg)
 {
 	struct sites *sites = NULL;
@@ -54,12 +74,10 @@ static int run_import(const struct config *cfg)
 	char err[512];
 	int rc = EXIT_FAILURE;
 
-	if (load_sites(cfg, &sites) != 0)
-		return EXIT_USAGE;
-	if (store_open(cfg->db, cfg->durability_full, &store, err, sizeof err) != 0) {
-		log_msg("%s", err);
-		goto out;
-	}
+	rc = open_inputs(cfg, &sites, &store);
+	if (rc != EXIT_SUCCESS)
+		return rc;
+	rc = EXIT_FAILURE;
 	if (importer_run(cfg->import, store, sites, cfg->visit_key, &counts, err, sizeof err) != 0) {
 		log_msg("import failed: %s", err);
 		goto out;
@@ -117,12 +135,10 @@ static int serve(const struct config *cfg)
 	char err[512];
 	int rc = EXIT_FAILURE;
 
-	if (load_sites(cfg, &sites) != 0)
-		return EXIT_USAGE;
-	if (store_open(cfg->db, cfg->durability_full, &store, err, sizeof err) != 0) {
-		log_msg("%s", err);
-		goto out;
-	}
+	rc = open_inputs(cfg, &sites, &store);
+	if (rc != EXIT_SUCCESS)
+		return rc;
+	rc = EXIT_FAILURE;
 	metrics = metrics_new();
 	if (metrics == NULL || ratelimit_new(cfg->rate_limit, &rl) != 0 ||
 	    (cfg->visit_key && visitkey_new(1, &vk) != 0)) {

@@ -350,6 +350,26 @@ static void on_written(struct writer_item *item, int ok)
 }
 
 /*
+ * Hands the batch to the writer and suspends the connection until on_written
+ * resumes it; the answer is given on the call after the resume.
+ */
+static enum MHD_Result submit(struct request *r)
+{
+	r->item.batch = &r->batch;
+	r->item.received_ms = r->received_ms;
+	r->item.done = on_written;
+	atomic_store(&r->phase, PHASE_WAITING);
+	MHD_suspend_connection(r->conn);
+	if (writer_submit(r->srv->deps.writer, &r->item) != 0) {
+		/* Not queued: done will never run, so answer 503 after resuming ourselves. */
+		r->write_ok = -1;
+		atomic_store(&r->phase, PHASE_WRITTEN);
+		MHD_resume_connection(r->conn);
+	}
+	return MHD_YES;
+}
+
+/*
  * The batch is parsed: apply the request, then answer at once or hand the
  * events to the writer and suspend the connection until they are committed.
  */
@@ -397,18 +417,7 @@ static enum MHD_Result process_batch(struct request *r)
 	if (r->batch.n_events + r->batch.n_rejects == 0)
 		return respond_stored(r);
 
-	r->item.batch = &r->batch;
-	r->item.received_ms = r->received_ms;
-	r->item.done = on_written;
-	atomic_store(&r->phase, PHASE_WAITING);
-	MHD_suspend_connection(r->conn);
-	if (writer_submit(srv->deps.writer, &r->item) != 0) {
-		/* Not queued: done will never run, so answer 503 after resuming ourselves. */
-		r->write_ok = -1;
-		atomic_store(&r->phase, PHASE_WRITTEN);
-		MHD_resume_connection(r->conn);
-	}
-	return MHD_YES;
+	return submit(r);
 }
 
 static enum MHD_Result finish_post(struct request *r)
@@ -441,17 +450,7 @@ static enum MHD_Result finish_post(struct request *r)
 		              "out of memory", origin, 1);
 	if (r->dnt)
 		return respond_rejects(r);
-	r->item.batch = &r->batch;
-	r->item.received_ms = r->received_ms;
-	r->item.done = on_written;
-	atomic_store(&r->phase, PHASE_WAITING);
-	MHD_suspend_connection(r->conn);
-	if (writer_submit(srv->deps.writer, &r->item) != 0) {
-		r->write_ok = -1;
-		atomic_store(&r->phase, PHASE_WRITTEN);
-		MHD_resume_connection(r->conn);
-	}
-	return MHD_YES;
+	return submit(r);
 }
 
 struct pixel_args {

@@ -216,6 +216,17 @@ int store_insert_reject(struct store *s, int64_t time_ms, const struct beacon_re
 	return step_reset(st);
 }
 
+int store_insert_batch(struct store *s, const struct beacon_batch *batch, int64_t reject_time_ms)
+{
+	for (size_t i = 0; i < batch->n_events; i++)
+		if (store_insert_event(s, &batch->events[i]) != 0)
+			return -1;
+	for (size_t i = 0; i < batch->n_rejects; i++)
+		if (store_insert_reject(s, reject_time_ms, &batch->rejects[i]) != 0)
+			return -1;
+	return 0;
+}
+
 const char *store_error(struct store *s)
 {
 	return sqlite3_errmsg(s->db);

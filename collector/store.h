@@ -46,6 +46,12 @@ int store_insert_event(struct store *s, const struct event *ev);
 /* Inserts one reject received at time_ms. Returns 0 or -1. */
 int store_insert_reject(struct store *s, int64_t time_ms, const struct beacon_reject *r);
 
+/*
+ * Inserts every event and every reject of batch, the rejects as received at
+ * reject_time_ms. Returns 0, or -1 at the first failure (the caller rolls back).
+ */
+int store_insert_batch(struct store *s, const struct beacon_batch *batch, int64_t reject_time_ms);
+
 /* The last SQLite error message of s (static until the next call on s). */
 const char *store_error(struct store *s);
 

@@ -47,13 +47,8 @@ static int write_group(struct writer *w, struct writer_item *list, size_t *writt
 	if (store_begin(w->store) != 0)
 		goto fail;
 	for (struct writer_item *it = list; it != NULL; it = it->next) {
-		const struct beacon_batch *b = it->batch;
-		for (size_t i = 0; i < b->n_events; i++)
-			if (store_insert_event(w->store, &b->events[i]) != 0)
-				goto fail;
-		for (size_t i = 0; i < b->n_rejects; i++)
-			if (store_insert_reject(w->store, it->received_ms, &b->rejects[i]) != 0)
-				goto fail;
+		if (store_insert_batch(w->store, it->batch, it->received_ms) != 0)
+			goto fail;
 		*written += item_size(it);
 	}
 	if (store_commit(w->store) != 0)
