@@ -10,9 +10,10 @@ problems planted so that the report has something to find:
   * searches that find nothing,
   * one badly rated service (Bewohnerparkausweis) and a few invalid events.
 Services and step names come from data/services.csv, origins from
-data/sites.csv. Client addresses are from the documentation ranges
-192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24: they are only written as
-text, never contacted. It does not talk to a collector itself.
+data/sites.csv. Client addresses are from the documentation ranges, about
+60 % from 2001:db8::/32 (a random /64 and interface id per visit) and the
+rest from 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24: they are only
+written as text, never contacted. It does not talk to a collector itself.
 
 usage: gen_traffic.py [--days N] [--sites a,b,c] [--end YYYY-MM-DD]
                       [--events N] [--seed N] [--services FILE] [--sites-file FILE]
@@ -68,6 +69,13 @@ def ua_for(device, rnd):
 
 
 def client_for(rnd):
+    """A visitor's address: about 60 % IPv6 (most German clients today), each a
+    random /64 of 2001:db8::/32 with a random interface id, so practically
+    unique per visit; the rest from the three IPv4 documentation ranges."""
+    if rnd.random() < 0.6:
+        bits = rnd.getrandbits(96)
+        groups = [(bits >> (16 * i)) & 0xFFFF for i in range(6)]
+        return "2001:db8:" + ":".join("%x" % g for g in groups)
     return "%s.%d" % (rnd.choice(["192.0.2", "198.51.100", "203.0.113"]), rnd.randint(1, 254))
 
 
