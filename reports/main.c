@@ -272,6 +272,16 @@ static int read_period(struct query *q, const struct options *o, int64_t from, i
 
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	rc = query_events(q, a, b, o->site, add_with_progress, &p, &rows, err, errlen);
+	if (rc == 0 && m->out_of_order) {
+		/* Rows far from time order: count again with every day's visit sets kept. */
+		model_free(m);
+		if (model_init(m) != 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		m->all_days = 1;
+		rc = query_events(q, a, b, o->site, add_with_progress, &p, &rows, err, errlen);
+	}
 	if (p.shown)
 		fputc('\n', stderr);
 	if (rc != 0)

@@ -8,9 +8,19 @@
  * (events may carry an age): a flow keeps its earliest start, the earliest
  * completion at or after it, and the two latest completions seen before its
  * current earliest start, so a start that arrives late still finds them.
+ *
+ * Everything counted per distinct visit (visits per day and device, visits
+ * of a query, page or outbound host) is counted when the visit or pair first
+ * appears, in sets of one local day (struct model_dayset). A visit is a key
+ * on one local day, so a day's sets are emptied when a row two days later
+ * arrives (rows may be up to ten minutes late, across midnight) and at the
+ * end of each database: memory follows the busiest two days, not the
+ * period. Keys of different databases never meet (different salts), so
+ * their counts add up exactly.
  */
 #include "model.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +28,7 @@
 #include "tz.h"
 
 #define NO_TIME INT64_MAX
+#define NO_DAY INT64_MIN
 #define LEVEL_DONE (MODEL_MAX_STEP + 1)
 #define MAX_DAILY_SPAN 3660
 
@@ -99,7 +110,17 @@ int model_init(struct model *m)
 	memset(m, 0, sizeof *m);
 	if (pool_init(&m->strings) != 0)
 		return -1;
-	tab_init(&m->visits, 16, sizeof(struct visit_rec));
+	for (int i = 0; i < MODEL_DAYSETS; i++) {
+		struct model_dayset *ds = &m->daysets[i];
+
+		ds->day = NO_DAY;
+		tab_init(&ds->visits, 16, sizeof(struct visit_rec));
+		tab_init(&ds->query_visits, 8, sizeof(struct pair_rec));
+		tab_init(&ds->path_visits, 8, sizeof(struct pair_rec));
+		tab_init(&ds->host_visits, 8, sizeof(struct pair_rec));
+	}
+	m->db_max_day = NO_DAY;
+	m->db_folded_day = NO_DAY;
 	tab_init(&m->flows, 24, sizeof(struct flow_rec));
 	tab_init(&m->flow_errors, 12, sizeof(struct flowerr_rec));
 	tab_init(&m->step_names, 16, sizeof(struct stepname_rec));
@@ -107,11 +128,8 @@ int model_init(struct model *m)
 	tab_init(&m->days, 8, sizeof(struct day_rec));
 	tab_init(&m->devices, 8, sizeof(struct device_rec));
 	tab_init(&m->queries, 8, sizeof(struct item_rec));
-	tab_init(&m->query_visits, 8, sizeof(struct pair_rec));
 	tab_init(&m->paths, 8, sizeof(struct item_rec));
-	tab_init(&m->path_visits, 8, sizeof(struct pair_rec));
 	tab_init(&m->hosts, 8, sizeof(struct item_rec));
-	tab_init(&m->host_visits, 8, sizeof(struct pair_rec));
 	tab_init(&m->feedback, 8, sizeof(struct fb_rec));
 	m->min_day = INT64_MAX;
 	m->max_day = INT64_MIN;
@@ -128,7 +146,14 @@ void model_free(struct model *m)
 	struct model_result *r = &m->res;
 
 	pool_free(&m->strings);
-	tab_free(&m->visits);
+	for (int i = 0; i < MODEL_DAYSETS; i++) {
+		struct model_dayset *ds = &m->daysets[i];
+
+		tab_free(&ds->visits);
+		tab_free(&ds->query_visits);
+		tab_free(&ds->path_visits);
+		tab_free(&ds->host_visits);
+	}
 	tab_free(&m->flows);
 	tab_free(&m->flow_errors);
 	tab_free(&m->step_names);
@@ -136,11 +161,8 @@ void model_free(struct model *m)
 	tab_free(&m->days);
 	tab_free(&m->devices);
 	tab_free(&m->queries);
-	tab_free(&m->query_visits);
 	tab_free(&m->paths);
-	tab_free(&m->path_visits);
 	tab_free(&m->hosts);
-	tab_free(&m->host_visits);
 	tab_free(&m->feedback);
 	free(r->sites);
 	free(r->services);
@@ -208,11 +230,12 @@ static struct service_rec *service_of(struct model *m, uint32_t site, uint32_t s
 }
 
 /*
- * Counts an item (query, path, host) and, for a new (item, visit) pair, a
- * visit. An event without a visit key counts as a visit of its own.
+ * Counts an item (query, path, host) and, for a new (item, visit) pair in
+ * the day's pairs, a visit. An event without a visit key (pairs NULL)
+ * counts as a visit of its own.
  */
 static int item_add(struct model *m, struct tab *items, struct tab *pairs, uint32_t site,
-                    uint32_t key, int has_visit, uint32_t visit_idx, struct item_rec **out)
+                    uint32_t key, uint32_t visit_idx, struct item_rec **out)
 {
 	struct item_rec k;
 	struct pair_rec p;
@@ -224,7 +247,7 @@ static int item_add(struct model *m, struct tab *items, struct tab *pairs, uint3
 	k.key = key;
 	if (tab_upsert(items, &k, &idx, NULL) != 0)
 		return -1;
-	if (has_visit) {
+	if (pairs != NULL) {
 		p.item = idx;
 		p.visit = visit_idx;
 		if (tab_upsert(pairs, &p, &pidx, &created) != 0)
@@ -372,14 +395,86 @@ static int64_t local_day(struct model *m, int64_t t)
 	return m->last_day;
 }
 
+/* Empties a day's visit sets: its visits and pairs have all been counted. */
+static void dayset_fold(struct model *m, struct model_dayset *ds)
+{
+	tab_clear(&ds->visits);
+	tab_clear(&ds->query_visits);
+	tab_clear(&ds->path_visits);
+	tab_clear(&ds->host_visits);
+	ds->day = NO_DAY;
+	m->last_visit_ok = 0;
+}
+
+/* Folds every open day and forgets the database's days (end of a database, of the run). */
+static void fold_all(struct model *m)
+{
+	for (int i = 0; i < MODEL_DAYSETS; i++) {
+		if (m->daysets[i].day != NO_DAY)
+			dayset_fold(m, &m->daysets[i]);
+	}
+	m->db_max_day = NO_DAY;
+	m->db_folded_day = NO_DAY;
+}
+
+/*
+ * Returns the sets of the keyed row r's local day, opening them when new and
+ * folding the days two or more before it; NULL (and m->out_of_order set) when
+ * that day was folded already. Open days lie in (db_folded_day, db_max_day]
+ * and db_folded_day >= db_max_day - 2, so a new day always finds a free set.
+ */
+static struct model_dayset *dayset_of(struct model *m, const struct query_row *r, int64_t day)
+{
+	struct model_dayset *ds = NULL;
+
+	if (m->all_days)
+		return &m->daysets[0];
+	if (r->db != m->cur_db) {
+		fold_all(m);
+		m->cur_db = r->db;
+	}
+	for (int i = 0; i < MODEL_DAYSETS; i++) {
+		if (m->daysets[i].day == day)
+			return &m->daysets[i];
+	}
+	if (day <= m->db_folded_day) {
+		m->out_of_order = 1;
+		return NULL;
+	}
+	if (day > m->db_max_day) {
+		m->db_max_day = day;
+		m->db_folded_day = day - 2;
+		for (int i = 0; i < MODEL_DAYSETS; i++) {
+			if (m->daysets[i].day != NO_DAY && m->daysets[i].day <= m->db_folded_day)
+				dayset_fold(m, &m->daysets[i]);
+		}
+	}
+	for (int i = 0; i < MODEL_DAYSETS && ds == NULL; i++) {
+		if (m->daysets[i].day == NO_DAY)
+			ds = &m->daysets[i];
+	}
+	assert(ds != NULL);
+	ds->day = day;
+	return ds;
+}
+
 int model_add(void *ctx, const struct query_row *r)
 {
 	struct model *m = ctx;
 	struct day_rec *d;
 	struct item_rec *it;
+	struct model_dayset *ds = NULL;
 	uint32_t site, device, visit_idx = 0;
-	int64_t day = local_day(m, r->time_ms);
+	int64_t day;
 
+	if (m->out_of_order)
+		return 0; /* the caller reads everything again */
+	day = local_day(m, r->time_ms);
+	if (r->has_visit) {
+		ds = dayset_of(m, r, day);
+		if (ds == NULL)
+			return 0;
+	}
 	if (site_id(m, r->site, &site) != 0)
 		return -1;
 	if (r->device.s != NULL && r->device.n > 0) {
@@ -407,7 +502,7 @@ int model_add(void *ctx, const struct query_row *r)
 		vk.site = site;
 		vk.day = (int32_t)day;
 		vk.visit = r->visit;
-		if (tab_upsert(&m->visits, &vk, &visit_idx, &created) != 0)
+		if (tab_upsert(&ds->visits, &vk, &visit_idx, &created) != 0)
 			return -1;
 		m->last_visit_ok = 1;
 		m->last_visit = r->visit;
@@ -421,6 +516,7 @@ int model_add(void *ctx, const struct query_row *r)
 			if (dv == NULL)
 				return -1;
 			/* d may have moved: the devices table is separate, days is not touched. */
+			m->visits++;
 			d->visits++;
 			dv->visits++;
 			dv->keyed = 1;
@@ -432,7 +528,7 @@ int model_add(void *ctx, const struct query_row *r)
 
 		d->pageviews++;
 		if (intern(m, r->path, &path) != 0 ||
-		    item_add(m, &m->paths, &m->path_visits, site, path, r->has_visit, visit_idx, &it) != 0)
+		    item_add(m, &m->paths, ds ? &ds->path_visits : NULL, site, path, visit_idx, &it) != 0)
 			return -1;
 		break;
 	}
@@ -455,7 +551,7 @@ int model_add(void *ctx, const struct query_row *r)
 		if (r->q.s == NULL)
 			break;
 		if (intern(m, r->q, &q) != 0 ||
-		    item_add(m, &m->queries, &m->query_visits, site, q, r->has_visit, visit_idx, &it) != 0)
+		    item_add(m, &m->queries, ds ? &ds->query_visits : NULL, site, q, visit_idx, &it) != 0)
 			return -1;
 		if (r->results == 0)
 			it->zero++;
@@ -472,7 +568,7 @@ int model_add(void *ctx, const struct query_row *r)
 		if (slash != NULL)
 			host.n = (size_t)(slash - host.s);
 		if (intern(m, host, &h) != 0 ||
-		    item_add(m, &m->hosts, &m->host_visits, site, h, r->has_visit, visit_idx, &it) != 0)
+		    item_add(m, &m->hosts, ds ? &ds->host_visits : NULL, site, h, visit_idx, &it) != 0)
 			return -1;
 		break;
 	}
@@ -996,6 +1092,7 @@ int model_finish(struct model *m, const struct catalog *cat, unsigned min_count)
 	size_t ntimes = 0;
 	int rc = -1;
 
+	fold_all(m);
 	if (finish_flows(m, &times, &ntimes) != 0 || finish_fields(m) != 0)
 		goto out;
 	if (finish_services(m, cat, times, ntimes) != 0 || finish_sites(m) != 0)
@@ -1045,8 +1142,8 @@ int model_finish(struct model *m, const struct catalog *cat, unsigned min_count)
 	}
 	qsort(r->feedback, r->nfeedback, sizeof *r->feedback, cmp_feedback);
 	r->events = m->events;
-	r->visits_total = m->visits.n;
-	r->any_keyed = m->visits.n > 0;
+	r->visits_total = m->visits;
+	r->any_keyed = m->visits > 0;
 	for (size_t i = 0; i < r->ndays; i++)
 		r->pageviews_total += r->days[i].pageviews;
 	rc = 0;

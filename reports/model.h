@@ -90,12 +90,31 @@ struct model_result {
 	int any_keyed;
 };
 
+/*
+ * The visit-distinct sets of one local day: its visits (site, day, visit key)
+ * and the (item, visit) pairs of searches, pages and outbound links. Visits
+ * never span local days, so model.c empties a day's sets ("folds" the day)
+ * once no more rows of it can come; the counts themselves are kept as they
+ * are made.
+ */
+#define MODEL_DAYSETS 2
+struct model_dayset {
+	int64_t day;             /* INT64_MIN when unused */
+	struct tab visits, query_visits, path_visits, host_visits;
+};
+
 struct model {
 	struct pool strings;
-	struct tab visits, flows, flow_errors, step_names, services, days, devices;
-	struct tab queries, query_visits, paths, path_visits, hosts, host_visits, feedback;
+	struct tab flows, flow_errors, step_names, services, days, devices;
+	struct tab queries, paths, hosts, feedback;
+	struct model_dayset daysets[MODEL_DAYSETS];
+	unsigned cur_db;         /* database of the rows being read */
+	int64_t db_max_day;      /* latest local day of cur_db's keyed rows so far */
+	int64_t db_folded_day;   /* cur_db's days up to this one are folded */
+	int all_days;            /* IN: one set for every day, nothing folded */
+	int out_of_order;        /* OUT: a row came for a folded day: read again with all_days */
 	int64_t min_day, max_day;
-	uint64_t events;
+	uint64_t events, visits;
 	uint32_t id_unknown, id_start;
 	/* One-entry caches: consecutive events mostly share site, day and visit. */
 	uint32_t last_site;
@@ -115,7 +134,14 @@ int model_init(struct model *m);
 /* Frees everything m and its result own. */
 void model_free(struct model *m);
 
-/* query_row_fn: adds one event. Returns 0, or -1 when out of memory or over a cap. */
+/*
+ * query_row_fn: adds one event. Rows must come database by database, each in
+ * time order give or take a day (rowid order: events carry an age of at most
+ * ten minutes); a keyed row for a day already folded sets m->out_of_order and
+ * is ignored, like every row after it: then free m, init it again, set
+ * all_days and add every row once more. Returns 0, or -1 when out of memory
+ * or over a cap.
+ */
 int model_add(void *m, const struct query_row *row);
 
 /* query_engagement_fn: feeds the sorted engagement times for the medians. */

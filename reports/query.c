@@ -226,6 +226,7 @@ int query_events(struct query *q, int64_t from_ms, int64_t to_ms, const char *si
 			struct query_row r;
 			struct qstr type = col_str(st, 1);
 
+			r.db = (unsigned)i;
 			r.time_ms = sqlite3_column_int64(st, 0);
 			if (type.s == NULL || event_type_from_name(type.s, type.n, &r.type) != 0)
 				continue; /* a type from a newer collector: not ours to count */

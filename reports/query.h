@@ -25,6 +25,7 @@ struct qstr {
 
 /* One stored event; integers are EVENT_NO_INT when NULL. */
 struct query_row {
+	unsigned db;             /* which database: 0 = the first --db */
 	int64_t time_ms;
 	enum event_type type;
 	int has_visit;
@@ -57,7 +58,8 @@ void query_close(struct query *q);
 
 /*
  * Streams every event with from_ms <= time < to_ms (and site = site unless
- * site is NULL) database by database in rowid order. *rows counts them.
+ * site is NULL) database by database in rowid order, each row marked with
+ * its database's index. *rows counts them.
  * Returns 0, or -1 with err set.
  */
 int query_events(struct query *q, int64_t from_ms, int64_t to_ms, const char *site,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * table.c — open addressing with linear probing over an index array, records
- * and strings stored densely beside it. No deletion: a report only adds.
+ * and strings stored densely beside it. No deletion of single records: a
+ * report only adds, and empties a whole table at most (tab_clear).
  */
 #include "table.h"
 
@@ -39,6 +40,13 @@ void tab_free(struct tab *t)
 	t->recs = NULL;
 	t->slots = NULL;
 	t->n = t->cap = t->nslots = 0;
+}
+
+void tab_clear(struct tab *t)
+{
+	if (t->slots != NULL)
+		memset(t->slots, 0, (size_t)t->nslots * sizeof *t->slots);
+	t->n = 0;
 }
 
 static int tab_rehash(struct tab *t, uint32_t nslots)

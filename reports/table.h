@@ -4,7 +4,8 @@
  * fixed-size records found by a fixed-size key at the start of each record
  * (tab_), and a pool that interns strings as small integer ids (pool_). Both
  * grow by doubling up to a hard cap and never shrink; records are addressed
- * by index because growing moves them. They know nothing of events.
+ * by index because growing moves them; a table can only be emptied as a
+ * whole (tab_clear), never by record. They know nothing of events.
  */
 #ifndef LOTSE_TABLE_H
 #define LOTSE_TABLE_H
@@ -30,6 +31,12 @@ void tab_init(struct tab *t, size_t key_size, size_t rec_size);
 
 /* Frees everything t owns; t may be reused after tab_init. */
 void tab_free(struct tab *t);
+
+/*
+ * Empties t but keeps its memory for the records that come next: indexes
+ * handed out before are invalid afterwards.
+ */
+void tab_clear(struct tab *t);
 
 /*
  * Finds the record with key (key_size bytes; callers zero padding) or adds a

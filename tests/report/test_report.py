@@ -147,6 +147,37 @@ SEARCH_LINES = [
                                            "service": "evil", "step": "2"}),  # rejected
 ]
 
+# Case "late", site t4, one desktop client around local midnight 19/20 November, with rows
+# stored out of time order as a collector stores them (time = arrival - age, age <= 10 min):
+#  arrives 23:59:00 on the 19th: pageview /p and search "abfall" (visit key of the 19th)
+#  arrives 00:01 on the 20th: pageview /p -> the visit goes on after midnight: a second visit
+#  arrives 23:59:30 on the 19th, stored after that: pageview /p with age 270 s (23:55), search
+#  "abfall" and an outbound link with ages (23:55:40, 23:50) -> still the first visit
+#  22nd: another client, two pageviews of /p -> a third visit (older days are done by then)
+# daily 19th: 1 visit, 2 pageviews; 20th: 1, 1; 22nd: 1, 2. /p: 5 pageviews, 3 visits;
+# "abfall": 2 searches by 1 visit; www.bund.de: 2 clicks by 1 visit; desktop: 3 visits.
+def page_t4(t, client, path="/p", **extra):
+    e = {"site": "t4", "type": "pageview", "url": url(path)}
+    e.update(extra)
+    return ev(t, client, e)
+
+
+LATE_LINES = [
+    page_t4("2026-11-19T23:59:00+01:00", "192.0.2.44"),
+    search("2026-11-19T23:59:05+01:00", "192.0.2.44", "abfall", 3, site="t4"),
+    ev("2026-11-19T23:59:06+01:00", "192.0.2.44", {"site": "t4", "type": "outlink", "url": url("/p"),
+                                                   "href": "https://www.bund.de/a"}),
+    page_t4("2026-11-20T00:01:00+01:00", "192.0.2.44"),
+    page_t4("2026-11-19T23:59:30+01:00", "192.0.2.44", age=270000),
+    ev("2026-11-19T23:59:40+01:00", "192.0.2.44", {"site": "t4", "type": "search", "url": url("/s"),
+                                                   "q": "abfall", "results": 3, "age": 240000}),
+    ev("2026-11-19T23:59:50+01:00", "192.0.2.44", {"site": "t4", "type": "outlink", "url": url("/p"),
+                                                   "href": "https://www.bund.de/b", "age": 590000}),
+    page_t4("2026-11-22T10:00:00+01:00", "192.0.2.45"),
+    page_t4("2026-11-22T10:01:00+01:00", "192.0.2.45"),
+]
+
+
 DBS = {}
 
 
@@ -381,6 +412,48 @@ def test_visit_key_off():
     eq((s["started"], s["completed"]), ("2", "1"), "only flows with ids link")
 
 
+def check_late(out, pv19, pv_p, what):
+    _, daily = read_csv(os.path.join(out, "daily.csv"), "rfc4180")
+    got = [(r["date"], r["visits"], r["pageviews"]) for r in daily if r["site"] == "t4"]
+    eq(got, [("2026-11-19", "1", pv19), ("2026-11-20", "1", "1"), ("2026-11-21", "0", "0"),
+             ("2026-11-22", "1", "2")], what + ": daily")
+    _, pages = read_csv(os.path.join(out, "pages.csv"), "rfc4180")
+    p = by(pages, site="t4", path="/p")
+    eq((p["pageviews"], p["visits"]), (pv_p, "3"), what + ": pages")
+    _, searches = read_csv(os.path.join(out, "search.csv"), "rfc4180")
+    a = by(searches, site="t4", query="abfall")
+    eq((a["searches"], a["visits"]), ("2", "1"), what + ": search")
+    _, dev = read_csv(os.path.join(out, "devices.csv"), "rfc4180")
+    eq(by(dev, site="t4", device="desktop")["visits"], "3", what + ": devices")
+
+
+def test_late_rows_at_midnight():
+    # Visits are counted day by day: a late row of the 19th after a row of the 20th must find
+    # the 19th's visit, not count it again.
+    path = db("late", LATE_LINES)
+    out = report("late", "--db", path, "--min-count", "1", "--csv", "rfc4180")
+    check_late(out, "2", "5", "late")
+    # The outbound host has one visit: with --min-count 2 it goes into "(weitere)".
+    out = report("late2", "--db", path, "--min-count", "2", "--csv", "rfc4180")
+    _, links = read_csv(os.path.join(out, "outlinks.csv"), "rfc4180")
+    eq([(r["host"], r["clicks"]) for r in links if r["site"] == "t4"], [("(weitere)", "2")],
+       "one visit to the host")
+    # A row of the 19th stored after the 22nd (far outside the ten minutes of age): still the
+    # first visit of the 19th.
+    far = LATE_LINES + [page_t4("2026-11-19T23:58:00+01:00", "192.0.2.44")]
+    out = report("far", "--db", db("far", far), "--min-count", "1", "--csv", "rfc4180")
+    check_late(out, "3", "6", "far")
+    # Two databases (two salts): the second starts again on the 19th; every count doubles.
+    out = report("late-twice", "--db", path, "--db", db("late-b", LATE_LINES), "--min-count", "1",
+                 "--csv", "rfc4180")
+    _, daily = read_csv(os.path.join(out, "daily.csv"), "rfc4180")
+    eq([(r["date"], r["visits"]) for r in daily if r["site"] == "t4"],
+       [("2026-11-19", "2"), ("2026-11-20", "2"), ("2026-11-21", "0"), ("2026-11-22", "2")],
+       "two databases")
+    _, pages = read_csv(os.path.join(out, "pages.csv"), "rfc4180")
+    eq(by(pages, site="t4", path="/p")["visits"], "6", "two databases: pages")
+
+
 def test_prune():
     now = datetime.datetime.now(datetime.timezone.utc)
     old = (now - datetime.timedelta(days=200)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -467,7 +540,7 @@ def main():
     suite = Suite("report")
     for t in (test_flows, test_midnight_berlin, test_search_suppression_and_dialects,
               test_html_escaping, test_compare, test_several_databases, test_catalogue,
-              test_visit_key_off, test_prune, test_exit_codes, test_charts):
+              test_visit_key_off, test_late_rows_at_midnight, test_prune, test_exit_codes, test_charts):
         suite.run(t)
     shutil.rmtree(TMP, ignore_errors=True)
     return suite.finish()
