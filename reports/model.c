@@ -100,7 +100,7 @@ struct field_rec {
 	uint32_t errors, flows;
 };
 
-struct timed {
+struct model_time {
 	uint32_t svc;
 	double t;
 };
@@ -118,7 +118,10 @@ int model_init(struct model *m)
 		tab_init(&ds->query_visits, 8, sizeof(struct pair_rec));
 		tab_init(&ds->path_visits, 8, sizeof(struct pair_rec));
 		tab_init(&ds->host_visits, 8, sizeof(struct pair_rec));
+		tab_init(&ds->flows, 24, sizeof(struct flow_rec));
+		tab_init(&ds->flow_errors, 12, sizeof(struct flowerr_rec));
 	}
+	tab_init(&m->fields, 16, sizeof(struct field_rec));
 	m->db_max_day = NO_DAY;
 	m->db_folded_day = NO_DAY;
 	tab_init(&m->flows, 24, sizeof(struct flow_rec));
@@ -153,7 +156,11 @@ void model_free(struct model *m)
 		tab_free(&ds->query_visits);
 		tab_free(&ds->path_visits);
 		tab_free(&ds->host_visits);
+		tab_free(&ds->flows);
+		tab_free(&ds->flow_errors);
 	}
+	tab_free(&m->fields);
+	free(m->times);
 	tab_free(&m->flows);
 	tab_free(&m->flow_errors);
 	tab_free(&m->step_names);
@@ -261,12 +268,18 @@ static int item_add(struct model *m, struct tab *items, struct tab *pairs, uint3
 	return 0;
 }
 
+/*
+ * Adds a flow event. Flows by flow id live for the whole period; flows by
+ * visit key (never spanning a local day) live in their day's sets ds and are
+ * counted when the day is folded.
+ */
 static int add_flow_event(struct model *m, const struct query_row *r, uint32_t site,
-                          uint32_t device, int64_t day)
+                          uint32_t device, int64_t day, struct model_dayset *ds)
 {
 	struct flow_rec k;
 	struct flow_rec *f;
 	struct service_rec *svc;
+	struct tab *flows = &m->flows, *errors = &m->flow_errors;
 	uint32_t service, idx;
 	int created;
 
@@ -288,12 +301,14 @@ static int add_flow_event(struct model *m, const struct query_row *r, uint32_t s
 		k.kind = FLOW_BY_VISIT;
 		k.key = r->visit;
 		k.day = (int32_t)day;
+		flows = &ds->flows;
+		errors = &ds->flow_errors;
 	} else {
 		return 0; /* neither flow id nor visit key: nothing links it */
 	}
-	if (tab_upsert(&m->flows, &k, &idx, &created) != 0)
+	if (tab_upsert(flows, &k, &idx, &created) != 0)
 		return -1;
-	f = tab_at(&m->flows, idx);
+	f = tab_at(flows, idx);
 	if (created) {
 		f->start = NO_TIME;
 		f->complete = NO_TIME;
@@ -354,9 +369,9 @@ static int add_flow_event(struct model *m, const struct query_row *r, uint32_t s
 		memset(&ek, 0, sizeof ek);
 		ek.flow = idx;
 		if (intern(m, r->field, &ek.field) != 0 || intern(m, r->error, &ek.error) != 0 ||
-		    tab_upsert(&m->flow_errors, &ek, &eidx, NULL) != 0)
+		    tab_upsert(errors, &ek, &eidx, NULL) != 0)
 			return -1;
-		((struct flowerr_rec *)tab_at(&m->flow_errors, eidx))->count++;
+		((struct flowerr_rec *)tab_at(errors, eidx))->count++;
 		break;
 	}
 	default:
@@ -395,58 +410,162 @@ static int64_t local_day(struct model *m, int64_t t)
 	return m->last_day;
 }
 
-/* Empties a day's visit sets: its visits and pairs have all been counted. */
-static void dayset_fold(struct model *m, struct model_dayset *ds)
+/*
+ * Counts a flow whose rows have all been read into its service, days and
+ * device, and keeps its time to complete. Flows without a start count
+ * nowhere. Returns 0 or -1 (out of memory).
+ */
+static int flow_count(struct model *m, const struct flow_rec *f)
 {
+	struct service_rec *s;
+	struct day_rec *d;
+	struct device_rec *dv;
+	int done;
+
+	if (f->start == NO_TIME)
+		return 0;
+	done = f->complete != NO_TIME;
+	s = service_of(m, f->site, f->service);
+	if (s == NULL)
+		return -1;
+	s->started++;
+	s->level[done ? LEVEL_DONE : f->max_step]++;
+	d = day_of(m, f->site, tz_local_day(f->start));
+	if (d == NULL)
+		return -1;
+	d->started++;
+	dv = device_of(m, f->site, f->device);
+	if (dv == NULL)
+		return -1;
+	dv->started++;
+	if (!done)
+		return 0;
+	s->completed++;
+	dv->completed++;
+	d = day_of(m, f->site, tz_local_day(f->complete));
+	if (d == NULL)
+		return -1;
+	d->completed++;
+	if (m->ntimes == m->cap_times) {
+		size_t nc = m->cap_times ? m->cap_times * 2 : 256;
+		struct model_time *nt = realloc(m->times, nc * sizeof *nt);
+
+		if (nt == NULL)
+			return -1;
+		m->times = nt;
+		m->cap_times = nc;
+	}
+	m->times[m->ntimes].svc = (uint32_t)((unsigned char *)s - m->services.recs) /
+				  (uint32_t)m->services.rec_size;
+	m->times[m->ntimes].t = (double)(f->complete - f->start) / 1000.0;
+	m->ntimes++;
+	return 0;
+}
+
+/* Counts the field errors e of flow f into fields.csv's rows. Returns 0 or -1. */
+static int flow_error_count(struct model *m, const struct flowerr_rec *e, const struct flow_rec *f)
+{
+	struct field_rec k, *fr;
+	struct service_rec *s;
+	uint32_t idx;
+
+	if (f->start == NO_TIME)
+		return 0;
+	memset(&k, 0, sizeof k);
+	k.site = f->site;
+	k.service = f->service;
+	k.field = e->field;
+	k.error = e->error;
+	if (tab_upsert(&m->fields, &k, &idx, NULL) != 0)
+		return -1;
+	fr = tab_at(&m->fields, idx);
+	fr->errors += e->count;
+	fr->flows++;
+	s = service_of(m, f->site, f->service);
+	if (s == NULL)
+		return -1;
+	s->field_errors += e->count;
+	return 0;
+}
+
+/*
+ * Folds a day: counts its visit-linked flows and their field errors, then
+ * empties its sets. Returns 0 or -1 (out of memory).
+ */
+static int dayset_fold(struct model *m, struct model_dayset *ds)
+{
+	for (uint32_t i = 0; i < ds->flow_errors.n; i++) {
+		struct flowerr_rec *e = tab_at(&ds->flow_errors, i);
+
+		if (flow_error_count(m, e, tab_at(&ds->flows, e->flow)) != 0)
+			return -1;
+	}
+	for (uint32_t i = 0; i < ds->flows.n; i++) {
+		if (flow_count(m, tab_at(&ds->flows, i)) != 0)
+			return -1;
+	}
 	tab_clear(&ds->visits);
 	tab_clear(&ds->query_visits);
 	tab_clear(&ds->path_visits);
 	tab_clear(&ds->host_visits);
+	tab_clear(&ds->flows);
+	tab_clear(&ds->flow_errors);
 	ds->day = NO_DAY;
 	m->last_visit_ok = 0;
+	return 0;
 }
 
-/* Folds every open day and forgets the database's days (end of a database, of the run). */
-static void fold_all(struct model *m)
+/* Folds every day (end of a database, of the run) and forgets the database's days. */
+static int fold_all(struct model *m)
 {
 	for (int i = 0; i < MODEL_DAYSETS; i++) {
-		if (m->daysets[i].day != NO_DAY)
-			dayset_fold(m, &m->daysets[i]);
+		if (dayset_fold(m, &m->daysets[i]) != 0)
+			return -1;
 	}
 	m->db_max_day = NO_DAY;
 	m->db_folded_day = NO_DAY;
+	return 0;
 }
 
 /*
- * Returns the sets of the keyed row r's local day, opening them when new and
- * folding the days two or more before it; NULL (and m->out_of_order set) when
- * that day was folded already. Open days lie in (db_folded_day, db_max_day]
- * and db_folded_day >= db_max_day - 2, so a new day always finds a free set.
+ * Finds the sets of the keyed row r's local day (OUT *out), opening them when
+ * new and folding the days two or more before it; *out is NULL (and
+ * m->out_of_order set) when that day was folded already. Open days lie in
+ * (db_folded_day, db_max_day] and db_folded_day >= db_max_day - 2, so a new
+ * day always finds a free set. Returns 0, or -1 when out of memory.
  */
-static struct model_dayset *dayset_of(struct model *m, const struct query_row *r, int64_t day)
+static int dayset_of(struct model *m, const struct query_row *r, int64_t day,
+                     struct model_dayset **out)
 {
 	struct model_dayset *ds = NULL;
 
-	if (m->all_days)
-		return &m->daysets[0];
+	*out = NULL;
+	if (m->all_days) {
+		*out = &m->daysets[0];
+		return 0;
+	}
 	if (r->db != m->cur_db) {
-		fold_all(m);
+		if (fold_all(m) != 0)
+			return -1;
 		m->cur_db = r->db;
 	}
 	for (int i = 0; i < MODEL_DAYSETS; i++) {
-		if (m->daysets[i].day == day)
-			return &m->daysets[i];
+		if (m->daysets[i].day == day) {
+			*out = &m->daysets[i];
+			return 0;
+		}
 	}
 	if (day <= m->db_folded_day) {
 		m->out_of_order = 1;
-		return NULL;
+		return 0;
 	}
 	if (day > m->db_max_day) {
 		m->db_max_day = day;
 		m->db_folded_day = day - 2;
 		for (int i = 0; i < MODEL_DAYSETS; i++) {
-			if (m->daysets[i].day != NO_DAY && m->daysets[i].day <= m->db_folded_day)
-				dayset_fold(m, &m->daysets[i]);
+			if (m->daysets[i].day != NO_DAY && m->daysets[i].day <= m->db_folded_day &&
+			    dayset_fold(m, &m->daysets[i]) != 0)
+				return -1;
 		}
 	}
 	for (int i = 0; i < MODEL_DAYSETS && ds == NULL; i++) {
@@ -455,7 +574,8 @@ static struct model_dayset *dayset_of(struct model *m, const struct query_row *r
 	}
 	assert(ds != NULL);
 	ds->day = day;
-	return ds;
+	*out = ds;
+	return 0;
 }
 
 int model_add(void *ctx, const struct query_row *r)
@@ -471,9 +591,10 @@ int model_add(void *ctx, const struct query_row *r)
 		return 0; /* the caller reads everything again */
 	day = local_day(m, r->time_ms);
 	if (r->has_visit) {
-		ds = dayset_of(m, r, day);
+		if (dayset_of(m, r, day, &ds) != 0)
+			return -1;
 		if (ds == NULL)
-			return 0;
+			return 0; /* out of order: the caller reads everything again */
 	}
 	if (site_id(m, r->site, &site) != 0)
 		return -1;
@@ -592,7 +713,7 @@ int model_add(void *ctx, const struct query_row *r)
 	case EVENT_FLOW_COMPLETE:
 	case EVENT_FLOW_ABORT:
 	case EVENT_FIELD_ERROR:
-		if (add_flow_event(m, r, site, device, day) != 0)
+		if (add_flow_event(m, r, site, device, day, ds) != 0)
 			return -1;
 		break;
 	default:
@@ -658,7 +779,7 @@ static int cmp_service(const void *a, const void *b)
 
 static int cmp_timed(const void *a, const void *b)
 {
-	const struct timed *x = a, *y = b;
+	const struct model_time *x = a, *y = b;
 
 	if (x->svc != y->svc)
 		return x->svc < y->svc ? -1 : 1;
@@ -715,101 +836,34 @@ static int cmp_feedback(const void *a, const void *b)
 	return c ? c : strcmp(x->service, y->service);
 }
 
-/* Counts flows into services, days and devices, and collects times to complete. */
-static int finish_flows(struct model *m, struct timed **times_out, size_t *ntimes)
+/* Counts the flows by flow id (those by visit were counted with their day). */
+static int finish_flows(struct model *m)
 {
-	struct timed *times = NULL;
-	size_t n = 0, cap = 0;
-
 	for (uint32_t i = 0; i < m->flows.n; i++) {
-		struct flow_rec *f = tab_at(&m->flows, i);
-		struct service_rec *s;
-		struct day_rec *d;
-		struct device_rec *dv;
-		int done;
-
-		if (f->start == NO_TIME)
-			continue;
-		done = f->complete != NO_TIME;
-		s = service_of(m, f->site, f->service);
-		if (s == NULL)
-			goto oom;
-		s->started++;
-		s->level[done ? LEVEL_DONE : f->max_step]++;
-		d = day_of(m, f->site, tz_local_day(f->start));
-		if (d == NULL)
-			goto oom;
-		d->started++;
-		dv = device_of(m, f->site, f->device);
-		if (dv == NULL)
-			goto oom;
-		dv->started++;
-		if (!done)
-			continue;
-		s->completed++;
-		dv->completed++;
-		d = day_of(m, f->site, tz_local_day(f->complete));
-		if (d == NULL)
-			goto oom;
-		d->completed++;
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 256;
-			struct timed *nt = realloc(times, nc * sizeof *nt);
-
-			if (nt == NULL)
-				goto oom;
-			times = nt;
-			cap = nc;
-		}
-		times[n].svc = (uint32_t)((unsigned char *)s - m->services.recs) /
-			       (uint32_t)m->services.rec_size;
-		times[n].t = (double)(f->complete - f->start) / 1000.0;
-		n++;
+		if (flow_count(m, tab_at(&m->flows, i)) != 0)
+			return -1;
 	}
-	*times_out = times;
-	*ntimes = n;
 	return 0;
-oom:
-	free(times);
-	return -1;
 }
 
+/* Counts the field errors of flows by flow id, then lists fields.csv's rows. */
 static int finish_fields(struct model *m)
 {
-	struct tab agg;
+	struct tab *agg = &m->fields;
 	struct model_result *r = &m->res;
 	int rc = -1;
 
-	tab_init(&agg, 16, sizeof(struct field_rec));
 	for (uint32_t i = 0; i < m->flow_errors.n; i++) {
 		struct flowerr_rec *e = tab_at(&m->flow_errors, i);
-		struct flow_rec *f = tab_at(&m->flows, e->flow);
-		struct field_rec k, *fr;
-		struct service_rec *s;
-		uint32_t idx;
 
-		if (f->start == NO_TIME)
-			continue;
-		memset(&k, 0, sizeof k);
-		k.site = f->site;
-		k.service = f->service;
-		k.field = e->field;
-		k.error = e->error;
-		if (tab_upsert(&agg, &k, &idx, NULL) != 0)
+		if (flow_error_count(m, e, tab_at(&m->flows, e->flow)) != 0)
 			goto out;
-		fr = tab_at(&agg, idx);
-		fr->errors += e->count;
-		fr->flows++;
-		s = service_of(m, f->site, f->service);
-		if (s == NULL)
-			goto out;
-		s->field_errors += e->count;
 	}
-	r->fields = calloc(agg.n ? agg.n : 1, sizeof *r->fields);
+	r->fields = calloc(agg->n ? agg->n : 1, sizeof *r->fields);
 	if (r->fields == NULL)
 		goto out;
-	for (uint32_t i = 0; i < agg.n; i++) {
-		struct field_rec *fr = tab_at(&agg, i);
+	for (uint32_t i = 0; i < agg->n; i++) {
+		struct field_rec *fr = tab_at(agg, i);
 		struct model_field *o = &r->fields[i];
 
 		o->site = pool_str(&m->strings, fr->site);
@@ -819,11 +873,10 @@ static int finish_fields(struct model *m)
 		o->errors = fr->errors;
 		o->flows = fr->flows;
 	}
-	r->nfields = agg.n;
+	r->nfields = agg->n;
 	qsort(r->fields, r->nfields, sizeof *r->fields, cmp_field);
 	rc = 0;
 out:
-	tab_free(&agg);
 	return rc;
 }
 
@@ -855,7 +908,7 @@ static void pick_step_names(struct model *m, const uint32_t *svc_of_rec)
 	}
 }
 
-static int finish_services(struct model *m, const struct catalog *cat, struct timed *times,
+static int finish_services(struct model *m, const struct catalog *cat, struct model_time *times,
                            size_t ntimes)
 {
 	struct model_result *r = &m->res;
@@ -1088,14 +1141,11 @@ out:
 int model_finish(struct model *m, const struct catalog *cat, unsigned min_count)
 {
 	struct model_result *r = &m->res;
-	struct timed *times = NULL;
-	size_t ntimes = 0;
 	int rc = -1;
 
-	fold_all(m);
-	if (finish_flows(m, &times, &ntimes) != 0 || finish_fields(m) != 0)
+	if (fold_all(m) != 0 || finish_flows(m) != 0 || finish_fields(m) != 0)
 		goto out;
-	if (finish_services(m, cat, times, ntimes) != 0 || finish_sites(m) != 0)
+	if (finish_services(m, cat, m->times, m->ntimes) != 0 || finish_sites(m) != 0)
 		goto out;
 	if (finish_items(m, &m->queries, min_count, &r->searches, &r->nsearches) != 0 ||
 	    finish_items(m, &m->paths, min_count, &r->pages, &r->npages) != 0 ||
@@ -1148,7 +1198,6 @@ int model_finish(struct model *m, const struct catalog *cat, unsigned min_count)
 		r->pageviews_total += r->days[i].pageviews;
 	rc = 0;
 out:
-	free(times);
 	return rc;
 }
 

@@ -91,22 +91,27 @@ struct model_result {
 };
 
 /*
- * The visit-distinct sets of one local day: its visits (site, day, visit key)
- * and the (item, visit) pairs of searches, pages and outbound links. Visits
- * never span local days, so model.c empties a day's sets ("folds" the day)
- * once no more rows of it can come; the counts themselves are kept as they
- * are made.
+ * The sets of one local day: its visits (site, day, visit key), the (item,
+ * visit) pairs of searches, pages and outbound links, and the flows linked
+ * by visit key with their field errors. Visits never span local days, so
+ * model.c counts a day's flows and empties its sets ("folds" the day) once
+ * no more rows of it can come; visits are counted as they appear.
  */
 #define MODEL_DAYSETS 2
 struct model_dayset {
 	int64_t day;             /* INT64_MIN when unused */
-	struct tab visits, query_visits, path_visits, host_visits;
+	struct tab visits, query_visits, path_visits, host_visits, flows, flow_errors;
 };
+
+struct model_time;           /* a time to complete of a service (model.c) */
 
 struct model {
 	struct pool strings;
-	struct tab flows, flow_errors, step_names, services, days, devices;
+	struct tab flows, flow_errors;   /* flows by flow id, for the whole period */
+	struct tab step_names, services, days, devices, fields;
 	struct tab queries, paths, hosts, feedback;
+	struct model_time *times;        /* of counted flows */
+	size_t ntimes, cap_times;
 	struct model_dayset daysets[MODEL_DAYSETS];
 	unsigned cur_db;         /* database of the rows being read */
 	int64_t db_max_day;      /* latest local day of cur_db's keyed rows so far */

@@ -154,6 +154,9 @@ SEARCH_LINES = [
 #  arrives 23:59:30 on the 19th, stored after that: pageview /p with age 270 s (23:55), search
 #  "abfall" and an outbound link with ages (23:55:40, 23:50) -> still the first visit
 #  22nd: another client, two pageviews of /p -> a third visit (older days are done by then)
+#  service "w" without flow id: start at 23:59:07, complete at 00:01:30 (the 20th's visit: not
+#  this flow), then late rows of the 19th: step 2 (23:56), field error iban/format (23:57)
+#  -> started 1, completed 0, reached step 2, 1 field error in 1 flow
 # daily 19th: 1 visit, 2 pageviews; 20th: 1, 1; 22nd: 1, 2. /p: 5 pageviews, 3 visits;
 # "abfall": 2 searches by 1 visit; www.bund.de: 2 clicks by 1 visit; desktop: 3 visits.
 def page_t4(t, client, path="/p", **extra):
@@ -167,8 +170,14 @@ LATE_LINES = [
     search("2026-11-19T23:59:05+01:00", "192.0.2.44", "abfall", 3, site="t4"),
     ev("2026-11-19T23:59:06+01:00", "192.0.2.44", {"site": "t4", "type": "outlink", "url": url("/p"),
                                                    "href": "https://www.bund.de/a"}),
+    flow("2026-11-19T23:59:07+01:00", "192.0.2.44", "flow_start", service="w", site="t4"),
     page_t4("2026-11-20T00:01:00+01:00", "192.0.2.44"),
+    flow("2026-11-20T00:01:30+01:00", "192.0.2.44", "flow_complete", service="w", site="t4"),
     page_t4("2026-11-19T23:59:30+01:00", "192.0.2.44", age=270000),
+    flow("2026-11-19T23:59:35+01:00", "192.0.2.44", "flow_step", service="w", site="t4", step=2,
+         age=215000),
+    flow("2026-11-19T23:59:36+01:00", "192.0.2.44", "field_error", service="w", site="t4",
+         field="iban", error="format", age=156000),
     ev("2026-11-19T23:59:40+01:00", "192.0.2.44", {"site": "t4", "type": "search", "url": url("/s"),
                                                    "q": "abfall", "results": 3, "age": 240000}),
     ev("2026-11-19T23:59:50+01:00", "192.0.2.44", {"site": "t4", "type": "outlink", "url": url("/p"),
@@ -425,6 +434,14 @@ def check_late(out, pv19, pv_p, what):
     eq((a["searches"], a["visits"]), ("2", "1"), what + ": search")
     _, dev = read_csv(os.path.join(out, "devices.csv"), "rfc4180")
     eq(by(dev, site="t4", device="desktop")["visits"], "3", what + ": devices")
+    _, svc = read_csv(os.path.join(out, "services.csv"), "rfc4180")
+    w = by(svc, site="t4", service="w")
+    eq((w["started"], w["completed"], w["field_errors"]), ("1", "0", "1"), what + ": flow by visit")
+    _, fields = read_csv(os.path.join(out, "fields.csv"), "rfc4180")
+    f = by(fields, site="t4", service="w")
+    eq((f["field"], f["errors"], f["flows_affected"]), ("iban", "1", "1"), what + ": fields")
+    _, funnel = read_csv(os.path.join(out, "funnel.csv"), "rfc4180")
+    eq([r["reached"] for r in funnel if r["site"] == "t4"], ["1", "1", "1"], what + ": funnel")
 
 
 def test_late_rows_at_midnight():
