@@ -11,10 +11,11 @@
  *
  * Everything counted per distinct visit (visits per day and device, visits
  * of a query, page or outbound host) is counted when the visit or pair first
- * appears, in sets of one local day (struct model_dayset). A visit is a key
- * on one local day, so a day's sets are emptied when a row two days later
- * arrives (rows may be up to ten minutes late, across midnight) and at the
- * end of each database: memory follows the busiest two days, not the
+ * appears, in sets of one local day (struct model_dayset), which also hold
+ * the day's flows without a flow id. A visit is a key on one local day, so a
+ * day is folded (its flows counted, its sets emptied) when a row two days
+ * later arrives (rows may be up to ten minutes late, across midnight) and at
+ * the end of each database: memory follows the busiest two days, not the
  * period. Keys of different databases never meet (different salts), so
  * their counts add up exactly.
  */
