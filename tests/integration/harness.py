@@ -6,6 +6,7 @@ Standard library only."""
 import http.client
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -115,13 +116,37 @@ def ev(type_="pageview", site="gladbeck", url="https://www.gladbeck.de/", **fiel
 
 
 def run_tests(name, namespace):
-    """Runs every function test_* of namespace in order; prints the summary."""
-    passed = failed = 0
+    """Runs every function test_* of namespace in order; prints the summary
+    "NAME: N passed, N failed, N skipped" (a test raising Skip counts as
+    neither passed nor failed).
+    Temporary files of the run go into one folder that is removed at the end
+    (kept with LOTSE_KEEP_TMP=1); it is world-readable so that a collector
+    running as another user (--user) can reach its database."""
+    base = tempfile.mkdtemp(prefix="lotse-tests-")
+    os.chmod(base, 0o755)
+    tempfile.tempdir = base
+    try:
+        _run_all(name, namespace)
+    finally:
+        tempfile.tempdir = None
+        if os.environ.get("LOTSE_KEEP_TMP") != "1":
+            shutil.rmtree(base, ignore_errors=True)
+
+
+class Skip(Exception):
+    """Raised by a test that cannot run here; reported as SKIP, never as PASS."""
+
+
+def _run_all(name, namespace):
+    passed = failed = skipped = 0
     for key in sorted(k for k in namespace if k.startswith("test_")):
         fn = namespace[key]
         t0 = time.monotonic()
         try:
             fn()
+        except Skip as why:
+            skipped += 1
+            print("SKIP %s: %s" % (key, why))
         except Exception:  # noqa: BLE001 - a failing test, reported below
             failed += 1
             print("FAIL %s (%.1fs)" % (key, time.monotonic() - t0))
@@ -130,7 +155,7 @@ def run_tests(name, namespace):
             passed += 1
             print("PASS %s (%.1fs)" % (key, time.monotonic() - t0))
         sys.stdout.flush()
-    print("%s: %d passed, %d failed" % (name, passed, failed))
+    print("%s: %d passed, %d failed, %d skipped" % (name, passed, failed, skipped))
     sys.exit(1 if failed else 0)
 
 

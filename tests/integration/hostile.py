@@ -149,31 +149,3 @@ def asan_build(build):
     return os.path.normpath(build).endswith(os.sep + "asan")
 
 
-class Skip(Exception):
-    """Raised by a test that cannot run here; reported as SKIP, never as PASS."""
-
-
-def run_tests_with_skips(name, namespace):
-    """Like harness.run_tests, but a test raising Skip prints "SKIP name: why"
-    and counts neither as passed nor as failed. Last line:
-    "NAME: N passed, N failed, N skipped"."""
-    import sys
-    import traceback
-    passed = failed = skipped = 0
-    for key in sorted(k for k in namespace if k.startswith("test_")):
-        t0 = time.monotonic()
-        try:
-            namespace[key]()
-        except Skip as why:
-            skipped += 1
-            print("SKIP %s: %s" % (key, why))
-        except Exception:  # noqa: BLE001 - a failing test, reported below
-            failed += 1
-            print("FAIL %s (%.1fs)" % (key, time.monotonic() - t0))
-            traceback.print_exc(file=sys.stdout)
-        else:
-            passed += 1
-            print("PASS %s (%.1fs)" % (key, time.monotonic() - t0))
-        sys.stdout.flush()
-    print("%s: %d passed, %d failed, %d skipped" % (name, passed, failed, skipped))
-    sys.exit(1 if failed else 0)

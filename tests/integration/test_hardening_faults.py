@@ -17,7 +17,7 @@ import threading
 import time
 
 from harness import COLLECTOR, REPORTER, Collector, eq, ev
-from hostile import Skip, run_tests_with_skips
+from harness import Skip, run_tests
 
 
 def can_mount():
@@ -243,4 +243,4 @@ def test_reporter_runs_while_collector_writes():
 
 
 if __name__ == "__main__":
-    run_tests_with_skips("hardening_faults", globals())
+    run_tests("hardening_faults", globals())

@@ -16,7 +16,8 @@ import tempfile
 import time
 
 from harness import BUILD, COLLECTOR, REPORTER, Collector, eq, ev
-from hostile import Skip, asan_build, connect, exchange, post_bytes, proc_status, run_tests_with_skips
+from harness import Skip, run_tests
+from hostile import asan_build, connect, exchange, post_bytes, proc_status
 
 VALGRIND = shutil.which("valgrind")
 VG_ARGS = ["--leak-check=full", "--show-leak-kinds=definite,indirect",
@@ -156,4 +157,4 @@ def test_warns_when_serving_as_root():
 
 
 if __name__ == "__main__":
-    run_tests_with_skips("hardening_resources", globals())
+    run_tests("hardening_resources", globals())
