@@ -11,37 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "catalog.h"
+#include "memfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int memfd = -1;
-static char memfd_path[64];
-
-/* Replaces the memfd's contents with data. Returns 0 or -1. */
-static int fill_memfd(const uint8_t *data, size_t size)
-{
-	size_t at = 0;
-
-	if (memfd < 0) {
-		memfd = memfd_create("fuzz_catalog", 0);
-		if (memfd < 0)
-			return -1;
-		snprintf(memfd_path, sizeof memfd_path, "/proc/self/fd/%d", memfd);
-	}
-	if (ftruncate(memfd, 0) != 0)
-		return -1;
-	while (at < size) {
-		ssize_t n = pwrite(memfd, data + at, size - at, (off_t)at);
-		if (n <= 0)
-			return -1;
-		at += (size_t)n;
-	}
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -50,7 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char probe[96];
 	size_t pn = size < sizeof probe - 1 ? size : sizeof probe - 1;
 
-	if (size > 1 << 20 || fill_memfd(data, size) != 0)
+	if (size > 1 << 20)
+		return 0;
+	const char *memfd_path = memfile_fill(data, size);
+	if (memfd_path == NULL)
 		return 0;
 	if (catalog_load(&c, memfd_path, err, sizeof err) != 0) {
 		if (c.n != 0 || c.e != NULL)
