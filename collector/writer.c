@@ -101,18 +101,26 @@ static void *writer_main(void *arg)
 		metrics_commit(w->metrics, now_s() - t0, written, ok);
 		atomic_store(&w->healthy, ok);
 
+		/*
+		 * Account for the group before anyone is answered, so that a client
+		 * that got its 204 sees the queue and the counters without it.
+		 */
 		size_t done_size = 0;
-		for (struct writer_item *it = list, *next; it != NULL; it = next) {
-			next = it->next;
+		for (struct writer_item *it = list; it != NULL; it = it->next) {
 			done_size += item_size(it);
 			if (ok)
 				for (size_t i = 0; i < it->batch->n_events; i++)
 					metrics_stored(w->metrics, it->batch->events[i].site, it->batch->events[i].type);
-			it->done(it, ok); /* it may be freed from here on */
 		}
 		pthread_mutex_lock(&w->mu);
 		w->depth -= done_size;
 		metrics_queue_depth(w->metrics, w->depth, w->capacity);
+		pthread_mutex_unlock(&w->mu);
+		for (struct writer_item *it = list, *next; it != NULL; it = next) {
+			next = it->next;
+			it->done(it, ok); /* it may be freed from here on */
+		}
+		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
