@@ -178,18 +178,26 @@ static size_t json_string(char *buf, size_t at, size_t cap, const char *s)
 /* The 400 body: {"accepted":N,"rejected":[{"index":I,"error":"…"},…]}. */
 static enum MHD_Result respond_rejects(struct request *r)
 {
-	char body[BEACON_MAX_EVENTS * (BEACON_ERROR_MAX + 48) + 64];
-	size_t at = (size_t)snprintf(body, sizeof body, "{\"accepted\":%zu,\"rejected\":[", r->batch.n_events);
+	/* Sized for the worst case: every byte of every error escaped as \u00XX. */
+	const size_t cap = BEACON_MAX_EVENTS * (6 * BEACON_ERROR_MAX + 48) + 64;
+	char *body = malloc(cap);
+	size_t at;
+	enum MHD_Result ret;
 
-	for (size_t i = 0; i < r->batch.n_rejects; i++) {
-		at += (size_t)snprintf(body + at, sizeof body - at, "%s{\"index\":%zu,\"error\":",
-		                       i ? "," : "", r->batch.rejects[i].index);
-		at = json_string(body, at, sizeof body - 8, r->batch.rejects[i].error);
+	if (body == NULL)
+		return MHD_NO;
+	at = (size_t)snprintf(body, cap, "{\"accepted\":%zu,\"rejected\":[", r->batch.n_events);
+	for (size_t i = 0; i < r->batch.n_rejects && i < BEACON_MAX_EVENTS; i++) {
+		at += (size_t)snprintf(body + at, cap - at, "%s{\"index\":%zu,\"error\":", i ? "," : "",
+		                       r->batch.rejects[i].index);
+		at = json_string(body, at, cap - 8, r->batch.rejects[i].error);
 		body[at++] = '}';
 	}
-	at += (size_t)snprintf(body + at, sizeof body - at, "]}");
-	return respond(r->srv, r->conn, MHD_HTTP_BAD_REQUEST, "application/json", body, at,
-	               r->origin_len ? r->origin : NULL, 0);
+	at += (size_t)snprintf(body + at, cap - at, "]}");
+	ret = respond(r->srv, r->conn, MHD_HTTP_BAD_REQUEST, "application/json", body, at,
+	              r->origin_len ? r->origin : NULL, 0);
+	free(body);
+	return ret;
 }
 
 /* The answer once the events are stored (or deliberately not stored). */
