@@ -11,14 +11,9 @@
 #include <string.h>
 
 #include "beacon.h"
+#include "invariants.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond)                 \
-	do {                          \
-		if (!(cond))          \
-			abort();      \
-	} while (0)
 
 /* A string the batch returned: NULL or NUL-terminated inside the arena. */
 static void check_str(const struct beacon_batch *b, const char *s)
@@ -27,31 +22,6 @@ static void check_str(const struct beacon_batch *b, const char *s)
 		return;
 	REQUIRE(s >= b->arena && s < b->arena + b->arena_used);
 	REQUIRE(memchr(s, '\0', (size_t)(b->arena + b->arena_used - s)) != NULL);
-}
-
-static int is_local_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 ||
-	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
-
-/* Does s still hold an address of the form x@y.z? */
-static int has_email(const char *s)
-{
-	for (const char *at = strchr(s, '@'); at != NULL; at = strchr(at + 1, '@')) {
-		const char *end = at + 1;
-		if (at == s || !is_local_char((unsigned char)at[-1]))
-			continue;
-		while (*end != '\0' && (is_local_char((unsigned char)*end) && *end != '_' && *end != '%' && *end != '+'))
-			end++;
-		while (end > at + 1 && (end[-1] == '.' || end[-1] == '-'))
-			end--;
-		for (const char *p = at + 2; p + 1 < end; p++) {
-			if (*p == '.' && at[1] != '.')
-				return 1;
-		}
-	}
-	return 0;
 }
 
 static void check_path(const char *p)
@@ -82,9 +52,9 @@ static void check_event(const struct beacon_batch *b, const struct event *e)
 	check_path(e->ref);
 	check_path(e->href);
 	if (e->q != NULL)
-		REQUIRE(!has_email(e->q));
+		REQUIRE(!invariants_has_email(e->q));
 	if (e->message != NULL) {
-		REQUIRE(!has_email(e->message));
+		REQUIRE(!invariants_has_email(e->message));
 		REQUIRE(strpbrk(e->message, "0123456789") == NULL);
 	}
 	REQUIRE(e->age_ms >= 0 && e->age_ms <= 600000);

@@ -10,14 +10,9 @@
 #include <string.h>
 
 #include "beacon.h"
+#include "invariants.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond)                 \
-	do {                          \
-		if (!(cond))          \
-			abort();      \
-	} while (0)
 
 #define MAX_PARAMS 16
 

@@ -12,39 +12,9 @@
 #include <string.h>
 
 #include "reduce.h"
+#include "invariants.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond)                 \
-	do {                          \
-		if (!(cond))          \
-			abort();      \
-	} while (0)
-
-static int is_local_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 ||
-	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
-
-/* Does s still hold an address of the form x@y.z? */
-static int has_email(const char *s)
-{
-	for (const char *at = strchr(s, '@'); at != NULL; at = strchr(at + 1, '@')) {
-		const char *end = at + 1;
-		if (at == s || !is_local_char((unsigned char)at[-1]))
-			continue;
-		while (*end != '\0' && (is_local_char((unsigned char)*end) && *end != '_' && *end != '%' && *end != '+'))
-			end++;
-		while (end > at + 1 && (end[-1] == '.' || end[-1] == '-'))
-			end--;
-		for (const char *p = at + 2; p + 1 < end; p++) {
-			if (*p == '.' && at[1] != '.')
-				return 1;
-		}
-	}
-	return 0;
-}
 
 static void check_terminated(const char *out, size_t cap)
 {
@@ -108,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int run = 0;
 		check_terminated(out, cap);
 		check_no_controls(out);
-		REQUIRE(!has_email(out));
+		REQUIRE(!invariants_has_email(out));
 		n = strlen(out);
 		REQUIRE(n == 0 || (out[0] != ' ' && out[n - 1] != ' '));
 		REQUIRE(strstr(out, "  ") == NULL);
@@ -121,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (reduce_message(in, len, out, cap) == 0) {
 		check_terminated(out, cap);
 		check_no_controls(out);
-		REQUIRE(!has_email(out));
+		REQUIRE(!invariants_has_email(out));
 		REQUIRE(strpbrk(out, "0123456789") == NULL);
 	}
 done:

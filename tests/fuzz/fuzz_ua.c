@@ -9,14 +9,9 @@
 #include <string.h>
 
 #include "ua.h"
+#include "invariants.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond)                 \
-	do {                          \
-		if (!(cond))          \
-			abort();      \
-	} while (0)
 
 static int one_of(const char *s, const char *const *names, size_t n)
 {
