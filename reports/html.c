@@ -129,6 +129,13 @@ static void duration(struct html *h, double s)
 	}
 }
 
+/* Opens a top-level section with its heading; id is a fixed ASCII name. */
+static void section_open(struct html *h, const char *id, const char *title_de, const char *title_en)
+{
+	fprintf(h->f, "<section id=\"%s\" aria-labelledby=\"h-%s\">\n<h2 id=\"h-%s\">%s</h2>\n", id, id, id,
+	        L(h, title_de, title_en));
+}
+
 static void figure(struct html *h, const char *name, const char *caption_de, const char *caption_en,
                    const char *subject)
 {
@@ -335,8 +342,7 @@ static void overview(struct html *h)
 	for (size_t i = 0; i < r->nservices; i++)
 		field_errors += r->services[i].field_errors;
 
-	fprintf(h->f, "<section id=\"overview\" aria-labelledby=\"h-overview\">\n<h2 id=\"h-overview\">%s</h2>\n",
-		L(h, "Überblick", "Overview"));
+	section_open(h, "overview", "Überblick", "Overview");
 	if (started > 0) {
 		fprintf(h->f, "<p>%s ", L(h, "Von", "Of"));
 		uint_(h, started);
@@ -411,8 +417,7 @@ static void overview(struct html *h)
 
 static void problems_section(struct html *h, const struct problem *p, size_t n)
 {
-	fprintf(h->f, "<section id=\"problems\" aria-labelledby=\"h-problems\">\n<h2 id=\"h-problems\">%s</h2>\n",
-		L(h, "Handlungsbedarf", "What to fix first"));
+	section_open(h, "problems", "Handlungsbedarf", "What to fix first");
 	if (n == 0) {
 		fprintf(h->f, "<p>%s</p>\n</section>\n",
 			L(h, "Keine auffälligen Probleme im Zeitraum.", "No notable problems in this period."));
@@ -623,8 +628,7 @@ static void service_detail(struct html *h, size_t idx)
 
 static void services_section(struct html *h)
 {
-	fprintf(h->f, "<section id=\"services\" aria-labelledby=\"h-services\">\n<h2 id=\"h-services\">%s</h2>\n",
-		L(h, "Online-Dienste", "Online services"));
+	section_open(h, "services", "Online-Dienste", "Online services");
 	if (h->r->nservices == 0) {
 		fprintf(h->f, "<p>%s</p>\n</section>\n", L(h, "Keine Daten.", "No data."));
 		return;
@@ -707,8 +711,8 @@ static void items_sections(struct html *h)
 {
 	const struct model_result *r = h->r;
 
-	fprintf(h->f, "<section id=\"search\" aria-labelledby=\"h-search\">\n<h2 id=\"h-search\">%s</h2>\n<p>%s</p>\n",
-		L(h, "Suche", "Search"),
+	section_open(h, "search", "Suche", "Search");
+	fprintf(h->f, "<p>%s</p>\n",
 		L(h, "Suchanfragen, die nichts fanden, zeigen, was Menschen erwarten und nicht finden (⚠).",
 		  "Queries that found nothing show what people expect and do not find (⚠)."));
 	for (size_t s = 0; s < r->nsites; s++)
@@ -716,8 +720,7 @@ static void items_sections(struct html *h)
 	if (r->nsearches == 0)
 		fprintf(h->f, "<p>%s</p>\n", L(h, "Keine Suchen im Zeitraum.", "No searches in this period."));
 	put(h, "</section>\n");
-	fprintf(h->f, "<section id=\"pages\" aria-labelledby=\"h-pages\">\n<h2 id=\"h-pages\">%s</h2>\n",
-		L(h, "Seiten und Links", "Pages and links"));
+	section_open(h, "pages", "Seiten und Links", "Pages and links");
 	for (size_t s = 0; s < r->nsites; s++) {
 		item_table(h, r->pages, r->npages, r->sites[s], 1);
 		item_table(h, r->outlinks, r->noutlinks, r->sites[s], 2);
@@ -730,8 +733,7 @@ static void devices_section(struct html *h)
 	const struct model_result *r = h->r;
 	char name[256];
 
-	fprintf(h->f, "<section id=\"devices\" aria-labelledby=\"h-devices\">\n<h2 id=\"h-devices\">%s</h2>\n",
-		L(h, "Geräte", "Devices"));
+	section_open(h, "devices", "Geräte", "Devices");
 	for (size_t s = 0; s < r->nsites; s++) {
 		const char *site = r->sites[s];
 		int any = 0;
@@ -793,8 +795,7 @@ static void trend_section(struct html *h)
 	const struct model_result *r = h->r;
 	char name[256];
 
-	fprintf(h->f, "<section id=\"trend\" aria-labelledby=\"h-trend\">\n<h2 id=\"h-trend\">%s</h2>\n",
-		L(h, "Verlauf", "Daily trend"));
+	section_open(h, "trend", "Verlauf", "Daily trend");
 	for (size_t s = 0; s < r->nsites; s++) {
 		const char *site = r->sites[s];
 		int any = 0;
@@ -846,8 +847,7 @@ static void regions_section(struct html *h)
 
 	if (r->nsites < 2)
 		return;
-	fprintf(h->f, "<section id=\"regions\" aria-labelledby=\"h-regions\">\n<h2 id=\"h-regions\">%s</h2>\n",
-		L(h, "Regionaler Vergleich", "Regional comparison"));
+	section_open(h, "regions", "Regionaler Vergleich", "Regional comparison");
 	/* Services are sorted by site then service: compare each service key across sites. */
 	for (size_t i = 0; i < r->nservices; i++) {
 		const struct model_service *s = &r->services[i];
@@ -901,8 +901,8 @@ static void quality_section(struct html *h)
 {
 	const struct model_result *r = h->r;
 
-	fprintf(h->f, "<section id=\"quality\" aria-labelledby=\"h-quality\">\n<h2 id=\"h-quality\">%s</h2>\n<p>",
-		L(h, "Datenqualität", "Data quality"));
+	section_open(h, "quality", "Datenqualität", "Data quality");
+	put(h, "<p>");
 	put(h, L(h, "Ausgewertete Ereignisse: ", "Events analysed: "));
 	uint_(h, r->events);
 	put(h, L(h, ". Vom Sammler abgewiesene Ereignisse nach Grund:",
@@ -930,8 +930,7 @@ static void quality_section(struct html *h)
 
 static void methods_section(struct html *h)
 {
-	fprintf(h->f, "<section id=\"methods\" aria-labelledby=\"h-methods\">\n<h2 id=\"h-methods\">%s</h2>\n",
-		L(h, "Methoden", "Methods"));
+	section_open(h, "methods", "Methoden", "Methods");
 	if (!h->o->lang_en) {
 		fprintf(h->f,
 			"<p><strong>Besuch:</strong> eine Besuchskennung an einem Tag (Zeitzone Europe/Berlin). "
