@@ -69,15 +69,14 @@ static int tab_rehash(struct tab *t, uint32_t nslots)
 	return 0;
 }
 
-int tab_find(const struct tab *t, const void *key, uint32_t *idx)
+/*
+ * Looks key up in the slots (nslots > 0). Returns 0 and *idx when found;
+ * otherwise -1 and *slot, the empty slot where key belongs.
+ */
+static int tab_probe(const struct tab *t, const void *key, uint32_t *idx, uint32_t *slot)
 {
-	uint64_t h;
-	uint32_t j;
+	uint32_t j = (uint32_t)(tab_hash(key, t->key_size) & (t->nslots - 1));
 
-	if (t->nslots == 0)
-		return -1;
-	h = tab_hash(key, t->key_size);
-	j = (uint32_t)(h & (t->nslots - 1));
 	while (t->slots[j] != 0) {
 		uint32_t i = t->slots[j] - 1;
 
@@ -87,12 +86,21 @@ int tab_find(const struct tab *t, const void *key, uint32_t *idx)
 		}
 		j = (j + 1) & (t->nslots - 1);
 	}
+	*slot = j;
 	return -1;
+}
+
+int tab_find(const struct tab *t, const void *key, uint32_t *idx)
+{
+	uint32_t slot;
+
+	if (t->nslots == 0)
+		return -1;
+	return tab_probe(t, key, idx, &slot);
 }
 
 int tab_upsert(struct tab *t, const void *key, uint32_t *idx, int *created)
 {
-	uint64_t h;
 	uint32_t j;
 
 	if (created != NULL)
@@ -103,17 +111,8 @@ int tab_upsert(struct tab *t, const void *key, uint32_t *idx, int *created)
 		if (t->n >= TAB_MAX_RECORDS || tab_rehash(t, ns) != 0)
 			return -1;
 	}
-	h = tab_hash(key, t->key_size);
-	j = (uint32_t)(h & (t->nslots - 1));
-	while (t->slots[j] != 0) {
-		uint32_t i = t->slots[j] - 1;
-
-		if (memcmp(tab_at(t, i), key, t->key_size) == 0) {
-			*idx = i;
-			return 0;
-		}
-		j = (j + 1) & (t->nslots - 1);
-	}
+	if (tab_probe(t, key, idx, &j) == 0)
+		return 0;
 	if (t->n == t->cap) {
 		uint32_t nc = t->cap ? t->cap * 2 : 32;
 		unsigned char *r = realloc(t->recs, (size_t)nc * t->rec_size);
