@@ -53,25 +53,22 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# Peak RSS in KiB of a process and its children (nginx: master + workers).
-peak_rss() {
+# Sums a number read from /proc/PID/FILE by an awk program over a process and
+# its children (nginx: master + workers).
+sum_over_tree() { # pid file awk-program
 	total=0
 	for p in "$1" $(pgrep -P "$1" || true); do
-		v=$(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+		v=$(awk "$3" "/proc/$p/$2" 2>/dev/null || echo 0)
 		total=$((total + ${v:-0}))
 	done
 	echo "$total"
 }
 
+# Peak RSS in KiB of a process and its children.
+peak_rss() { sum_over_tree "$1" status '/^VmHWM:/ {print $2}'; }
+
 # CPU time in clock ticks used so far by a process and its children (threads included).
-cpu_ticks() {
-	total=0
-	for p in "$1" $(pgrep -P "$1" || true); do
-		v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
-		total=$((total + ${v:-0}))
-	done
-	echo "$total"
-}
+cpu_ticks() { sum_over_tree "$1" stat '{print $14 + $15}'; }
 hz=$(getconf CLK_TCK)
 
 # Ends a process we started: SIGTERM, then at most 20 s, then SIGKILL.

@@ -24,8 +24,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char probe[96];
 	size_t pn = size < sizeof probe - 1 ? size : sizeof probe - 1;
 
-	if (size > 1 << 20)
-		return 0;
 	const char *memfd_path = memfile_fill(data, size);
 	if (memfd_path == NULL)
 		return 0;

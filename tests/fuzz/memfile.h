@@ -15,7 +15,8 @@
 
 /*
  * Replaces the memfd's contents with data and returns its path (valid for
- * the life of the process), or NULL when the memfd cannot be made or written.
+ * the life of the process), or NULL for inputs over 1 MiB (no loader reads
+ * such configuration files) and when the memfd cannot be made or written.
  */
 static const char *memfile_fill(const uint8_t *data, size_t size)
 {
@@ -23,6 +24,8 @@ static const char *memfile_fill(const uint8_t *data, size_t size)
 	static char path[64];
 	size_t at = 0;
 
+	if (size > (size_t)1 << 20)
+		return NULL;
 	if (fd < 0) {
 		fd = memfd_create("lotse_fuzz", 0);
 		if (fd < 0)
