@@ -394,6 +394,8 @@ static enum MHD_Result process_batch(struct request *r)
 		.visitkey = srv->deps.visitkey,
 	};
 	enum ingest_result res;
+	/* The parser's rejects are invalid events; any ingest adds are unlisted sites. */
+	size_t invalid = r->batch.n_rejects;
 
 	pthread_rwlock_rdlock(&srv->sites_lock);
 	ir.sites = srv->sites;
@@ -412,12 +414,8 @@ static enum MHD_Result process_batch(struct request *r)
 	case INGEST_STORE:
 		break;
 	}
-	for (size_t i = 0; i < r->batch.n_rejects; i++)
-		metrics_reject(srv->deps.metrics,
-		               strncmp(r->batch.rejects[i].error, "site: not a site", 16) == 0
-		                       ? REJECT_UNKNOWN_SITE
-		                       : REJECT_INVALID_EVENT,
-		               1);
+	metrics_reject(srv->deps.metrics, REJECT_INVALID_EVENT, invalid);
+	metrics_reject(srv->deps.metrics, REJECT_UNKNOWN_SITE, r->batch.n_rejects - invalid);
 	if (r->dnt) {
 		metrics_drop(srv->deps.metrics, r->dnt_kind, r->batch.n_events + r->batch.n_rejects);
 		return respond_stored(r);

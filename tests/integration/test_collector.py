@@ -81,6 +81,7 @@ def test_batch_with_invalid_event():
         eq([r["index"] for r in reply["rejected"]], [1, 3], "rejected indexes")
         assert all(r["error"].startswith("step: ") for r in reply["rejected"]), reply
         eq(c.query("SELECT type, step FROM events ORDER BY id"), [("flow_start", None), ("flow_step", 2)], "stored")
+        eq(c.metric('lotse_rejected_total{reason="invalid_event"}'), 2, "invalid event metric")
         rejects = c.query("SELECT reason, site, type FROM rejects ORDER BY id")
         eq(len(rejects), 2, "rejects")
         assert rejects[0][0].startswith("step: "), rejects
@@ -225,6 +226,8 @@ def test_sites_origins_and_reload():
         eq(c.query("SELECT count(*) FROM events")[0][0], 3, "stored")
         eq(c.query("SELECT count(*) FROM rejects")[0][0], 1, "rejects")
         eq(c.metric('lotse_rejected_total{reason="origin"}'), 3, "origin metric")
+        eq(c.metric('lotse_rejected_total{reason="unknown_site"}'), 1, "unknown site metric")
+        eq(c.metric('lotse_rejected_total{reason="invalid_event"}'), 0, "invalid event metric")
         # SIGHUP re-reads the file.
         write(tmp, "sites.csv", SITES + "herten,Stadt Herten,https://www.herten.de\n")
         c.proc.send_signal(signal.SIGHUP)
