@@ -56,6 +56,7 @@ struct request {
 	char client[INET6_ADDRSTRLEN];
 	char origin[ORIGIN_MAX];      /* for the CORS echo and the origin check; "" when none */
 	size_t origin_len;
+	const char *cors;             /* r->origin when CORS may read our answers, else NULL */
 	char *body;
 	size_t len, cap;
 	struct beacon_batch batch;
@@ -98,19 +99,20 @@ static int origin_allowed_for_cors(struct server *srv, const char *origin, size_
 	return ok;
 }
 
-static void add_cors(struct server *srv, struct MHD_Response *resp, const char *origin, size_t len)
+/* Echoes an origin already found allowed. */
+static void add_cors(struct MHD_Response *resp, const char *allowed_origin)
 {
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Origin");
-	if (origin_allowed_for_cors(srv, origin, len))
-		MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
+	MHD_add_response_header(resp, "Access-Control-Allow-Origin", allowed_origin);
 }
 
 /*
- * Queues a response of len bytes from data (copied). origin, when not NULL,
- * gets the CORS echo; retry_after > 0 adds Retry-After. Returns MHD's verdict.
+ * Queues a response of len bytes from data (copied). cors, when not NULL, is
+ * an allowed origin to echo (decided once per request, see begin_beacon);
+ * retry_after > 0 adds Retry-After. Returns MHD's verdict.
  */
 static enum MHD_Result respond(struct server *srv, struct MHD_Connection *c, unsigned status,
-                               const char *type, const void *data, size_t len, const char *origin,
+                               const char *type, const void *data, size_t len, const char *cors,
                                unsigned retry_after)
 {
 	struct MHD_Response *resp;
@@ -122,8 +124,8 @@ static enum MHD_Result respond(struct server *srv, struct MHD_Connection *c, uns
 	if (type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	if (origin != NULL)
-		add_cors(srv, resp, origin, strlen(origin));
+	if (cors != NULL)
+		add_cors(resp, cors);
 	if (retry_after > 0) {
 		char ra[16];
 		snprintf(ra, sizeof ra, "%u", retry_after);
@@ -137,16 +139,16 @@ static enum MHD_Result respond(struct server *srv, struct MHD_Connection *c, uns
 	return ret;
 }
 
-/* Answers {"error":"msg"} and counts the refusal. */
+/* Answers {"error":"msg"} and counts the refusal; cors as for respond(). */
 static enum MHD_Result refuse(struct server *srv, struct MHD_Connection *c, unsigned status,
-                              enum metrics_reject why, const char *msg, const char *origin,
+                              enum metrics_reject why, const char *msg, const char *cors,
                               unsigned retry_after)
 {
 	char body[256];
 	int n = snprintf(body, sizeof body, "{\"error\":\"%s\"}", msg);
 
 	metrics_reject(srv->deps.metrics, why, 1);
-	return respond(srv, c, status, "application/json", body, (size_t)n, origin, retry_after);
+	return respond(srv, c, status, "application/json", body, (size_t)n, cors, retry_after);
 }
 
 /* Appends s as a JSON string body (escaped) to buf; returns the new length, capped. */
@@ -195,7 +197,7 @@ static enum MHD_Result respond_rejects(struct request *r)
 	}
 	at += (size_t)snprintf(body + at, cap - at, "]}");
 	ret = respond(r->srv, r->conn, MHD_HTTP_BAD_REQUEST, "application/json", body, at,
-	              r->origin_len ? r->origin : NULL, 0);
+	              r->cors, 0);
 	free(body);
 	return ret;
 }
@@ -203,7 +205,6 @@ static enum MHD_Result respond_rejects(struct request *r)
 /* The answer once the events are stored (or deliberately not stored). */
 static enum MHD_Result respond_stored(struct request *r)
 {
-	const char *origin = r->origin_len ? r->origin : NULL;
 
 	if (r->batch.n_rejects > 0)
 		return respond_rejects(r);
@@ -219,7 +220,7 @@ static enum MHD_Result respond_stored(struct request *r)
 		metrics_status(r->srv->deps.metrics, MHD_HTTP_OK);
 		return ret;
 	}
-	return respond(r->srv, r->conn, MHD_HTTP_NO_CONTENT, NULL, "", 0, origin, 0);
+	return respond(r->srv, r->conn, MHD_HTTP_NO_CONTENT, NULL, "", 0, r->cors, 0);
 }
 
 /* --- request state -------------------------------------------------------- */
@@ -405,9 +406,9 @@ static enum MHD_Result process_batch(struct request *r)
 	switch (res) {
 	case INGEST_NOMEM:
 		return refuse(srv, r->conn, MHD_HTTP_SERVICE_UNAVAILABLE, REJECT_DB_UNAVAILABLE,
-		              "out of memory", origin, 1);
+		              "out of memory", r->cors, 1);
 	case INGEST_ORIGIN_DENIED:
-		return refuse(srv, r->conn, MHD_HTTP_FORBIDDEN, REJECT_ORIGIN, "origin not allowed", origin, 0);
+		return refuse(srv, r->conn, MHD_HTTP_FORBIDDEN, REJECT_ORIGIN, "origin not allowed", r->cors, 0);
 	case INGEST_BOT:
 		metrics_drop(srv->deps.metrics, DROP_BOT, r->batch.n_events + r->batch.n_rejects);
 		return respond_stored(r);
@@ -429,7 +430,7 @@ static enum MHD_Result process_batch(struct request *r)
 static enum MHD_Result finish_post(struct request *r)
 {
 	struct server *srv = r->srv;
-	const char *origin = r->origin_len ? r->origin : NULL;
+	const char *origin = r->cors;
 	char err[BEACON_ERROR_MAX];
 
 	if (r->too_large)
@@ -565,8 +566,8 @@ static enum MHD_Result serve_preflight(struct server *srv, struct MHD_Connection
 
 	if (resp == NULL)
 		return MHD_NO;
-	if (origin != NULL && strlen(origin) < ORIGIN_MAX)
-		add_cors(srv, resp, origin, strlen(origin));
+	if (origin != NULL && strlen(origin) < ORIGIN_MAX && origin_allowed_for_cors(srv, origin, strlen(origin)))
+		add_cors(resp, origin);
 	MHD_add_response_header(resp, "Access-Control-Allow-Methods", "POST, GET");
 	MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Content-Type");
 	MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
@@ -596,7 +597,9 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 	r->received_ms = realtime_ms();
 	client_address(srv, c, r->client, sizeof r->client, raw, &raw_len);
 	request_origin(r);
-	const char *origin = r->origin_len ? r->origin : NULL;
+	if (origin_allowed_for_cors(srv, r->origin, r->origin_len))
+		r->cors = r->origin;
+	const char *origin = r->cors;
 
 	if (!ratelimit_allow(srv->deps.ratelimit, raw, raw_len, monotonic_ms(), &retry)) {
 		enum MHD_Result ret = refuse(srv, c, MHD_HTTP_TOO_MANY_REQUESTS, REJECT_RATE_LIMITED,
@@ -758,7 +761,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return refuse(srv, c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		              r->write_ok == 0 ? REJECT_DB_UNAVAILABLE : REJECT_QUEUE_FULL,
 		              r->write_ok == 0 ? "database unavailable" : "write queue full",
-		              r->origin_len ? r->origin : NULL, 1);
+		              r->cors, 1);
 	}
 	if (atomic_load(&r->phase) != PHASE_RECEIVING)
 		return MHD_YES;
