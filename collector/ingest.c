@@ -3,7 +3,6 @@
 #include "ingest.h"
 
 #include <string.h>
-#include <strings.h>
 
 #include "ua.h"
 
@@ -52,23 +51,4 @@ enum ingest_result ingest_apply(const struct ingest_request *req, struct beacon_
 		}
 	}
 	return INGEST_STORE;
-}
-
-size_t ingest_referer_origin(const char *referer, size_t len, char *out, size_t cap)
-{
-	size_t i;
-
-	if (len > 7 && strncasecmp(referer, "http://", 7) == 0)
-		i = 7;
-	else if (len > 8 && strncasecmp(referer, "https://", 8) == 0)
-		i = 8;
-	else
-		return 0;
-	while (i < len && referer[i] != '/' && referer[i] != '?' && referer[i] != '#')
-		i++;
-	if (i >= cap)
-		return 0;
-	memcpy(out, referer, i);
-	out[i] = '\0';
-	return i;
 }

@@ -44,10 +44,4 @@ enum ingest_result {
  */
 enum ingest_result ingest_apply(const struct ingest_request *req, struct beacon_batch *batch);
 
-/*
- * Writes the origin ("scheme://host[:port]") of a Referer URL of len bytes to
- * out (cap bytes). Returns its length, or 0 when referer is no http(s) URL.
- */
-size_t ingest_referer_origin(const char *referer, size_t len, char *out, size_t cap);
-
 #endif

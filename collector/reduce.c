@@ -322,6 +322,21 @@ int reduce_href(const char *href, size_t len, char *out, size_t cap)
 	return sb_end(&sb);
 }
 
+int reduce_origin(const char *url, size_t len, char *out, size_t cap)
+{
+	struct url_parts u;
+	struct sbuf sb;
+	const char *colon;
+
+	if (url_split(url, len, 1, &u) != 0)
+		return -1;
+	colon = memchr(url, ':', len); /* the scheme ends at the first ':' */
+	sb_init(&sb, out, cap);
+	sb_put(&sb, url, (size_t)(colon - url) + 3);
+	sb_put(&sb, u.host, (size_t)(u.path - u.host)); /* host and port */
+	return sb_end(&sb);
+}
+
 /* ---- free text ----------------------------------------------------------- */
 
 /* Checks UTF-8 and the 200 code point limit of q and message. */

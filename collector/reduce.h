@@ -30,6 +30,12 @@ int reduce_ref(const char *ref, size_t len, const char *page_host, char *out, si
 int reduce_href(const char *href, size_t len, char *out, size_t cap);
 
 /*
+ * url: an absolute http(s) URL of at most 2048 bytes (a Referer). Writes its
+ * origin, "scheme://host[:port]" as sent (no user-info, path or query).
+ */
+int reduce_origin(const char *url, size_t len, char *out, size_t cap);
+
+/*
  * q: at most 200 characters of UTF-8. Lower-cases, folds whitespace, then
  * replaces e-mail addresses by [email], IBANs by [iban], phone numbers by
  * [tel] and remaining runs of >= 5 digits by [zahl], in that order.

@@ -25,6 +25,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "lotse_js.h"
+#include "reduce.h"
 
 #define ORIGIN_MAX 256
 #define PIXEL_PARAMS_MAX 16
@@ -274,9 +275,17 @@ static void client_address(struct server *srv, struct MHD_Connection *c, char *o
 }
 
 /* Origin of the request: the Origin header, else the origin of the Referer; "" when neither. */
+/* An origin we can compare with the sites: a marker that matches none. */
+static void origin_unusable(struct request *r)
+{
+	memcpy(r->origin, "invalid:", 9);
+	r->origin_len = 8;
+}
+
 static void request_origin(struct request *r)
 {
 	const char *o = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
+	const char *ref;
 
 	r->origin[0] = '\0';
 	r->origin_len = 0;
@@ -286,15 +295,17 @@ static void request_origin(struct request *r)
 			memcpy(r->origin, o, n + 1);
 			r->origin_len = n;
 		} else {
-			/* Too long to be an origin we list: keep a marker that matches nothing. */
-			memcpy(r->origin, "invalid:", 9);
-			r->origin_len = 8;
+			origin_unusable(r); /* too long to be an origin we list */
 		}
 		return;
 	}
-	const char *ref = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER);
-	if (ref != NULL)
-		r->origin_len = ingest_referer_origin(ref, strlen(ref), r->origin, sizeof r->origin);
+	ref = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER);
+	if (ref == NULL)
+		return;
+	if (reduce_origin(ref, strlen(ref), r->origin, sizeof r->origin) == 0)
+		r->origin_len = strlen(r->origin);
+	else
+		origin_unusable(r); /* a Referer that is no http(s) URL names no allowed origin */
 }
 
 static void dnt_of(struct request *r)

@@ -68,6 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_path_like(out);
 		}
 	}
+	if (reduce_origin(in, len, out, cap) == 0) {
+		/* An origin has no path, query, fragment or user-info. */
+		check_terminated(out, cap);
+		const char *authority = strstr(out, "://");
+		REQUIRE(authority != NULL && strpbrk(authority + 3, "/?#@") == NULL);
+	}
 	if (reduce_ref(in, len, "example.org", out, cap) == 0) {
 		check_terminated(out, cap);
 		check_path_like(out);

@@ -220,6 +220,7 @@ def test_sites_origins_and_reload():
            "origin not allowed for one event's site")
         eq(c.post(ev(), headers={"Referer": "https://evil.example/page"})[0], 403, "foreign referer")
         eq(c.post(ev(), headers={"Referer": "https://gladbeck.de/x?y"})[0], 204, "own referer")
+        eq(c.post(ev(), headers={"Referer": "not a url"})[0], 403, "unusable referer")
         st, h, _ = c.post(ev(), headers={"Origin": "https://gladbeck.de"})
         eq((st, h.get("access-control-allow-origin")), (204, "https://gladbeck.de"), "CORS echo on 204")
         st, h, _ = c.post(ev(step="x"), headers={"Origin": "https://gladbeck.de"})
@@ -231,7 +232,7 @@ def test_sites_origins_and_reload():
         assert "access-control-allow-origin" not in h, h
         eq(c.query("SELECT count(*) FROM events")[0][0], 4, "stored")
         eq(c.query("SELECT count(*) FROM rejects")[0][0], 2, "rejects")
-        eq(c.metric('lotse_rejected_total{reason="origin"}'), 4, "origin metric")
+        eq(c.metric('lotse_rejected_total{reason="origin"}'), 5, "origin metric")
         eq(c.metric('lotse_rejected_total{reason="unknown_site"}'), 1, "unknown site metric")
         eq(c.metric('lotse_rejected_total{reason="invalid_event"}'), 1, "invalid event metric")
         # SIGHUP re-reads the file.

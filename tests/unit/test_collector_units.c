@@ -13,6 +13,7 @@
 #include "../test.h"
 #include "config.h"
 #include "ingest.h"
+#include "reduce.h"
 #include "metrics.h"
 #include "ratelimit.h"
 #include "sites.h"
@@ -266,13 +267,20 @@ static void test_referer_origin(void)
 {
 	char out[64];
 	const char *r1 = "https://www.gladbeck.de:8443/rathaus/?q=1";
-	CHECK_INT(ingest_referer_origin(r1, strlen(r1), out, sizeof out), 28);
+	CHECK_INT(reduce_origin(r1, strlen(r1), out, sizeof out), 0);
 	CHECK_STR(out, "https://www.gladbeck.de:8443");
 	const char *r2 = "http://a.de";
-	CHECK_INT(ingest_referer_origin(r2, strlen(r2), out, sizeof out), 11);
+	CHECK_INT(reduce_origin(r2, strlen(r2), out, sizeof out), 0);
 	CHECK_STR(out, "http://a.de");
-	const char *r3 = "ftp://a.de/x";
-	CHECK_INT(ingest_referer_origin(r3, strlen(r3), out, sizeof out), 0);
+	const char *r3 = "HTTPS://user:pw@A.de/x#y";
+	CHECK_INT(reduce_origin(r3, strlen(r3), out, sizeof out), 0);
+	CHECK_STR(out, "HTTPS://A.de");
+	const char *r4 = "ftp://a.de/x";
+	CHECK_INT(reduce_origin(r4, strlen(r4), out, sizeof out), -1);
+	const char *r5 = "https://a.de/x y";
+	CHECK_INT(reduce_origin(r5, strlen(r5), out, sizeof out), -1);
+	const char *r6 = "https://a-very-long-host-name-that-does-not-fit.example.de/";
+	CHECK_INT(reduce_origin(r6, strlen(r6), out, 20), -1);
 }
 
 int main(void)
