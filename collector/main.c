@@ -72,9 +72,8 @@ static int run_import(const struct config *cfg)
 	struct store *store = NULL;
 	struct import_counts counts;
 	char err[512];
-	int rc = EXIT_FAILURE;
+	int rc = open_inputs(cfg, &sites, &store);
 
-	rc = open_inputs(cfg, &sites, &store);
 	if (rc != EXIT_SUCCESS)
 		return rc;
 	rc = EXIT_FAILURE;
@@ -133,9 +132,8 @@ static int serve(const struct config *cfg)
 	struct server *srv = NULL;
 	sigset_t set;
 	char err[512];
-	int rc = EXIT_FAILURE;
+	int rc = open_inputs(cfg, &sites, &store);
 
-	rc = open_inputs(cfg, &sites, &store);
 	if (rc != EXIT_SUCCESS)
 		return rc;
 	rc = EXIT_FAILURE;
