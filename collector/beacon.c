@@ -500,10 +500,20 @@ int beacon_batch_add_body_reject(struct beacon_batch *batch, const char *error)
 
 /* ---- reading JSON events -------------------------------------------------- */
 
+/* Whether key (len bytes, may hold NUL) is exactly name; most names differ in the first byte. */
+static int key_is(const char *name, const char *key, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && name[i] != '\0' && name[i] == key[i])
+		i++;
+	return i == len && name[i] == '\0';
+}
+
 static int field_lookup(const char *key, size_t len)
 {
 	for (int f = 0; f < F_COUNT; f++) {
-		if (strlen(fields[f].name) == len && memcmp(fields[f].name, key, len) == 0)
+		if (key_is(fields[f].name, key, len))
 			return f;
 	}
 	return -1;
@@ -811,7 +821,7 @@ enum beacon_status beacon_parse_import_line(const char *line, size_t len, struct
 		if (!more)
 			break;
 		for (int k = 0; k < M_COUNT; k++) {
-			if (strlen(names[k]) == key_len && memcmp(names[k], key, key_len) == 0)
+			if (key_is(names[k], key, key_len))
 				m = k;
 		}
 		if (m >= 0 && seen[m]) {

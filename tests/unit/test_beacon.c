@@ -7,6 +7,7 @@
  */
 #include "../test.h"
 #include "beacon.h"
+#include "json.h"
 
 static struct beacon_batch b;
 static char err[BEACON_ERROR_MAX];
@@ -385,6 +386,56 @@ static void test_batches(void)
 	CHECK_INT(b.n_events, 0);
 }
 
+/*
+ * json.c scans strings eight bytes at a time: put each kind of byte that ends
+ * a plain run at every position of strings of 0..40 bytes, so that it falls
+ * in every lane of a word and in the byte-wise tail, and compare with what a
+ * byte-by-byte reading gives.
+ */
+static void test_json_string_lanes(void)
+{
+	static const struct {
+		const char *in, *out; /* as written in JSON, and decoded */
+		int ok;
+	} kinds[] = {
+		{"\\\"", "\"", 1}, {"\\\\", "\\", 1}, {"\x7f", "\x7f", 1}, {"\xC3\xA4", "\xC3\xA4", 1},
+		{"\x1f", "", 0},   {"\x01", "", 0},   {"\xFF", "", 0},
+	};
+	int mismatches = 0;
+
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		for (size_t len = 1; len <= 40; len++) {
+			for (size_t pos = 0; pos < len; pos++) {
+				char in[128], want[128], out[128];
+				size_t n = 0, w = 0;
+				struct json_reader r;
+				struct json_buf buf = { out, sizeof out, 0 };
+				struct json_value v;
+				int rc;
+
+				in[n++] = '"';
+				for (size_t i = 0; i < len; i++) {
+					const char *src = i == pos ? kinds[k].in : "a";
+					const char *dec = i == pos ? kinds[k].out : "a";
+					n += (size_t)sprintf(in + n, "%s", src);
+					w += (size_t)sprintf(want + w, "%s", dec);
+				}
+				in[n++] = '"';
+				json_init(&r, in, n);
+				rc = json_value(&r, &buf, &v);
+				if (kinds[k].ok) {
+					if (rc != 0 || v.type != JSON_STRING || v.len != w ||
+					    memcmp(v.s, want, w) != 0 || v.chars != len || r.p != in + n)
+						mismatches++;
+				} else if (rc == 0) {
+					mismatches++;
+				}
+			}
+		}
+	}
+	CHECK_INT(mismatches, 0);
+}
+
 static void test_json_strictness(void)
 {
 	const char *bad[] = {
@@ -628,6 +679,7 @@ int main(void)
 	RUN(test_duplicates_and_limits);
 	RUN(test_batches);
 	RUN(test_json_strictness);
+	RUN(test_json_string_lanes);
 	RUN(test_nesting);
 	RUN(test_pixel);
 	RUN(test_import_line);
