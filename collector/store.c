@@ -5,6 +5,7 @@
  */
 #include "store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,10 +76,23 @@ static int check_schema(struct store *s, const char *path, char *err, size_t err
 	return 0;
 }
 
+/*
+ * SQLite's memory statistics take a global mutex around every allocation;
+ * nothing here reads them. Only possible before SQLite initialises itself,
+ * hence once, before the first open.
+ */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(const char *path, int durability_full, struct store **out, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct store *s = calloc(1, sizeof *s);
 	int rc = -1;
+
+	pthread_once(&once, configure_sqlite);
 
 	*out = NULL;
 	if (s == NULL) {
