@@ -131,13 +131,16 @@ static int url_split(const char *url, size_t len, int http_only, struct url_part
 
 	if (url == NULL || len == 0 || len > URL_MAX)
 		return -1;
-	for (size_t k = 0; k < len; k++) {
+	for (size_t k = 0; k < len;) {
 		unsigned char c = (unsigned char)url[k];
+		size_t n = 1;
+
 		if (c <= 0x20 || c == 0x7F)
 			return -1;
+		if (c >= 0x80 && (n = json_utf8_seq(url + k, len - k, NULL)) == 0)
+			return -1;
+		k += n;
 	}
-	if (json_utf8_check(url, len, NULL) != 0)
-		return -1;
 	if (!is_alpha((unsigned char)url[0]))
 		return -1;
 	while (i < len && (is_alnum((unsigned char)url[i]) || url[i] == '+' || url[i] == '-' || url[i] == '.'))
