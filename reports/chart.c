@@ -41,7 +41,7 @@
 
 extern char **environ;
 
-#define LABEL_MAX 32
+#define LABEL_MAX 26
 #define NAME_MAX_LEN 100
 #define PNG_FONT_FILE "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -76,22 +76,36 @@ void chart_name_site(char *out, size_t outlen, const char *kind, const char *sit
 	snprintf(out, outlen, "%s-%s", kind, a);
 }
 
-/* Reduces a label to a safe set, at most LABEL_MAX bytes, never cutting UTF-8. */
+/*
+ * Reduces a label to a safe set, at most LABEL_MAX bytes, never cutting
+ * UTF-8; a cut label ends in "…" (the tables carry the full names). Longer
+ * labels ran off the bottom of the funnel charts.
+ */
 static void safe_label(char *out, size_t outlen, const char *s)
 {
 	size_t o = 0, cap = outlen - 1 < LABEL_MAX ? outlen - 1 : LABEL_MAX;
+	const unsigned char *p = (const unsigned char *)s;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p && o < cap; p++) {
+	for (; *p && o < cap; p++) {
 		unsigned char c = *p;
 		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 			 c >= 0x80 || strchr(" .,-/()", c) != NULL;
 		out[o++] = ok ? (char)c : ' ';
+	}
+	if (*p != '\0' && cap >= 4) {
+		o = cap - 3; /* room for the ellipsis */
+		while (o > 0 && out[o - 1] == ' ')
+			o--;
 	}
 	/* Do not end inside a multi-byte sequence. */
 	while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
 		o--;
 	if (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
 		o--;
+	if (*p != '\0' && cap >= 4) {
+		memcpy(out + o, "\xE2\x80\xA6", 3);
+		o += 3;
+	}
 	out[o] = '\0';
 }
 
@@ -195,7 +209,7 @@ static void daily_chart(struct script *s, const struct model_result *r, const ch
 	chart_name_site(name, sizeof name, "daily", site);
 	begin_chart(s, name);
 	fprintf(s->f, "set xdata time\nset timefmt '%%Y-%%m-%%d'\nset format x '%s'\n"
-		      "set yrange [0:*]\nset key below horizontal\nset xtics rotate by -30\n"
+		      "set yrange [0:*]\nset key below horizontal\nset xtics rotate by -30\nset rmargin 5\n"
 		      "plot $d%u using 1:%d with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f5fa8' title '%s', "
 		      "$d%u using 1:3 with linespoints lw 2 dt 2 pt 5 ps 0.5 lc rgb '#b45309' title '%s', "
 		      "$d%u using 1:4 with linespoints lw 2 dt 3 pt 9 ps 0.5 lc rgb '#15803d' title '%s'\n",

@@ -4,6 +4,7 @@ through `lotse-collector --import`, with expected CSV values computed by hand
 (see the comments at each case) from REPORT.md's definitions."""
 import datetime
 import math
+import copy
 import os
 import shutil
 import sqlite3
@@ -544,6 +545,20 @@ def test_charts():
         with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
             html = f.read()
         assert "<svg" in html and "<figcaption" in html and "<?xml" not in html
+        # A long step name is cut with an ellipsis in the chart, whole in the CSV.
+        long_name = "Angaben zur antragstellenden Person"
+        lines = copy.deepcopy(FLOW_LINES)
+        for line in lines:
+            if line["event"].get("step_name") == "Angaben":
+                line["event"]["step_name"] = long_name
+        p = run_report(["--db", db("longstep", lines), "--out", out + "-long", "--quiet"])
+        eq(p.returncode, 0, p.stderr)
+        with open(os.path.join(out + "-long", "charts", "funnel-t1-svc.svg"), encoding="utf-8") as f:
+            svg = f.read()
+        assert "2 Angaben zur antragstell\u2026" in svg, svg[:2000]
+        assert long_name not in svg
+        with open(os.path.join(out + "-long", "funnel.csv"), encoding="utf-8-sig") as f:
+            assert long_name in f.read()
     env = dict(os.environ, PATH="/nonexistent")
     p = run_report(["--db", db("flows", FLOW_LINES), "--out", out + "-nognu", "--quiet"], env=env)
     eq(p.returncode, 1, "gnuplot missing")
