@@ -60,6 +60,7 @@ struct request {
 	const char *cors;             /* r->origin when CORS may read our answers, else NULL */
 	char *body;
 	size_t len, cap;
+	size_t declared;              /* Content-Length when given and <= --max-body, else 0 */
 	struct beacon_batch batch;
 };
 
@@ -631,6 +632,8 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 			             "body: larger than --max-body", origin, 0);
 		else
 			refused = 0;
+		if (!refused && cl != NULL)
+			r->declared = (size_t)strtoull(cl, NULL, 10);
 		if (refused) {
 			free(r);
 			return ret;
@@ -790,7 +793,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_YES;
 		}
 		if (r->len + n > r->cap) {
-			size_t ncap = r->cap ? r->cap : 1024;
+			/* The declared length first (allocated only once data comes), then doubling. */
+			size_t ncap = r->cap ? r->cap : r->declared > 1024 ? r->declared : 1024;
 			while (ncap < r->len + n)
 				ncap *= 2;
 			if (ncap > srv->cfg.max_body)
