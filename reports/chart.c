@@ -2,8 +2,9 @@
 /*
  * chart.c — writes two gnuplot scripts (one for SVG, one for PNG) into a
  * private temporary directory, with every chart's data as an inline data
- * block, and runs gnuplot on both at once through posix_spawnp with a
- * timeout. Labels that came from beacons are reduced to letters, digits,
+ * block, and runs gnuplot on them one after the other through posix_spawnp
+ * with a timeout (one at a time: the SVG script takes a few hundredths of a
+ * second, and the run never holds two gnuplots of 16-20 MiB at once). Labels that came from beacons are reduced to letters, digits,
  * spaces and a few punctuation marks before they reach a data block, and a
  * data block is never executed, so nothing a visitor sent can become a
  * gnuplot command. Output paths are single-quoted gnuplot strings.
@@ -24,6 +25,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <signal.h>
 #include <spawn.h>
@@ -415,6 +419,18 @@ static void log_reason(const char *log, const char *prefix, char *err, size_t er
 	snprintf(err, errlen, "%s%s", prefix, line[0] ? line : "see gnuplot's output");
 }
 
+/*
+ * Gives the pages of freed memory back to the system before gnuplot starts:
+ * the counting is over, but glibc keeps what it freed (several MiB on large
+ * databases) mapped, and it would count twice while gnuplot runs.
+ */
+static void release_free_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 int chart_render(const struct model_result *r, const char *out_dir, int lang_en, char *err,
                  size_t errlen)
 {
@@ -449,23 +465,24 @@ int chart_render(const struct model_result *r, const char *out_dir, int lang_en,
 		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += CHART_TIMEOUT_S;
+	release_free_memory();
 	for (int i = 0; i < 2; i++) {
+		int st;
+
 		if (spawn_gnuplot(paths[i], paths[2 + i], &pids[i], err, errlen) != 0)
 			goto out;
-	}
-	rc = 0;
-	for (int i = 0; i < 2; i++) {
-		int st = wait_with_timeout(pids[i], &deadline);
-
+		st = wait_with_timeout(pids[i], &deadline);
 		pids[i] = -1;
-		if (st == -2 && rc == 0) {
+		if (st == -2) {
 			snprintf(err, errlen, "gnuplot took longer than %d s and was stopped", CHART_TIMEOUT_S);
-			rc = -1;
-		} else if (st != 0 && rc == 0) {
+			goto out;
+		}
+		if (st != 0) {
 			log_reason(paths[2 + i], "gnuplot failed: ", err, errlen);
-			rc = -1;
+			goto out;
 		}
 	}
+	rc = 0;
 out:
 	for (int i = 0; i < 2; i++) {
 		if (pids[i] > 0) {
