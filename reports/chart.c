@@ -2,9 +2,10 @@
 /*
  * chart.c — writes two gnuplot scripts (one for SVG, one for PNG) into a
  * private temporary directory, with every chart's data as an inline data
- * block, and runs gnuplot on them one after the other through posix_spawnp
- * with a timeout (one at a time: the SVG script takes a few hundredths of a
- * second, and the run never holds two gnuplots of 16-20 MiB at once). Labels that came from beacons are reduced to letters, digits,
+ * block; then runs gnuplot on one of them at a time through posix_spawnp
+ * with a timeout. The caller draws the SVGs, writes the HTML that embeds
+ * them, frees its model and only then has the PNGs drawn, so that the run
+ * never holds the model and a 20 MiB gnuplot, or two gnuplots, at once. Labels that came from beacons are reduced to letters, digits,
  * spaces and a few punctuation marks before they reach a data block, and a
  * data block is never executed, so nothing a visitor sent can become a
  * gnuplot command. Output paths are single-quoted gnuplot strings.
@@ -421,8 +422,8 @@ static void log_reason(const char *log, const char *prefix, char *err, size_t er
 
 /*
  * Gives the pages of freed memory back to the system before gnuplot starts:
- * the counting is over, but glibc keeps what it freed (several MiB on large
- * databases) mapped, and it would count twice while gnuplot runs.
+ * glibc keeps what was freed (several MiB after a large database) mapped,
+ * and it would count twice while gnuplot runs.
  */
 static void release_free_memory(void)
 {
@@ -431,18 +432,21 @@ static void release_free_memory(void)
 #endif
 }
 
-int chart_render(const struct model_result *r, const char *out_dir, int lang_en, char *err,
-                 size_t errlen)
+struct chart_job {
+	char dir[512];
+	char paths[4][600]; /* svg.gp, png.gp, svg.log, png.log */
+};
+
+int chart_prepare(const struct model_result *r, const char *out_dir, int lang_en, struct chart_job **out,
+                  char *err, size_t errlen)
 {
 	const char *tmp = getenv("TMPDIR");
-	char dir[512], charts[4096], paths[4][600];
-	pid_t pids[2] = { -1, -1 };
-	struct timespec deadline;
-	int rc = -1, made_tmp = 0;
+	char charts[4096];
+	struct chart_job *job;
 
+	*out = NULL;
 	if (tmp == NULL || tmp[0] == '\0' || strlen(tmp) > 400)
 		tmp = "/tmp";
-	snprintf(dir, sizeof dir, "%s/lotse-chart-XXXXXX", tmp);
 	if (snprintf(charts, sizeof charts, "%s/charts", out_dir) >= (int)sizeof charts) {
 		snprintf(err, errlen, "--out: path too long");
 		return -1;
@@ -451,49 +455,59 @@ int chart_render(const struct model_result *r, const char *out_dir, int lang_en,
 		snprintf(err, errlen, "%s: %s", charts, strerror(errno));
 		return -1;
 	}
-	if (mkdtemp(dir) == NULL) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+	job = calloc(1, sizeof *job);
+	if (job == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	made_tmp = 1;
-	snprintf(paths[0], sizeof paths[0], "%s/svg.gp", dir);
-	snprintf(paths[1], sizeof paths[1], "%s/png.gp", dir);
-	snprintf(paths[2], sizeof paths[2], "%s/svg.log", dir);
-	snprintf(paths[3], sizeof paths[3], "%s/png.log", dir);
-	if (write_script(paths[0], r, charts, 0, lang_en, err, errlen) != 0 ||
-	    write_script(paths[1], r, charts, 1, lang_en, err, errlen) != 0)
-		goto out;
+	snprintf(job->dir, sizeof job->dir, "%s/lotse-chart-XXXXXX", tmp);
+	if (mkdtemp(job->dir) == NULL) {
+		snprintf(err, errlen, "%s: %s", job->dir, strerror(errno));
+		free(job);
+		return -1;
+	}
+	snprintf(job->paths[0], sizeof job->paths[0], "%s/svg.gp", job->dir);
+	snprintf(job->paths[1], sizeof job->paths[1], "%s/png.gp", job->dir);
+	snprintf(job->paths[2], sizeof job->paths[2], "%s/svg.log", job->dir);
+	snprintf(job->paths[3], sizeof job->paths[3], "%s/png.log", job->dir);
+	if (write_script(job->paths[0], r, charts, 0, lang_en, err, errlen) != 0 ||
+	    write_script(job->paths[1], r, charts, 1, lang_en, err, errlen) != 0) {
+		chart_job_free(job);
+		return -1;
+	}
+	*out = job;
+	return 0;
+}
+
+int chart_draw(struct chart_job *job, enum chart_format format, char *err, size_t errlen)
+{
+	int i = format == CHART_PNG ? 1 : 0, st;
+	struct timespec deadline;
+	pid_t pid;
+
+	release_free_memory();
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += CHART_TIMEOUT_S;
-	release_free_memory();
-	for (int i = 0; i < 2; i++) {
-		int st;
+	if (spawn_gnuplot(job->paths[i], job->paths[2 + i], &pid, err, errlen) != 0)
+		return -1;
+	st = wait_with_timeout(pid, &deadline);
+	if (st == -2) {
+		snprintf(err, errlen, "gnuplot took longer than %d s and was stopped", CHART_TIMEOUT_S);
+		return -1;
+	}
+	if (st != 0) {
+		log_reason(job->paths[2 + i], "gnuplot failed: ", err, errlen);
+		return -1;
+	}
+	return 0;
+}
 
-		if (spawn_gnuplot(paths[i], paths[2 + i], &pids[i], err, errlen) != 0)
-			goto out;
-		st = wait_with_timeout(pids[i], &deadline);
-		pids[i] = -1;
-		if (st == -2) {
-			snprintf(err, errlen, "gnuplot took longer than %d s and was stopped", CHART_TIMEOUT_S);
-			goto out;
-		}
-		if (st != 0) {
-			log_reason(paths[2 + i], "gnuplot failed: ", err, errlen);
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	for (int i = 0; i < 2; i++) {
-		if (pids[i] > 0) {
-			kill(pids[i], SIGKILL);
-			waitpid(pids[i], NULL, 0);
-		}
-	}
-	if (made_tmp) {
-		for (int i = 0; i < 4; i++)
-			unlink(paths[i]);
-		rmdir(dir);
-	}
-	return rc;
+void chart_job_free(struct chart_job *job)
+{
+	if (job == NULL)
+		return;
+	for (int i = 0; i < 4; i++)
+		unlink(job->paths[i]);
+	rmdir(job->dir);
+	free(job);
 }

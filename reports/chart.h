@@ -22,12 +22,27 @@
 void chart_name_funnel(char *out, size_t outlen, const char *site, const char *service);
 void chart_name_site(char *out, size_t outlen, const char *kind, const char *site);
 
+/* The charts of one report, written as gnuplot scripts but not yet drawn. */
+struct chart_job;
+
+enum chart_format { CHART_SVG, CHART_PNG };
+
 /*
- * Draws all charts of r into out_dir/charts (created). lang_en picks axis
- * labels. Returns 0, or -1 with a one-line reason in err — among them that
- * gnuplot is missing (then suggest --no-charts).
+ * Writes the scripts for all charts of r, to be drawn into out_dir/charts
+ * (created); lang_en picks axis labels. r is not needed afterwards. Returns 0
+ * and *out (free it with chart_job_free), or -1 with a one-line reason in err.
  */
-int chart_render(const struct model_result *r, const char *out_dir, int lang_en, char *err,
-                 size_t errlen);
+int chart_prepare(const struct model_result *r, const char *out_dir, int lang_en, struct chart_job **out,
+                  char *err, size_t errlen);
+
+/*
+ * Runs gnuplot on the SVG or the PNG script and waits for it (at most
+ * CHART_TIMEOUT_S). Returns 0, or -1 with a one-line reason in err — among
+ * them that gnuplot is missing (then suggest --no-charts).
+ */
+int chart_draw(struct chart_job *job, enum chart_format format, char *err, size_t errlen);
+
+/* Removes the scripts and frees job (NULL is fine). */
+void chart_job_free(struct chart_job *job);
 
 #endif

@@ -344,8 +344,10 @@ static int run_report(const struct options *o)
 	struct problem problems[PROBLEMS_MAX];
 	size_t nproblems = 0;
 	struct html_opts ho;
+	struct chart_job *job = NULL;
 	char err[1024];
-	int rc = 1, charts = 0, prev_init = 0, m_init = 0;
+	int rc = 1, prev_init = 0, m_init = 0;
+	unsigned long long events;
 
 	memset(&cat, 0, sizeof cat);
 	memset(&q, 0, sizeof q);
@@ -385,14 +387,14 @@ static int run_report(const struct options *o)
 	if (csvfiles_write(&m.res, problems, nproblems, o->csv, o->compare, o->out, err, sizeof err) != 0)
 		goto fail;
 	if (!o->no_charts) {
-		if (chart_render(&m.res, o->out, o->lang_en, err, sizeof err) != 0)
+		if (chart_prepare(&m.res, o->out, o->lang_en, &job, err, sizeof err) != 0 ||
+		    chart_draw(job, CHART_SVG, err, sizeof err) != 0)
 			goto fail;
-		charts = 1;
 	}
 	memset(&ho, 0, sizeof ho);
 	ho.lang_en = o->lang_en;
 	ho.compare = o->compare;
-	ho.charts = charts;
+	ho.charts = job != NULL;
 	ho.min_count = o->min_count;
 	ho.from = o->from_s;
 	ho.to = o->to_s;
@@ -402,14 +404,22 @@ static int run_report(const struct options *o)
 	ho.ndb = o->ndb;
 	if (html_write(&m.res, problems, nproblems, &ho, o->out, err, sizeof err) != 0)
 		goto fail;
+	events = (unsigned long long)m.res.events;
+	/* Counting and HTML are done: free the model before gnuplot draws the PNGs. */
+	if (prev_init)
+		model_free(&prev);
+	model_free(&m);
+	prev_init = m_init = 0;
+	if (job != NULL && chart_draw(job, CHART_PNG, err, sizeof err) != 0)
+		goto fail;
 	if (!o->quiet)
-		printf("lotse-report: %llu events; report written to %s/index.html\n",
-		       (unsigned long long)m.res.events, o->out);
+		printf("lotse-report: %llu events; report written to %s/index.html\n", events, o->out);
 	rc = 0;
 	goto out;
 fail:
 	log_msg("%s", err);
 out:
+	chart_job_free(job);
 	query_close(&q);
 	if (prev_init)
 		model_free(&prev);
