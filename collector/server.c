@@ -30,6 +30,20 @@
 #define ORIGIN_MAX 256
 #define PIXEL_PARAMS_MAX 16
 
+/*
+ * The 204 of a stored beacon, made once per echoed origin and queued on every
+ * connection that needs it (libmicrohttpd counts the references). Building
+ * it per request took about ten allocations (the response and a name and
+ * value copy per header). Origins beyond NO_CONTENT_CACHED get a fresh one.
+ */
+#define NO_CONTENT_CACHED 64
+
+struct cached_no_content {
+	char origin[ORIGIN_MAX];
+	size_t len;
+	struct MHD_Response *resp;
+};
+
 struct server {
 	struct MHD_Daemon *daemon;
 	struct server_config cfg;
@@ -38,6 +52,10 @@ struct server {
 	struct sites *sites;          /* guarded by sites_lock */
 	_Atomic long active;          /* requests with state, not yet completed */
 	char js_etag[24];
+	pthread_mutex_t cache_lock;
+	struct MHD_Response *no_content;                         /* without CORS */
+	struct cached_no_content no_content_cors[NO_CONTENT_CACHED]; /* guarded by cache_lock */
+	size_t n_no_content_cors;                                /* guarded by cache_lock */
 };
 
 enum route { ROUTE_POST, ROUTE_PIXEL };
@@ -141,6 +159,65 @@ static enum MHD_Result respond(struct server *srv, struct MHD_Connection *c, uns
 	return ret;
 }
 
+/* A new 204 for a stored beacon, echoing cors when not NULL. */
+static struct MHD_Response *make_no_content(const char *cors)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+
+	if (resp == NULL)
+		return NULL;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (cors != NULL)
+		add_cors(resp, cors);
+	return resp;
+}
+
+/* The cached 204 for cors (an allowed origin or NULL), made when first needed; NULL when full. */
+static struct MHD_Response *cached_no_content(struct server *srv, const char *cors)
+{
+	struct MHD_Response *resp = NULL;
+	size_t len;
+
+	if (cors == NULL)
+		return srv->no_content;
+	len = strlen(cors);
+	pthread_mutex_lock(&srv->cache_lock);
+	for (size_t i = 0; i < srv->n_no_content_cors && resp == NULL; i++) {
+		struct cached_no_content *e = &srv->no_content_cors[i];
+
+		if (e->len == len && memcmp(e->origin, cors, len) == 0)
+			resp = e->resp;
+	}
+	if (resp == NULL && srv->n_no_content_cors < NO_CONTENT_CACHED && len < ORIGIN_MAX &&
+	    (resp = make_no_content(cors)) != NULL) {
+		struct cached_no_content *e = &srv->no_content_cors[srv->n_no_content_cors++];
+
+		memcpy(e->origin, cors, len + 1);
+		e->len = len;
+		e->resp = resp;
+	}
+	pthread_mutex_unlock(&srv->cache_lock);
+	return resp;
+}
+
+/* Answers 204 to a stored (or deliberately not stored) beacon. */
+static enum MHD_Result respond_no_content(struct server *srv, struct MHD_Connection *c, const char *cors)
+{
+	struct MHD_Response *resp = cached_no_content(srv, cors);
+	enum MHD_Result ret;
+
+	if (resp != NULL) {
+		ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, resp);
+	} else {
+		if ((resp = make_no_content(cors)) == NULL)
+			return MHD_NO;
+		ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, resp);
+		MHD_destroy_response(resp);
+	}
+	metrics_status(srv->deps.metrics, MHD_HTTP_NO_CONTENT);
+	return ret;
+}
+
 /* Answers {"error":"msg"} and counts the refusal; cors as for respond(). */
 static enum MHD_Result refuse(struct server *srv, struct MHD_Connection *c, unsigned status,
                               enum metrics_reject why, const char *msg, const char *cors,
@@ -222,7 +299,7 @@ static enum MHD_Result respond_stored(struct request *r)
 		metrics_status(r->srv->deps.metrics, MHD_HTTP_OK);
 		return ret;
 	}
-	return respond(r->srv, r->conn, MHD_HTTP_NO_CONTENT, NULL, "", 0, r->cors, 0);
+	return respond_no_content(r->srv, r->conn, r->cors);
 }
 
 /* --- request state -------------------------------------------------------- */
@@ -841,6 +918,17 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 
 /* --- life cycle ------------------------------------------------------------- */
 
+/* Gives back the cached responses (after the daemon stopped using them). */
+static void free_responses(struct server *srv)
+{
+	for (size_t i = 0; i < srv->n_no_content_cors; i++)
+		MHD_destroy_response(srv->no_content_cors[i].resp);
+	srv->n_no_content_cors = 0;
+	MHD_destroy_response(srv->no_content);
+	srv->no_content = NULL;
+	pthread_mutex_destroy(&srv->cache_lock);
+}
+
 int server_start(const struct server_config *cfg, const struct server_deps *deps, struct sites *sites,
                  struct server **out, char *err, size_t errlen)
 {
@@ -866,6 +954,15 @@ int server_start(const struct server_config *cfg, const struct server_deps *deps
 	srv->deps = *deps;
 	srv->sites = sites;
 	pthread_rwlock_init(&srv->sites_lock, NULL);
+	pthread_mutex_init(&srv->cache_lock, NULL);
+	srv->no_content = make_no_content(NULL);
+	if (srv->no_content == NULL) {
+		snprintf(err, errlen, "out of memory");
+		pthread_mutex_destroy(&srv->cache_lock);
+		pthread_rwlock_destroy(&srv->sites_lock);
+		free(srv);
+		return -1;
+	}
 	crypto_generichash(h, sizeof h, (const unsigned char *)lotse_js, lotse_js_len, NULL, 0);
 	snprintf(srv->js_etag, sizeof srv->js_etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", h[0], h[1], h[2],
 	         h[3], h[4], h[5], h[6], h[7]);
@@ -891,6 +988,7 @@ int server_start(const struct server_config *cfg, const struct server_deps *deps
 		MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		snprintf(err, errlen, "cannot listen on the given address (in use, or not permitted)");
+		free_responses(srv);
 		pthread_rwlock_destroy(&srv->sites_lock);
 		free(srv);
 		return -1;
@@ -930,6 +1028,7 @@ void server_stop(struct server *srv, unsigned wait_ms)
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);
 	sites_free(srv->sites);
+	free_responses(srv);
 	pthread_rwlock_destroy(&srv->sites_lock);
 	free(srv);
 }

@@ -397,5 +397,21 @@ def test_import_history():
     eq(out.stdout.strip(), "imported 1, rejected 0", "stdin")
 
 
+def test_cors_echo_per_origin():
+    """The 204s are shared per origin (server.c): each answer still echoes its own request's origin."""
+    with Collector() as c:
+        origins = ["https://www.gladbeck.de", "https://www.bottrop.de"] + \
+                  ["https://o%d.example" % i for i in range(70)] + ["https://www.gladbeck.de"]
+        for o in origins:
+            st, h, _ = c.post(ev(), headers={"Origin": o})
+            eq((st, h.get("access-control-allow-origin"), h.get("vary")), (204, o, "Origin"), o)
+            eq(h.get("cache-control"), "no-store", "cache-control")
+        st, h, _ = c.post(ev())
+        eq(st, 204, "without Origin")
+        assert "access-control-allow-origin" not in h and "vary" not in h, h
+        eq(c.query("SELECT count(*) FROM events")[0][0], len(origins) + 1, "stored")
+        eq(c.metric('lotse_requests_total{code="204"}'), len(origins) + 1, "204s counted")
+
+
 if __name__ == "__main__":
     run_tests("collector_integration", dict(globals()))
