@@ -26,6 +26,7 @@
 #include "log.h"
 #include "lotse_js.h"
 #include "reduce.h"
+#include "uacache.h"
 
 #define ORIGIN_MAX 256
 #define PIXEL_PARAMS_MAX 16
@@ -52,6 +53,7 @@ struct server {
 	struct sites *sites;          /* guarded by sites_lock */
 	_Atomic long active;          /* requests with state, not yet completed */
 	char js_etag[24];
+	struct ua_cache *uacache;     /* classes of recent User-Agents, by keyed hash */
 	pthread_mutex_t cache_lock;
 	struct MHD_Response *no_content;                         /* without CORS */
 	struct cached_no_content no_content_cors[NO_CONTENT_CACHED]; /* guarded by cache_lock */
@@ -475,10 +477,13 @@ static enum MHD_Result process_batch(struct request *r)
 {
 	struct server *srv = r->srv;
 	const char *origin = r->origin_len ? r->origin : NULL;
+	const char *ua = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT);
+	struct ua_class ua_class;
 	struct ingest_request ir = {
 		.received_ms = r->received_ms,
 		.client = r->client,
-		.ua = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT),
+		.ua = ua,
+		.ua_class = &ua_class,
 		.origin = origin,
 		.origin_len = r->origin_len,
 		.visitkey = srv->deps.visitkey,
@@ -486,6 +491,8 @@ static enum MHD_Result process_batch(struct request *r)
 	enum ingest_result res;
 	/* The parser's rejects are invalid events; any ingest adds are unlisted sites. */
 	size_t invalid = r->batch.n_rejects;
+
+	ua_cache_classify(srv->uacache, ua, ua != NULL ? strlen(ua) : 0, &ua_class);
 
 	pthread_rwlock_rdlock(&srv->sites_lock);
 	ir.sites = srv->sites;
@@ -918,13 +925,16 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 
 /* --- life cycle ------------------------------------------------------------- */
 
-/* Gives back the cached responses (after the daemon stopped using them). */
-static void free_responses(struct server *srv)
+/* Frees the caches: responses (after the daemon stopped using them) and User-Agent classes. */
+static void free_caches(struct server *srv)
 {
+	ua_cache_free(srv->uacache);
+	srv->uacache = NULL;
 	for (size_t i = 0; i < srv->n_no_content_cors; i++)
 		MHD_destroy_response(srv->no_content_cors[i].resp);
 	srv->n_no_content_cors = 0;
-	MHD_destroy_response(srv->no_content);
+	if (srv->no_content != NULL)
+		MHD_destroy_response(srv->no_content);
 	srv->no_content = NULL;
 	pthread_mutex_destroy(&srv->cache_lock);
 }
@@ -956,9 +966,9 @@ int server_start(const struct server_config *cfg, const struct server_deps *deps
 	pthread_rwlock_init(&srv->sites_lock, NULL);
 	pthread_mutex_init(&srv->cache_lock, NULL);
 	srv->no_content = make_no_content(NULL);
-	if (srv->no_content == NULL) {
+	if (srv->no_content == NULL || ua_cache_new(&srv->uacache) != 0) {
 		snprintf(err, errlen, "out of memory");
-		pthread_mutex_destroy(&srv->cache_lock);
+		free_caches(srv);
 		pthread_rwlock_destroy(&srv->sites_lock);
 		free(srv);
 		return -1;
@@ -988,7 +998,7 @@ int server_start(const struct server_config *cfg, const struct server_deps *deps
 		MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		snprintf(err, errlen, "cannot listen on the given address (in use, or not permitted)");
-		free_responses(srv);
+		free_caches(srv);
 		pthread_rwlock_destroy(&srv->sites_lock);
 		free(srv);
 		return -1;
@@ -1028,7 +1038,7 @@ void server_stop(struct server *srv, unsigned wait_ms)
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);
 	sites_free(srv->sites);
-	free_responses(srv);
+	free_caches(srv);
 	pthread_rwlock_destroy(&srv->sites_lock);
 	free(srv);
 }

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * test_ua.c — unit tests for User-Agent reduction (ua.h) on real, current
- * User-Agent strings of browsers, tablets, phones and bots. It does not test
- * how the collector uses the result.
+ * User-Agent strings of browsers, tablets, phones and bots, and for the cache
+ * of classes (uacache.h). It does not test how the collector uses the result.
  */
+#include <sodium.h>
+#include <stdio.h>
+
 #include "../test.h"
 #include "ua.h"
+#include "uacache.h"
 
 struct ua_case {
 	const char *ua;
@@ -143,9 +147,58 @@ static void test_empty_and_odd(void)
 	CHECK_STR(c.browser, "Other");
 }
 
+static int same_class(const struct ua_class *a, const struct ua_class *b)
+{
+	return a->device == b->device && a->browser == b->browser && a->os == b->os && a->is_bot == b->is_bot;
+}
+
+/* The cache answers exactly what ua_classify answers: first, again, after evictions, for NULL. */
+static void test_cache_same_as_classify(void)
+{
+	struct ua_cache *cache;
+	int mismatches = 0;
+	char gen[160];
+
+	CHECK_INT(sodium_init() >= 0, 1);
+	CHECK_INT(ua_cache_new(&cache), 0);
+	if (cache == NULL)
+		return;
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			struct ua_class want, got;
+
+			ua_classify(cases[i].ua, strlen(cases[i].ua), &want);
+			ua_cache_classify(cache, cases[i].ua, strlen(cases[i].ua), &got);
+			if (!same_class(&want, &got))
+				mismatches++;
+		}
+		/* 2000 other User-Agents push the cases out of their slots between rounds. */
+		for (int k = 0; k < 2000; k++) {
+			struct ua_class want, got;
+			int n = snprintf(gen, sizeof gen, k % 3 ? "Mozilla/5.0 (iPhone; CPU iPhone OS 17_%d like Mac OS X) Safari/%d"
+			                                       : "Googlebot/%d.%d", k, round);
+
+			ua_classify(gen, (size_t)n, &want);
+			ua_cache_classify(cache, gen, (size_t)n, &got);
+			if (!same_class(&want, &got))
+				mismatches++;
+		}
+	}
+	CHECK_INT(mismatches, 0);
+	{
+		struct ua_class want, got;
+
+		ua_classify(NULL, 0, &want);
+		ua_cache_classify(cache, NULL, 0, &got);
+		CHECK(same_class(&want, &got));
+	}
+	ua_cache_free(cache);
+}
+
 int main(void)
 {
 	RUN(test_real_user_agents);
 	RUN(test_empty_and_odd);
+	RUN(test_cache_same_as_classify);
 	return test_summary("ua");
 }
