@@ -18,7 +18,7 @@
 #include "beacon.h"
 #include "ingest.h"
 #include "log.h"
-#include "ua.h"
+#include "uacache.h"
 #include "visitkey.h"
 
 #define IMPORT_LINE_MAX (64 * 1024)
@@ -158,12 +158,9 @@ int importer_run(const char *path, struct store *store, const struct sites *site
 	struct visitkey *vk = NULL;
 	struct import_chunk *chunks = NULL, *cur;
 	struct store_worker w = { .store = store };
-	/* The previous line's User-Agent and its classes: consecutive lines are
-	 * mostly one visitor's, so most lines need no classification. Memory
-	 * only, replaced line by line, wiped at the end. */
-	char *last_ua = NULL;
-	size_t last_ua_cap = 0;
-	struct ua_class last_class;
+	/* Classes of recent User-Agents (by keyed hash): most lines need no classification. */
+	struct ua_cache *uac = NULL;
+	struct ua_class ua_class;
 	int started = 0, read_ok = 0;
 	char *line = NULL;
 	size_t cap = 0;
@@ -179,7 +176,8 @@ int importer_run(const char *path, struct store *store, const struct sites *site
 	/* stdio reads 4 KiB at a time by default: 100 000 read() calls per 10^6 lines. */
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	chunks = calloc(2, sizeof *chunks);
-	if (chunks == NULL || (visit_keys && visitkey_new(IMPORT_MAX_DAYS, &vk) != 0)) {
+	if (chunks == NULL || ua_cache_new(&uac) != 0 ||
+	    (visit_keys && visitkey_new(IMPORT_MAX_DAYS, &vk) != 0)) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -229,23 +227,8 @@ int importer_run(const char *path, struct store *store, const struct sites *site
 			.sites = sites,
 			.visitkey = vk,
 		};
-		if (meta.ua != NULL) {
-			size_t ua_len = strlen(meta.ua);
-			if (last_ua == NULL || strcmp(last_ua, meta.ua) != 0) {
-				if (ua_len + 1 > last_ua_cap) {
-					char *nu = realloc(last_ua, ua_len + 1);
-					if (nu == NULL) {
-						snprintf(err, errlen, "out of memory");
-						goto out;
-					}
-					last_ua = nu;
-					last_ua_cap = ua_len + 1;
-				}
-				memcpy(last_ua, meta.ua, ua_len + 1);
-				ua_classify(meta.ua, ua_len, &last_class);
-			}
-			req.ua_class = &last_class;
-		}
+		ua_cache_classify(uac, meta.ua, meta.ua ? strlen(meta.ua) : 0, &ua_class);
+		req.ua_class = &ua_class;
 		switch (ingest_apply(&req, batch)) {
 		case INGEST_NOMEM:
 			snprintf(err, errlen, "out of memory");
@@ -303,9 +286,7 @@ out:
 		chunk_clear(&chunks[1]);
 	}
 	free(chunks);
-	if (last_ua != NULL)
-		memset(last_ua, 0, last_ua_cap);
-	free(last_ua);
+	ua_cache_free(uac);
 	free(line);
 	visitkey_free(vk);
 	if (f != stdin)
