@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "beacon.h"
 #include "ingest.h"
 #include "log.h"
@@ -306,6 +307,8 @@ static enum MHD_Result respond_stored(struct request *r)
 
 /* --- request state -------------------------------------------------------- */
 
+_Static_assert(INET6_ADDRSTRLEN >= ADDR_TEXT_MAX, "request.client holds any address text");
+
 static void client_address(struct server *srv, struct MHD_Connection *c, char *out, size_t cap,
                            unsigned char *raw, size_t *raw_len)
 {
@@ -345,12 +348,12 @@ static void client_address(struct server *srv, struct MHD_Connection *c, char *o
 		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
 		memcpy(raw, &in->sin_addr, 4);
 		*raw_len = 4;
-		inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)cap);
+		addr_format4(raw, out);
 	} else if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
 		memcpy(raw, &in6->sin6_addr, 16);
 		*raw_len = 16;
-		inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)cap);
+		addr_format6(raw, out);
 	}
 }
 

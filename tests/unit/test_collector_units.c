@@ -5,12 +5,14 @@
  * limiter, the sites file, --listen parsing, metrics rendering and the
  * Referer origin.
  */
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "../test.h"
+#include "addr.h"
 #include "config.h"
 #include "ingest.h"
 #include "reduce.h"
@@ -283,10 +285,55 @@ static void test_referer_origin(void)
 	CHECK_INT(reduce_origin(r6, strlen(r6), out, 20), -1);
 }
 
+/* addr_format4/6 write exactly what the C library's inet_ntop writes. */
+static void test_addr_format_like_inet_ntop(void)
+{
+	static const char *const special[] = {
+		"::", "::1", "::2", "1::", "1::1", "::ffff:1.2.3.4", "::1.2.3.4", "::0.0.0.1", "::ffff:0.0.0.0",
+		"::ffff:0:0", "0:0:0:0:0:1:0:0", "1:0:0:1:0:0:0:1", "1:0:0:0:1:0:0:1", "1:0:1:0:1:0:1:0",
+		"2001:db8::", "2001:db8:0:0:1:0:0:1", "fe80::1:2:3:4", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+		"0:0:0:0:0:ffff:ffff:ffff", "64:ff9b::192.0.2.33", "::fffe:1.2.3.4", "0:0:1::",
+	};
+	unsigned char raw[16];
+	char want[INET6_ADDRSTRLEN], got[ADDR_TEXT_MAX];
+	int mismatches = 0;
+
+	for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+		CHECK_INT(inet_pton(AF_INET6, special[i], raw), 1);
+		inet_ntop(AF_INET6, raw, want, sizeof want);
+		addr_format6(raw, got);
+		if (strcmp(want, got) != 0) {
+			printf("  %s: inet_ntop %s, addr_format6 %s\n", special[i], want, got);
+			mismatches++;
+		}
+	}
+	/* Random addresses, with zero groups and zero bytes made likely. */
+	for (int n = 0; n < 1000000; n++) {
+		randombytes_buf(raw, sizeof raw);
+		for (int g = 0; g < 8; g++) {
+			unsigned r = raw[2 * g] % 8;
+			if (r < 3)
+				raw[2 * g] = raw[2 * g + 1] = 0;
+			else if (r == 3)
+				raw[2 * g] = 0;
+		}
+		if (n % 7 == 0)
+			memset(raw, 0, 10 + n % 3);
+		inet_ntop(AF_INET6, raw, want, sizeof want);
+		addr_format6(raw, got);
+		mismatches += strcmp(want, got) != 0;
+		inet_ntop(AF_INET, raw + 12, want, sizeof want);
+		addr_format4(raw + 12, got);
+		mismatches += strcmp(want, got) != 0;
+	}
+	CHECK_INT(mismatches, 0);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
+	RUN(test_addr_format_like_inet_ntop);
 	RUN(test_visitkey_same_day_same_key);
 	RUN(test_visitkey_rotates_at_berlin_midnight);
 	RUN(test_visitkey_import_keeps_days);
