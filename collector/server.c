@@ -82,6 +82,7 @@ struct request {
 	char *body;
 	size_t len, cap;
 	size_t declared;              /* Content-Length when given and <= --max-body, else 0 */
+	const char *ua;               /* User-Agent header (libmicrohttpd's, valid for the request) */
 	struct beacon_batch batch;
 };
 
@@ -307,10 +308,108 @@ static enum MHD_Result respond_stored(struct request *r)
 
 /* --- request state -------------------------------------------------------- */
 
+/*
+ * The request headers the collector reads, found in one pass over them: the
+ * first of each name, as MHD_lookup_connection_value would find it (six
+ * lookups per beacon walked the header list six times), and the counts that
+ * decide whether the body's framing is unambiguous.
+ */
+struct headers {
+	const char *content_length, *content_type, *origin, *referer, *user_agent, *dnt, *gpc,
+		*forwarded_for;
+	unsigned n_content_length, n_transfer_encoding;
+	int chunked_only;             /* the (one) Transfer-Encoding is exactly "chunked" */
+};
+
+static int name_is(const char *key, size_t len, const char *name)
+{
+	return strlen(name) == len && strncasecmp(key, name, len) == 0;
+}
+
+static void first(const char **slot, const char *value)
+{
+	if (*slot == NULL)
+		*slot = value;
+}
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                      const char *value, size_t value_size)
+{
+	struct headers *h = cls;
+
+	(void)kind;
+	(void)value_size;
+	switch (key_size) {
+	case 3:
+		if (name_is(key, key_size, "DNT"))
+			first(&h->dnt, value);
+		break;
+	case 6:
+		if (name_is(key, key_size, MHD_HTTP_HEADER_ORIGIN))
+			first(&h->origin, value);
+		break;
+	case 7:
+		if (name_is(key, key_size, MHD_HTTP_HEADER_REFERER))
+			first(&h->referer, value);
+		else if (name_is(key, key_size, "Sec-GPC"))
+			first(&h->gpc, value);
+		break;
+	case 10:
+		if (name_is(key, key_size, MHD_HTTP_HEADER_USER_AGENT))
+			first(&h->user_agent, value);
+		break;
+	case 12:
+		if (name_is(key, key_size, MHD_HTTP_HEADER_CONTENT_TYPE))
+			first(&h->content_type, value);
+		break;
+	case 14:
+		if (name_is(key, key_size, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+			first(&h->content_length, value);
+			h->n_content_length++;
+		}
+		break;
+	case 15:
+		if (name_is(key, key_size, "X-Forwarded-For"))
+			first(&h->forwarded_for, value);
+		break;
+	case 17:
+		if (name_is(key, key_size, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+			h->n_transfer_encoding++;
+			h->chunked_only = value != NULL && strcasecmp(value, "chunked") == 0;
+		}
+		break;
+	}
+	return MHD_YES;
+}
+
+static void read_headers(struct MHD_Connection *c, struct headers *h)
+{
+	memset(h, 0, sizeof *h);
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, h);
+}
+
+/*
+ * Whether the body's length is unambiguous (RFC 9112 section 6): at most one
+ * Content-Length, at most one Transfer-Encoding and then exactly "chunked",
+ * never both. libmicrohttpd 0.9.75 reads the first Content-Length, prefers
+ * chunked over Content-Length, and reads a body of another transfer coding
+ * until the client closes; a proxy in front may frame the same bytes
+ * differently (request smuggling). Such requests are refused on their first
+ * call, which also closes the connection.
+ */
+static int framing_ok(const struct headers *h)
+{
+	if (h->n_content_length > 1 || h->n_transfer_encoding > 1)
+		return 0;
+	if (h->n_transfer_encoding == 1 && (h->n_content_length > 0 || !h->chunked_only))
+		return 0;
+	return 1;
+}
+
 _Static_assert(INET6_ADDRSTRLEN >= ADDR_TEXT_MAX, "request.client holds any address text");
 
-static void client_address(struct server *srv, struct MHD_Connection *c, char *out, size_t cap,
-                           unsigned char *raw, size_t *raw_len)
+static void client_address(struct server *srv, struct MHD_Connection *c, const char *xff, char *out,
+                           size_t cap, unsigned char *raw, size_t *raw_len)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
@@ -319,7 +418,6 @@ static void client_address(struct server *srv, struct MHD_Connection *c, char *o
 	*raw_len = 0;
 	if (srv->cfg.trust_proxy) {
 		/* The rightmost entry is the one our own proxy appended: the only one to trust. */
-		const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
 		if (xff != NULL) {
 			const char *last = strrchr(xff, ',');
 			char tmp[INET6_ADDRSTRLEN];
@@ -365,11 +463,8 @@ static void origin_unusable(struct request *r)
 	r->origin_len = 8;
 }
 
-static void request_origin(struct request *r)
+static void request_origin(struct request *r, const char *o, const char *ref)
 {
-	const char *o = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
-	const char *ref;
-
 	r->origin[0] = '\0';
 	r->origin_len = 0;
 	if (o != NULL) {
@@ -382,7 +477,6 @@ static void request_origin(struct request *r)
 		}
 		return;
 	}
-	ref = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER);
 	if (ref == NULL)
 		return;
 	if (reduce_origin(ref, strlen(ref), r->origin, sizeof r->origin) == 0)
@@ -391,11 +485,8 @@ static void request_origin(struct request *r)
 		origin_unusable(r); /* a Referer that is no http(s) URL names no allowed origin */
 }
 
-static void dnt_of(struct request *r)
+static void dnt_of(struct request *r, const char *dnt, const char *gpc)
 {
-	const char *dnt = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "DNT");
-	const char *gpc = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Sec-GPC");
-
 	if (dnt != NULL && strcmp(dnt, "1") == 0) {
 		r->dnt = 1;
 		r->dnt_kind = DROP_DNT;
@@ -480,7 +571,7 @@ static enum MHD_Result process_batch(struct request *r)
 {
 	struct server *srv = r->srv;
 	const char *origin = r->origin_len ? r->origin : NULL;
-	const char *ua = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT);
+	const char *ua = r->ua;
 	struct ua_class ua_class;
 	struct ingest_request ir = {
 		.received_ms = r->received_ms,
@@ -680,7 +771,7 @@ static enum MHD_Result serve_preflight(struct server *srv, struct MHD_Connection
 
 /* First call of a request to /e with POST or GET: the cheap checks, then state. */
 static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c, enum route route,
-                                    void **con_cls)
+                                    const struct headers *h, void **con_cls)
 {
 	struct request *r;
 	unsigned char raw[16];
@@ -694,8 +785,9 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 	r->conn = c;
 	r->route = route;
 	r->received_ms = realtime_ms();
-	client_address(srv, c, r->client, sizeof r->client, raw, &raw_len);
-	request_origin(r);
+	r->ua = h->user_agent;
+	client_address(srv, c, h->forwarded_for, r->client, sizeof r->client, raw, &raw_len);
+	request_origin(r, h->origin, h->referer);
 	if (origin_allowed_for_cors(srv, r->origin, r->origin_len))
 		r->cors = r->origin;
 	const char *origin = r->cors;
@@ -707,8 +799,8 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 		return ret;
 	}
 	if (route == ROUTE_POST) {
-		const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *ct = h->content_type;
+		const char *cl = h->content_length;
 		enum MHD_Result ret = MHD_YES;
 		int refused = 1;
 		if (!content_type_ok(ct))
@@ -726,7 +818,7 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 			return ret;
 		}
 	}
-	dnt_of(r);
+	dnt_of(r, h->dnt, h->gpc);
 	atomic_fetch_add(&srv->active, 1);
 	*con_cls = r;
 	return MHD_YES;
@@ -766,59 +858,18 @@ static enum MHD_Result serve_simple(struct server *srv, struct MHD_Connection *c
 	return refuse(srv, c, MHD_HTTP_METHOD_NOT_ALLOWED, REJECT_METHOD, "method not allowed", NULL, 0);
 }
 
-struct framing {
-	unsigned content_length; /* Content-Length headers seen */
-	unsigned transfer_encoding;
-	int chunked_only;        /* the one Transfer-Encoding is exactly "chunked" */
-};
-
-static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	struct framing *f = cls;
-
-	(void)kind;
-	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
-		f->content_length++;
-	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
-		f->transfer_encoding++;
-		f->chunked_only = value != NULL && strcasecmp(value, "chunked") == 0;
-	}
-	return MHD_YES;
-}
-
-/*
- * Whether the body's length is unambiguous (RFC 9112 section 6): at most one
- * Content-Length, at most one Transfer-Encoding and then exactly "chunked",
- * never both. libmicrohttpd 0.9.75 reads the first Content-Length, prefers
- * chunked over Content-Length, and reads a body of another transfer coding
- * until the client closes; a proxy in front may frame the same bytes
- * differently (request smuggling). Such requests are refused on their first
- * call, which also closes the connection.
- */
-static int framing_ok(struct MHD_Connection *c)
-{
-	struct framing f = { 0, 0, 0 };
-
-	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
-	if (f.content_length > 1 || f.transfer_encoding > 1)
-		return 0;
-	if (f.transfer_encoding == 1 && (f.content_length > 0 || !f.chunked_only))
-		return 0;
-	return 1;
-}
-
 /* Routes a request on its first call: state for beacons, a mark for the rest. */
 static enum MHD_Result route_request(struct server *srv, struct MHD_Connection *c, const char *url,
-                                     const char *method, void **con_cls)
+                                     const char *method, const struct headers *h, void **con_cls)
 {
 	int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 	enum simple_route simple;
 
 	if (strcmp(url, "/e") == 0) {
 		if (strcmp(method, MHD_HTTP_METHOD_POST) == 0)
-			return begin_beacon(srv, c, ROUTE_POST, con_cls);
+			return begin_beacon(srv, c, ROUTE_POST, h, con_cls);
 		if (get)
-			return begin_beacon(srv, c, ROUTE_PIXEL, con_cls);
+			return begin_beacon(srv, c, ROUTE_PIXEL, h, con_cls);
 		simple = strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0 ? SIMPLE_PREFLIGHT : SIMPLE_METHOD;
 	} else if (strcmp(url, "/lotse.js") == 0) {
 		simple = get ? SIMPLE_JS : SIMPLE_METHOD;
@@ -842,11 +893,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	(void)version;
 	if (r == NULL) {
-		if (!framing_ok(c))
+		struct headers h;
+
+		read_headers(c, &h);
+		if (!framing_ok(&h))
 			return refuse(srv, c, MHD_HTTP_BAD_REQUEST, REJECT_FRAMING,
 			              "framing: one Content-Length, or Transfer-Encoding: chunked alone",
 			              NULL, 0);
-		return route_request(srv, c, url, method, con_cls);
+		return route_request(srv, c, url, method, &h, con_cls);
 	}
 	if (is_simple(r)) {
 		if (*upload_size > 0) {
