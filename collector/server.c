@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,16 +322,22 @@ struct headers {
 	int chunked_only;             /* the (one) Transfer-Encoding is exactly "chunked" */
 };
 
-static int name_is(const char *key, size_t len, const char *name)
-{
-	return strlen(name) == len && strncasecmp(key, name, len) == 0;
-}
-
-static void first(const char **slot, const char *value)
-{
-	if (*slot == NULL)
-		*slot = value;
-}
+#define WANT(name, field) { name, sizeof name - 1, offsetof(struct headers, field) }
+static const struct wanted_header {
+	const char *name;
+	size_t len;
+	size_t offset;                /* of its const char * in struct headers */
+} wanted_headers[] = {
+	WANT("DNT", dnt),
+	WANT(MHD_HTTP_HEADER_ORIGIN, origin),
+	WANT(MHD_HTTP_HEADER_REFERER, referer),
+	WANT("Sec-GPC", gpc),
+	WANT(MHD_HTTP_HEADER_USER_AGENT, user_agent),
+	WANT(MHD_HTTP_HEADER_CONTENT_TYPE, content_type),
+	WANT(MHD_HTTP_HEADER_CONTENT_LENGTH, content_length),
+	WANT("X-Forwarded-For", forwarded_for),
+};
+#undef WANT
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
                                       const char *value, size_t value_size)
@@ -339,45 +346,24 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 
 	(void)kind;
 	(void)value_size;
-	switch (key_size) {
-	case 3:
-		if (name_is(key, key_size, "DNT"))
-			first(&h->dnt, value);
-		break;
-	case 6:
-		if (name_is(key, key_size, MHD_HTTP_HEADER_ORIGIN))
-			first(&h->origin, value);
-		break;
-	case 7:
-		if (name_is(key, key_size, MHD_HTTP_HEADER_REFERER))
-			first(&h->referer, value);
-		else if (name_is(key, key_size, "Sec-GPC"))
-			first(&h->gpc, value);
-		break;
-	case 10:
-		if (name_is(key, key_size, MHD_HTTP_HEADER_USER_AGENT))
-			first(&h->user_agent, value);
-		break;
-	case 12:
-		if (name_is(key, key_size, MHD_HTTP_HEADER_CONTENT_TYPE))
-			first(&h->content_type, value);
-		break;
-	case 14:
-		if (name_is(key, key_size, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
-			first(&h->content_length, value);
-			h->n_content_length++;
+	for (size_t i = 0; i < sizeof wanted_headers / sizeof wanted_headers[0]; i++) {
+		const struct wanted_header *w = &wanted_headers[i];
+
+		if (w->len == key_size && strncasecmp(key, w->name, key_size) == 0) {
+			const char **slot = (const char **)(void *)((char *)h + w->offset);
+
+			if (*slot == NULL)
+				*slot = value;
+			break;
 		}
-		break;
-	case 15:
-		if (name_is(key, key_size, "X-Forwarded-For"))
-			first(&h->forwarded_for, value);
-		break;
-	case 17:
-		if (name_is(key, key_size, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
-			h->n_transfer_encoding++;
-			h->chunked_only = value != NULL && strcasecmp(value, "chunked") == 0;
-		}
-		break;
+	}
+	if (key_size == sizeof MHD_HTTP_HEADER_CONTENT_LENGTH - 1 &&
+	    strncasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH, key_size) == 0) {
+		h->n_content_length++;
+	} else if (key_size == sizeof MHD_HTTP_HEADER_TRANSFER_ENCODING - 1 &&
+	           strncasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING, key_size) == 0) {
+		h->n_transfer_encoding++;
+		h->chunked_only = value != NULL && strcasecmp(value, "chunked") == 0;
 	}
 	return MHD_YES;
 }
