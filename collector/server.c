@@ -131,6 +131,33 @@ static void add_cors(struct MHD_Response *resp, const char *allowed_origin)
 	MHD_add_response_header(resp, "Access-Control-Allow-Origin", allowed_origin);
 }
 
+/* A response with Cache-Control: no-store, type when not NULL, and the CORS echo when cors is not NULL. */
+static struct MHD_Response *new_response(const void *data, size_t len, enum MHD_ResponseMemoryMode mode,
+                                         const char *type, const char *cors)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, mode);
+
+	if (resp == NULL)
+		return NULL;
+	if (type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (cors != NULL)
+		add_cors(resp, cors);
+	return resp;
+}
+
+/* Queues resp, gives back our reference to it and counts the status. Returns MHD's verdict. */
+static enum MHD_Result send_response(struct server *srv, struct MHD_Connection *c, unsigned status,
+                                     struct MHD_Response *resp)
+{
+	enum MHD_Result ret = MHD_queue_response(c, status, resp);
+
+	MHD_destroy_response(resp);
+	metrics_status(srv->deps.metrics, status);
+	return ret;
+}
+
 /*
  * Queues a response of len bytes from data (copied). cors, when not NULL, is
  * an allowed origin to echo (decided once per request, see begin_beacon);
@@ -140,17 +167,10 @@ static enum MHD_Result respond(struct server *srv, struct MHD_Connection *c, uns
                                const char *type, const void *data, size_t len, const char *cors,
                                unsigned retry_after)
 {
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
+	struct MHD_Response *resp = new_response(data, len, MHD_RESPMEM_MUST_COPY, type, cors);
 
-	resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
-	if (type != NULL)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	if (cors != NULL)
-		add_cors(resp, cors);
 	if (retry_after > 0) {
 		char ra[16];
 		snprintf(ra, sizeof ra, "%u", retry_after);
@@ -158,23 +178,13 @@ static enum MHD_Result respond(struct server *srv, struct MHD_Connection *c, uns
 	}
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "POST, GET, OPTIONS");
-	ret = MHD_queue_response(c, status, resp);
-	MHD_destroy_response(resp);
-	metrics_status(srv->deps.metrics, status);
-	return ret;
+	return send_response(srv, c, status, resp);
 }
 
 /* A new 204 for a stored beacon, echoing cors when not NULL. */
 static struct MHD_Response *make_no_content(const char *cors)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-
-	if (resp == NULL)
-		return NULL;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	if (cors != NULL)
-		add_cors(resp, cors);
-	return resp;
+	return new_response("", 0, MHD_RESPMEM_PERSISTENT, NULL, cors);
 }
 
 /* The cached 204 for cors (an allowed origin or NULL), made when first needed; NULL when full. */
@@ -211,14 +221,12 @@ static enum MHD_Result respond_no_content(struct server *srv, struct MHD_Connect
 	struct MHD_Response *resp = cached_no_content(srv, cors);
 	enum MHD_Result ret;
 
-	if (resp != NULL) {
-		ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, resp);
-	} else {
+	if (resp == NULL) {
 		if ((resp = make_no_content(cors)) == NULL)
 			return MHD_NO;
-		ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, resp);
-		MHD_destroy_response(resp);
+		return send_response(srv, c, MHD_HTTP_NO_CONTENT, resp);
 	}
+	ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, resp); /* the cache keeps its reference */
 	metrics_status(srv->deps.metrics, MHD_HTTP_NO_CONTENT);
 	return ret;
 }
@@ -289,21 +297,10 @@ static enum MHD_Result respond_rejects(struct request *r)
 /* The answer once the events are stored (or deliberately not stored). */
 static enum MHD_Result respond_stored(struct request *r)
 {
-
 	if (r->batch.n_rejects > 0)
 		return respond_rejects(r);
-	if (r->route == ROUTE_PIXEL) {
-		struct MHD_Response *resp = MHD_create_response_from_buffer(
-			sizeof gif_1x1, (void *)gif_1x1, MHD_RESPMEM_PERSISTENT);
-		if (resp == NULL)
-			return MHD_NO;
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "image/gif");
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-		enum MHD_Result ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
-		MHD_destroy_response(resp);
-		metrics_status(r->srv->deps.metrics, MHD_HTTP_OK);
-		return ret;
-	}
+	if (r->route == ROUTE_PIXEL)
+		return respond(r->srv, r->conn, MHD_HTTP_OK, "image/gif", gif_1x1, sizeof gif_1x1, NULL, 0);
 	return respond_no_content(r->srv, r->conn, r->cors);
 }
 
@@ -679,7 +676,6 @@ static enum MHD_Result serve_js(struct server *srv, struct MHD_Connection *c)
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	int not_modified = inm != NULL && (strstr(inm, srv->js_etag) != NULL || strcmp(inm, "*") == 0);
 	struct MHD_Response *resp;
-	enum MHD_Result ret;
 	unsigned status = not_modified ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
 
 	resp = MHD_create_response_from_buffer(not_modified ? 0 : lotse_js_len, (void *)lotse_js,
@@ -689,10 +685,7 @@ static enum MHD_Result serve_js(struct server *srv, struct MHD_Connection *c)
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/javascript; charset=utf-8");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, srv->js_etag);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=3600");
-	ret = MHD_queue_response(c, status, resp);
-	MHD_destroy_response(resp);
-	metrics_status(srv->deps.metrics, status);
-	return ret;
+	return send_response(srv, c, status, resp);
 }
 
 static enum MHD_Result serve_health(struct server *srv, struct MHD_Connection *c)
@@ -716,29 +709,22 @@ static enum MHD_Result serve_metrics(struct server *srv, struct MHD_Connection *
 	char *text;
 	size_t len;
 	struct MHD_Response *resp;
-	enum MHD_Result ret;
 
 	if (metrics_render(srv->deps.metrics, &text, &len) != 0)
 		return refuse(srv, c, MHD_HTTP_SERVICE_UNAVAILABLE, REJECT_DB_UNAVAILABLE, "out of memory",
 		              NULL, 1);
-	resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	resp = new_response(text, len, MHD_RESPMEM_MUST_FREE, "text/plain; version=0.0.4; charset=utf-8", NULL);
 	if (resp == NULL) {
 		free(text);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	metrics_status(srv->deps.metrics, MHD_HTTP_OK);
-	return ret;
+	return send_response(srv, c, MHD_HTTP_OK, resp);
 }
 
 static enum MHD_Result serve_preflight(struct server *srv, struct MHD_Connection *c)
 {
 	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	enum MHD_Result ret;
 
 	if (resp == NULL)
 		return MHD_NO;
@@ -747,10 +733,7 @@ static enum MHD_Result serve_preflight(struct server *srv, struct MHD_Connection
 	MHD_add_response_header(resp, "Access-Control-Allow-Methods", "POST, GET");
 	MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Content-Type");
 	MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
-	ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, resp);
-	MHD_destroy_response(resp);
-	metrics_status(srv->deps.metrics, MHD_HTTP_NO_CONTENT);
-	return ret;
+	return send_response(srv, c, MHD_HTTP_NO_CONTENT, resp);
 }
 
 /* --- the access handler ----------------------------------------------------- */
