@@ -31,27 +31,28 @@ UA_HEADLESS = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like 
 class Collector:
     """A running collector; use as a context manager or call stop()."""
 
-    def __init__(self, *args, db=None, tmp=None, env=None):
+    def __init__(self, *args, db=None, tmp=None, env=None, wrap=(), start_timeout=15):
+        """wrap: a command the collector runs under (e.g. valgrind and its options)."""
         self.tmp = tmp or tempfile.mkdtemp(prefix="lotse-it-")
         self.db = db or os.path.join(self.tmp, "lotse.db")
         self.stderr_path = os.path.join(self.tmp, "collector-%d.log" % time.monotonic_ns())
         self.stderr = open(self.stderr_path, "w+")
-        cmd = [COLLECTOR, "--listen", "127.0.0.1:0", "--db", self.db] + list(args)
+        cmd = list(wrap) + [COLLECTOR, "--listen", "127.0.0.1:0", "--db", self.db] + list(args)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.stderr,
                                      stdin=subprocess.DEVNULL, env=env)
         self.port = None
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + start_timeout
         while time.monotonic() < deadline:
             text = self.log()
             if "listening on port " in text:
                 self.port = int(text.split("listening on port ")[1].split()[0].rstrip(","))
                 break
             if self.proc.poll() is not None:
-                raise AssertionError("collector exited %s: %s" % (self.proc.returncode, text))
+                raise AssertionError("collector exited %s: %s" % (self.proc.returncode, text[-3000:]))
             time.sleep(0.02)
         if self.port is None:
             self.proc.kill()
-            raise AssertionError("collector did not start: " + self.log())
+            raise AssertionError("collector did not start: " + self.log()[-3000:])
 
     def log(self):
         with open(self.stderr_path) as f:

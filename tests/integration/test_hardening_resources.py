@@ -34,29 +34,10 @@ def skip_valgrind():
     return None
 
 
-class ValgrindCollector(Collector):
-    """A Collector started under valgrind (same interface as harness.Collector)."""
-
-    def __init__(self, *args, tmp=None):  # noqa: D107 - mirrors harness.Collector
-        self.tmp = tmp or tempfile.mkdtemp(prefix="lotse-vg-")
-        self.db = os.path.join(self.tmp, "lotse.db")
-        self.stderr_path = os.path.join(self.tmp, "collector-vg.log")
-        self.stderr = open(self.stderr_path, "w+")
-        cmd = [VALGRIND] + VG_ARGS + [COLLECTOR, "--listen", "127.0.0.1:0", "--db", self.db] + list(args)
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.stderr, stdin=subprocess.DEVNULL)
-        self.port = None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and self.port is None:
-            text = self.log()
-            if "listening on port " in text:
-                self.port = int(text.split("listening on port ")[1].split()[0].rstrip(","))
-            elif self.proc.poll() is not None:
-                raise AssertionError("collector under valgrind exited: " + text[-3000:])
-            else:
-                time.sleep(0.1)
-        if self.port is None:
-            self.proc.kill()
-            raise AssertionError("collector under valgrind did not start: " + self.log()[-3000:])
+def valgrind_collector(*args):
+    """A Collector started under valgrind."""
+    return Collector(*args, tmp=tempfile.mkdtemp(prefix="lotse-vg-"), wrap=[VALGRIND] + VG_ARGS,
+                     start_timeout=60)
 
 
 def test_valgrind_collector_no_leak():
@@ -66,7 +47,7 @@ def test_valgrind_collector_no_leak():
     sites = os.path.join(tempfile.mkdtemp(prefix="lotse-vg-sites-"), "sites.csv")
     with open(sites, "w") as f:
         f.write("site,name,origins\ngladbeck,Stadt Gladbeck,https://www.gladbeck.de\n")
-    with ValgrindCollector("--sites", sites, "--rate-limit", "3", "--threads", "2") as c:
+    with valgrind_collector("--sites", sites, "--rate-limit", "3", "--threads", "2") as c:
         eq(c.post(ev())[0], 204, "event")
         eq(c.post([ev("search", q="hund 12345", results=1), ev("flow_step", service="a", step="2")])[0], 400,
            "batch with a reject")
