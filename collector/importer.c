@@ -160,7 +160,6 @@ int importer_run(const char *path, struct store *store, const struct sites *site
 	struct store_worker w = { .store = store };
 	/* Classes of recent User-Agents (by keyed hash): most lines need no classification. */
 	struct ua_cache *uac = NULL;
-	struct ua_class ua_class;
 	int started = 0, read_ok = 0;
 	char *line = NULL;
 	size_t cap = 0;
@@ -226,9 +225,8 @@ int importer_run(const char *path, struct store *store, const struct sites *site
 			.origin_len = meta.origin ? strlen(meta.origin) : 0,
 			.sites = sites,
 			.visitkey = vk,
+			.uacache = uac,
 		};
-		ua_cache_classify(uac, meta.ua, meta.ua ? strlen(meta.ua) : 0, &ua_class);
-		req.ua_class = &ua_class;
 		switch (ingest_apply(&req, batch)) {
 		case INGEST_NOMEM:
 			snprintf(err, errlen, "out of memory");

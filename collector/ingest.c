@@ -4,16 +4,12 @@
 
 #include <string.h>
 
-#include "ua.h"
 
 enum ingest_result ingest_apply(const struct ingest_request *req, struct beacon_batch *batch)
 {
 	struct ua_class ua;
 
-	if (req->ua_class != NULL)
-		ua = *req->ua_class;
-	else
-		ua_classify(req->ua, req->ua ? strlen(req->ua) : 0, &ua);
+	ua_cache_classify(req->uacache, req->ua, req->ua ? strlen(req->ua) : 0, &ua);
 	if (ua.is_bot)
 		return INGEST_BOT;
 

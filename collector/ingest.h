@@ -15,7 +15,7 @@
 
 #include "beacon.h"
 #include "sites.h"
-#include "ua.h"
+#include "uacache.h"
 #include "visitkey.h"
 
 /* Where and when a request came from. Every pointer may be NULL. */
@@ -27,7 +27,7 @@ struct ingest_request {
 	size_t origin_len;
 	const struct sites *sites; /* NULL: every site and origin is accepted */
 	struct visitkey *visitkey; /* NULL: --visit-key off */
-	const struct ua_class *ua_class; /* ua already classified (the importer's previous line); NULL: classify ua */
+	struct ua_cache *uacache;  /* classes of recent User-Agents (required) */
 };
 
 enum ingest_result {

@@ -76,7 +76,7 @@ struct request {
 	int dnt;                      /* DNT: 1 or Sec-GPC: 1: answer as usual, store nothing */
 	enum metrics_drop dnt_kind;
 	int64_t received_ms;
-	char client[INET6_ADDRSTRLEN];
+	char client[ADDR_TEXT_MAX];
 	char origin[ORIGIN_MAX];      /* for the CORS echo and the origin check; "" when none */
 	size_t origin_len;
 	const char *cors;             /* r->origin when CORS may read our answers, else NULL */
@@ -389,53 +389,55 @@ static int framing_ok(const struct headers *h)
 	return 1;
 }
 
-_Static_assert(INET6_ADDRSTRLEN >= ADDR_TEXT_MAX, "request.client holds any address text");
-
-static void client_address(struct server *srv, struct MHD_Connection *c, const char *xff, char *out,
-                           size_t cap, unsigned char *raw, size_t *raw_len)
+/*
+ * The client's address as raw bytes (for the rate limit) and as text (for
+ * the visit key), always written by addr.c: from the rightmost
+ * X-Forwarded-For entry with --trust-proxy (the one our own proxy appended,
+ * the only one to trust), else from the socket. So one address always has
+ * one text, however a proxy spelt it.
+ */
+static void client_address(struct server *srv, struct MHD_Connection *c, const char *xff,
+                           char out[ADDR_TEXT_MAX], unsigned char raw[16], size_t *raw_len)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
 
-	out[0] = '\0';
 	*raw_len = 0;
-	if (srv->cfg.trust_proxy) {
-		/* The rightmost entry is the one our own proxy appended: the only one to trust. */
-		if (xff != NULL) {
-			const char *last = strrchr(xff, ',');
-			char tmp[INET6_ADDRSTRLEN];
-			last = last ? last + 1 : xff;
-			while (*last == ' ')
-				last++;
-			size_t n = strcspn(last, " ");
-			if (n < sizeof tmp) {
-				memcpy(tmp, last, n);
-				tmp[n] = '\0';
-				if (inet_pton(AF_INET, tmp, raw) == 1) {
-					*raw_len = 4;
-				} else if (inet_pton(AF_INET6, tmp, raw) == 1) {
-					*raw_len = 16;
-				}
-				if (*raw_len > 0) {
-					snprintf(out, cap, "%s", tmp);
-					return;
-				}
-			}
+	if (srv->cfg.trust_proxy && xff != NULL) {
+		const char *last = strrchr(xff, ',');
+		char tmp[INET6_ADDRSTRLEN];
+		size_t n;
+
+		last = last ? last + 1 : xff;
+		while (*last == ' ')
+			last++;
+		n = strcspn(last, " ");
+		if (n < sizeof tmp) {
+			memcpy(tmp, last, n);
+			tmp[n] = '\0';
+			if (inet_pton(AF_INET, tmp, raw) == 1)
+				*raw_len = 4;
+			else if (inet_pton(AF_INET6, tmp, raw) == 1)
+				*raw_len = 16;
 		}
 	}
-	if (sa == NULL)
-		return;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
-		memcpy(raw, &in->sin_addr, 4);
-		*raw_len = 4;
-		addr_format4(raw, out);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
-		memcpy(raw, &in6->sin6_addr, 16);
-		*raw_len = 16;
-		addr_format6(raw, out);
+	if (*raw_len == 0) {
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		sa = ci ? ci->client_addr : NULL;
+		if (sa != NULL && sa->sa_family == AF_INET) {
+			memcpy(raw, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+			*raw_len = 4;
+		} else if (sa != NULL && sa->sa_family == AF_INET6) {
+			memcpy(raw, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+			*raw_len = 16;
+		}
 	}
+	if (*raw_len == 4)
+		addr_format4(raw, out);
+	else if (*raw_len == 16)
+		addr_format6(raw, out);
+	else
+		out[0] = '\0';
 }
 
 /* Origin of the request: the Origin header, else the origin of the Referer; "" when neither. */
@@ -554,13 +556,11 @@ static enum MHD_Result process_batch(struct request *r)
 {
 	struct server *srv = r->srv;
 	const char *origin = r->origin_len ? r->origin : NULL;
-	const char *ua = r->ua;
-	struct ua_class ua_class;
 	struct ingest_request ir = {
 		.received_ms = r->received_ms,
 		.client = r->client,
-		.ua = ua,
-		.ua_class = &ua_class,
+		.ua = r->ua,
+		.uacache = srv->uacache,
 		.origin = origin,
 		.origin_len = r->origin_len,
 		.visitkey = srv->deps.visitkey,
@@ -568,8 +568,6 @@ static enum MHD_Result process_batch(struct request *r)
 	enum ingest_result res;
 	/* The parser's rejects are invalid events; any ingest adds are unlisted sites. */
 	size_t invalid = r->batch.n_rejects;
-
-	ua_cache_classify(srv->uacache, ua, ua != NULL ? strlen(ua) : 0, &ua_class);
 
 	pthread_rwlock_rdlock(&srv->sites_lock);
 	ir.sites = srv->sites;
@@ -755,7 +753,7 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 	r->route = route;
 	r->received_ms = realtime_ms();
 	r->ua = h->user_agent;
-	client_address(srv, c, h->forwarded_for, r->client, sizeof r->client, raw, &raw_len);
+	client_address(srv, c, h->forwarded_for, r->client, raw, &raw_len);
 	request_origin(r, h->origin, h->referer);
 	if (origin_allowed_for_cors(srv, r->origin, r->origin_len))
 		r->cors = r->origin;

@@ -204,6 +204,14 @@ def test_visit_key_off_and_same_visit():
         c.post(ev())
         eq(c.query("SELECT visit FROM events"), [(None,)], "no key")
         c.stop()
+    # Behind our proxy, one address is one visitor however the proxy spells it.
+    with Collector("--trust-proxy") as c:
+        for xff in ("2001:DB8::1", "10.0.0.9, 2001:db8:0:0::1", "2001:0db8::0001", "2001:db8::2"):
+            eq(c.post(ev(), headers={"X-Forwarded-For": xff})[0], 204, xff)
+        keys = [r[0] for r in c.query("SELECT visit FROM events ORDER BY id")]
+        eq(len(set(keys[:3])), 1, "spellings of 2001:db8::1: one key")
+        assert keys[3] != keys[0], "another address: another key"
+        c.stop()
 
 
 def test_sites_origins_and_reload():
