@@ -187,15 +187,16 @@ static struct MHD_Response *make_no_content(const char *cors)
 	return new_response("", 0, MHD_RESPMEM_PERSISTENT, NULL, cors);
 }
 
-/* The cached 204 for cors (an allowed origin or NULL), made when first needed; NULL when full. */
-static struct MHD_Response *cached_no_content(struct server *srv, const char *cors)
+/*
+ * The cached 204 for cors (an allowed origin of len bytes, shorter than
+ * ORIGIN_MAX, or NULL), made when first needed; NULL when the cache is full.
+ */
+static struct MHD_Response *cached_no_content(struct server *srv, const char *cors, size_t len)
 {
 	struct MHD_Response *resp = NULL;
-	size_t len;
 
 	if (cors == NULL)
 		return srv->no_content;
-	len = strlen(cors);
 	pthread_mutex_lock(&srv->cache_lock);
 	for (size_t i = 0; i < srv->n_no_content_cors && resp == NULL; i++) {
 		struct cached_no_content *e = &srv->no_content_cors[i];
@@ -203,8 +204,7 @@ static struct MHD_Response *cached_no_content(struct server *srv, const char *co
 		if (e->len == len && memcmp(e->origin, cors, len) == 0)
 			resp = e->resp;
 	}
-	if (resp == NULL && srv->n_no_content_cors < NO_CONTENT_CACHED && len < ORIGIN_MAX &&
-	    (resp = make_no_content(cors)) != NULL) {
+	if (resp == NULL && srv->n_no_content_cors < NO_CONTENT_CACHED && (resp = make_no_content(cors)) != NULL) {
 		struct cached_no_content *e = &srv->no_content_cors[srv->n_no_content_cors++];
 
 		memcpy(e->origin, cors, len + 1);
@@ -216,17 +216,18 @@ static struct MHD_Response *cached_no_content(struct server *srv, const char *co
 }
 
 /* Answers 204 to a stored (or deliberately not stored) beacon. */
-static enum MHD_Result respond_no_content(struct server *srv, struct MHD_Connection *c, const char *cors)
+static enum MHD_Result respond_no_content(struct request *r)
 {
-	struct MHD_Response *resp = cached_no_content(srv, cors);
+	struct server *srv = r->srv;
+	struct MHD_Response *resp = cached_no_content(srv, r->cors, r->origin_len);
 	enum MHD_Result ret;
 
 	if (resp == NULL) {
-		if ((resp = make_no_content(cors)) == NULL)
+		if ((resp = make_no_content(r->cors)) == NULL)
 			return MHD_NO;
-		return send_response(srv, c, MHD_HTTP_NO_CONTENT, resp);
+		return send_response(srv, r->conn, MHD_HTTP_NO_CONTENT, resp);
 	}
-	ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, resp); /* the cache keeps its reference */
+	ret = MHD_queue_response(r->conn, MHD_HTTP_NO_CONTENT, resp); /* the cache keeps its reference */
 	metrics_status(srv->deps.metrics, MHD_HTTP_NO_CONTENT);
 	return ret;
 }
@@ -301,7 +302,7 @@ static enum MHD_Result respond_stored(struct request *r)
 		return respond_rejects(r);
 	if (r->route == ROUTE_PIXEL)
 		return respond(r->srv, r->conn, MHD_HTTP_OK, "image/gif", gif_1x1, sizeof gif_1x1, NULL, 0);
-	return respond_no_content(r->srv, r->conn, r->cors);
+	return respond_no_content(r);
 }
 
 /* --- request state -------------------------------------------------------- */
@@ -601,31 +602,28 @@ static enum MHD_Result process_batch(struct request *r)
 static enum MHD_Result finish_post(struct request *r)
 {
 	struct server *srv = r->srv;
-	const char *origin = r->cors;
 	char err[BEACON_ERROR_MAX];
 
 	if (r->too_large)
 		return refuse(srv, r->conn, MHD_HTTP_CONTENT_TOO_LARGE, REJECT_BODY_TOO_LARGE,
-		              "body: larger than --max-body", origin, 0);
+		              "body: larger than --max-body", r->cors, 0);
 	err[0] = '\0';
 	switch (beacon_parse_body(r->body ? r->body : "", r->len, &r->batch, err, sizeof err)) {
 	case BEACON_OK:
 		return process_batch(r);
 	case BEACON_TOO_MANY:
-		return refuse(srv, r->conn, MHD_HTTP_CONTENT_TOO_LARGE, REJECT_BATCH_TOO_LARGE,
-		              "batch: more than 50 events", origin, 0);
+		return refuse(srv, r->conn, MHD_HTTP_CONTENT_TOO_LARGE, REJECT_BATCH_TOO_LARGE, err, r->cors, 0);
 	case BEACON_NOMEM:
 		return refuse(srv, r->conn, MHD_HTTP_SERVICE_UNAVAILABLE, REJECT_DB_UNAVAILABLE,
-		              "out of memory", origin, 1);
+		              "out of memory", r->cors, 1);
 	case BEACON_BAD:
 		break;
 	}
-	/* The whole body is refused: one reject row stands for it. */
-	beacon_batch_free(&r->batch);
+	/* The whole body is refused: one reject row stands for it (the parser left no rows). */
 	metrics_reject(srv->deps.metrics, REJECT_INVALID_BODY, 1);
 	if (beacon_batch_add_body_reject(&r->batch, err[0] ? err : "body: invalid") != 0)
 		return refuse(srv, r->conn, MHD_HTTP_SERVICE_UNAVAILABLE, REJECT_DB_UNAVAILABLE,
-		              "out of memory", origin, 1);
+		              "out of memory", r->cors, 1);
 	if (r->dnt)
 		return respond_rejects(r);
 	return submit(r);
@@ -744,6 +742,7 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 	unsigned char raw[16];
 	size_t raw_len;
 	unsigned retry;
+	enum MHD_Result ret;
 
 	r = calloc(1, sizeof *r);
 	if (r == NULL)
@@ -757,38 +756,33 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 	request_origin(r, h->origin, h->referer);
 	if (origin_allowed_for_cors(srv, r->origin, r->origin_len))
 		r->cors = r->origin;
-	const char *origin = r->cors;
-
 	if (!ratelimit_allow(srv->deps.ratelimit, raw, raw_len, monotonic_ms(), &retry)) {
-		enum MHD_Result ret = refuse(srv, c, MHD_HTTP_TOO_MANY_REQUESTS, REJECT_RATE_LIMITED,
-		                             "rate limit exceeded", origin, retry);
-		free(r);
-		return ret;
+		ret = refuse(srv, c, MHD_HTTP_TOO_MANY_REQUESTS, REJECT_RATE_LIMITED, "rate limit exceeded", r->cors,
+		             retry);
+		goto refused;
 	}
 	if (route == ROUTE_POST) {
-		const char *ct = h->content_type;
-		const char *cl = h->content_length;
-		enum MHD_Result ret = MHD_YES;
-		int refused = 1;
-		if (!content_type_ok(ct))
+		unsigned long long declared = h->content_length ? strtoull(h->content_length, NULL, 10) : 0;
+
+		if (!content_type_ok(h->content_type)) {
 			ret = refuse(srv, c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, REJECT_CONTENT_TYPE,
-			             "content type: must be text/plain or application/json, UTF-8", origin, 0);
-		else if (cl != NULL && strtoull(cl, NULL, 10) > srv->cfg.max_body)
-			ret = refuse(srv, c, MHD_HTTP_CONTENT_TOO_LARGE, REJECT_BODY_TOO_LARGE,
-			             "body: larger than --max-body", origin, 0);
-		else
-			refused = 0;
-		if (!refused && cl != NULL)
-			r->declared = (size_t)strtoull(cl, NULL, 10);
-		if (refused) {
-			free(r);
-			return ret;
+			             "content type: must be text/plain or application/json, UTF-8", r->cors, 0);
+			goto refused;
 		}
+		if (declared > srv->cfg.max_body) {
+			ret = refuse(srv, c, MHD_HTTP_CONTENT_TOO_LARGE, REJECT_BODY_TOO_LARGE,
+			             "body: larger than --max-body", r->cors, 0);
+			goto refused;
+		}
+		r->declared = (size_t)declared;
 	}
 	dnt_of(r, h->dnt, h->gpc);
 	atomic_fetch_add(&srv->active, 1);
 	*con_cls = r;
 	return MHD_YES;
+refused:
+	free(r);
+	return ret;
 }
 
 /*
