@@ -109,11 +109,9 @@ int config_parse_listen(const char *text, struct config *cfg)
 	if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
 		in->sin_family = AF_INET;
 		in->sin_port = htons((uint16_t)port);
-		cfg->listen_len = sizeof *in;
 	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons((uint16_t)port);
-		cfg->listen_len = sizeof *in6;
 	} else {
 		return -1;
 	}

@@ -11,7 +11,6 @@
 
 struct config {
 	struct sockaddr_storage listen;
-	socklen_t listen_len;
 	char listen_text[128];
 	const char *db;              /* default "lotse.db" */
 	const char *sites;           /* NULL: every site and origin */

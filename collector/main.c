@@ -30,6 +30,15 @@
 #define EXIT_USAGE 2
 #define SHUTDOWN_WAIT_MS 10000
 
+/* The signals main's thread takes with sigwait(): stop (TERM, INT) and re-read the sites (HUP). */
+static void handled_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
 static int load_sites(const struct config *cfg, struct sites **out)
 {
 	char err[512];
@@ -151,7 +160,6 @@ static int serve(const struct config *cfg)
 
 	struct server_config scfg = {
 		.addr = cfg->listen,
-		.addr_len = cfg->listen_len,
 		.threads = cfg->threads,
 		.max_body = cfg->max_body,
 		.max_connections = cfg->max_connections,
@@ -171,10 +179,7 @@ static int serve(const struct config *cfg)
 		log_msg("warning: serving as root; use --user to drop privileges");
 	log_msg("listening on port %u, database %s", server_port(srv), cfg->db);
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
+	handled_signals(&set);
 	for (;;) {
 		int sig = 0;
 		if (sigwait(&set, &sig) != 0)
@@ -225,10 +230,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	/* Block the signals before any thread starts, so that only sigwait() sees them. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
+	handled_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 

@@ -21,7 +21,6 @@
 
 struct server_config {
 	struct sockaddr_storage addr; /* where to listen */
-	socklen_t addr_len;
 	unsigned threads;             /* MHD thread pool size */
 	size_t max_body;              /* bytes */
 	unsigned max_connections;
