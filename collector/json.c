@@ -168,7 +168,7 @@ static int put(struct json_reader *r, struct json_buf *buf, const char *s, size_
 	return 0;
 }
 
-static size_t utf8_encode(uint32_t c, char out[4])
+size_t json_utf8_encode(uint32_t c, char out[4])
 {
 	if (c < 0x80) {
 		out[0] = (char)c;
@@ -225,7 +225,7 @@ static int read_escape(struct json_reader *r, struct json_buf *buf)
 			r->p += 6;
 			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
 		}
-		return put(r, buf, enc, utf8_encode(c, enc));
+		return put(r, buf, enc, json_utf8_encode(c, enc));
 	default:
 		return fail(r, "bad escape in string");
 	}

@@ -119,4 +119,7 @@ size_t json_utf8_seq(const char *s, size_t n, uint32_t *cp);
  */
 int json_utf8_check(const char *s, size_t n, size_t *chars);
 
+/* Writes code point c (at most U+10FFFF) as UTF-8 into out; returns its 1..4 bytes. */
+size_t json_utf8_encode(uint32_t c, char out[4]);
+
 #endif

@@ -388,24 +388,7 @@ static void put_cp(struct sbuf *sb, uint32_t c)
 {
 	char enc[4];
 
-	if (c < 0x80) {
-		sb_putc(sb, (char)c);
-	} else if (c < 0x800) {
-		enc[0] = (char)(0xC0 | (c >> 6));
-		enc[1] = (char)(0x80 | (c & 0x3F));
-		sb_put(sb, enc, 2);
-	} else if (c < 0x10000) {
-		enc[0] = (char)(0xE0 | (c >> 12));
-		enc[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		enc[2] = (char)(0x80 | (c & 0x3F));
-		sb_put(sb, enc, 3);
-	} else {
-		enc[0] = (char)(0xF0 | (c >> 18));
-		enc[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-		enc[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-		enc[3] = (char)(0x80 | (c & 0x3F));
-		sb_put(sb, enc, 4);
-	}
+	sb_put(sb, enc, json_utf8_encode(c, enc));
 }
 
 /* Query step 1: lower-case, fold whitespace runs to one space, trim, drop controls. */
