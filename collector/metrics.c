@@ -43,7 +43,7 @@ static const double commit_buckets[] = { 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02
 #define N_BUCKETS (sizeof commit_buckets / sizeof commit_buckets[0])
 
 struct stored_site {
-	char site[33];
+	char site[EVENT_SITE_MAX + 1];
 	uint64_t by_type[EVENT_TYPE_COUNT];
 };
 

@@ -12,13 +12,14 @@
 #include <strings.h>
 
 #include "csvread.h"
+#include "event.h"
 
 #define SITES_MAX 256
 #define ORIGINS_MAX 8
 #define ORIGIN_LEN_MAX 128
 
 struct site {
-	char id[33];
+	char id[EVENT_SITE_MAX + 1];
 	size_t n_origins;
 	char origins[ORIGINS_MAX][ORIGIN_LEN_MAX];
 };
@@ -27,20 +28,6 @@ struct sites {
 	size_t n;
 	struct site *list; /* SITES_MAX entries */
 };
-
-static int valid_site_id(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n < 1 || n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-			return 0;
-	}
-	return 1;
-}
 
 /* An origin is "http://" or "https://", a host of [A-Za-z0-9.-] (or [v6]), an optional port. */
 static int valid_origin(const char *s, size_t n)
@@ -96,7 +83,7 @@ static int on_row(void *ctx, char **f, size_t n, unsigned line, char *err, size_
 		snprintf(err, errlen, "expected 3 columns site,name,origins, found %zu", n);
 		return -1;
 	}
-	if (!valid_site_id(f[0])) {
+	if (!event_site_valid(f[0])) {
 		snprintf(err, errlen, "site id '%.40s' must match [a-z0-9-]{1,32}", f[0]);
 		return -1;
 	}

@@ -36,3 +36,21 @@ int event_type_from_name(const char *name, size_t n, enum event_type *out)
 	}
 	return -1;
 }
+
+int event_key_valid(const char *s, size_t max, const char *extra)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return 0;
+	for (const char *p = s; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr(extra, *p) != NULL))
+			return 0;
+	}
+	return 1;
+}
+
+int event_site_valid(const char *s)
+{
+	return event_key_valid(s, EVENT_SITE_MAX, "-");
+}

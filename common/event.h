@@ -71,4 +71,13 @@ const char *event_type_name(enum event_type type);
  */
 int event_type_from_name(const char *name, size_t n, enum event_type *out);
 
+/* The longest site id: sites are [a-z0-9-]{1,EVENT_SITE_MAX}. */
+#define EVENT_SITE_MAX 32
+
+/* Whether s (NUL-terminated) is 1..max bytes of [a-z0-9] and the bytes in extra. */
+int event_key_valid(const char *s, size_t max, const char *extra);
+
+/* Whether s is a site id, [a-z0-9-]{1,32}: in beacons, sites.csv, the catalogue and --site. */
+int event_site_valid(const char *s);
+
 #endif

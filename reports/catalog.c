@@ -11,19 +11,7 @@
 #include <string.h>
 
 #include "csvread.h"
-
-static int valid_key(const char *s, size_t max, const char *extra)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max)
-		return 0;
-	for (const char *p = s; *p; p++) {
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr(extra, *p) != NULL))
-			return 0;
-	}
-	return 1;
-}
+#include "event.h"
 
 static void entry_free(struct catalog_entry *e)
 {
@@ -55,11 +43,11 @@ static int on_row(void *ctx, char **f, size_t n, unsigned line, char *err, size_
 		return -1;
 	}
 	site = f[0];
-	if (!(site[0] == '\0' || strcmp(site, "*") == 0 || valid_key(site, 32, "-"))) {
+	if (!(site[0] == '\0' || strcmp(site, "*") == 0 || event_site_valid(site))) {
 		snprintf(err, errlen, "site: must be [a-z0-9-]{1,32} or *");
 		return -1;
 	}
-	if (!valid_key(f[1], 64, "._-")) {
+	if (!event_key_valid(f[1], 64, "._-")) {
 		snprintf(err, errlen, "service: must be [a-z0-9._-]{1,64}");
 		return -1;
 	}

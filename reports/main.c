@@ -18,6 +18,7 @@
 #include "catalog.h"
 #include "chart.h"
 #include "csvfiles.h"
+#include "event.h"
 #include "html.h"
 #include "log.h"
 #include "model.h"
@@ -88,15 +89,6 @@ static int parse_uint(const char *s, long max, long *out)
 	return 0;
 }
 
-static int valid_site(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 32)
-		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
-}
-
 /* Parses argv into *o. Returns 0, or an exit status after printing the reason. */
 static int parse_args(int argc, char **argv, struct options *o, int *done)
 {
@@ -143,7 +135,7 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		case O_CTO: o->cto_s = optarg; break;
 		case O_SERVICES: o->services = optarg; break;
 		case O_SITE:
-			if (!valid_site(optarg))
+			if (!event_site_valid(optarg))
 				return usage_error("--site: must be [a-z0-9-]{1,32}", NULL);
 			o->site = optarg;
 			break;

@@ -123,7 +123,7 @@ struct model {
 	uint32_t id_unknown, id_start;
 	/* One-entry caches: consecutive events mostly share site, day and visit. */
 	uint32_t last_site;
-	char last_site_s[33];
+	char last_site_s[EVENT_SITE_MAX + 1];
 	int64_t last_day, last_day_start, last_day_end;
 	uint64_t last_visit;
 	int32_t last_visit_day;
