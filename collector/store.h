@@ -12,10 +12,11 @@
 #include <stdint.h>
 
 #include "beacon.h"
+#include "dbcheck.h"
 #include "event.h"
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION LOTSE_SCHEMA_VERSION
 
 struct store;
 

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 
+#include "dbcheck.h"
 #include "tz.h"
 
 static int delete_before(sqlite3 *db, const char *sql, int64_t cutoff, uint64_t *n)
@@ -31,7 +32,7 @@ int prune_run(const char *path, int retain_days, int64_t now_ms, uint64_t *event
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	int rc = -1, in_txn = 0, tables = 0;
+	int rc = -1, in_txn = 0;
 	int64_t cutoff;
 
 	*events = *rejects = 0;
@@ -42,21 +43,8 @@ int prune_run(const char *path, int retain_days, int64_t now_ms, uint64_t *event
 		goto out;
 	}
 	sqlite3_busy_timeout(db, 30000);
-	if (sqlite3_prepare_v2(db,
-			       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-			       "name IN ('events', 'rejects')",
-			       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+	if (dbcheck_lotse(db, "main", path, err, errlen) != 0)
 		goto out;
-	}
-	tables = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (tables != 2) {
-		snprintf(err, errlen, "%s: not a Lotse database (no tables events and rejects)", path);
-		goto out;
-	}
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
 		goto out;

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dbcheck.h"
+
 #define EVENT_COLS \
 	"time, type, visit, site, path, device, service, flow, step_name, field, error, q, href, " \
 	"step, results, rating, ms"
@@ -62,52 +64,6 @@ static int exec(struct query *q, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
-/* Returns the single integer of sql in *v. Returns 0 or -1. */
-static int query_int(struct query *q, const char *sql, int *v)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		*v = sqlite3_column_int(st, 0);
-		rc = 0;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Checks that schema i is a Lotse database of a known layout. */
-static int check_schema(struct query *q, size_t i, const char *path, char *err, size_t errlen)
-{
-	char sn[24], sql[200];
-	int version = -1, tables = 0;
-
-	schema_name(i, sn, sizeof sn);
-	snprintf(sql, sizeof sql,
-		 "SELECT count(*) FROM %s.sqlite_master WHERE type = 'table' AND "
-		 "name IN ('events', 'rejects')",
-		 sn);
-	if (query_int(q, sql, &tables) != 0) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(q->db));
-		return -1;
-	}
-	snprintf(sql, sizeof sql, "PRAGMA %s.user_version", sn);
-	if (query_int(q, sql, &version) != 0) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(q->db));
-		return -1;
-	}
-	if (tables != 2) {
-		snprintf(err, errlen, "%s: not a Lotse database (no tables events and rejects)", path);
-		return -1;
-	}
-	if (version != 1) {
-		snprintf(err, errlen, "%s: unknown database layout version %d", path, version);
-		return -1;
-	}
-	return 0;
-}
-
 int query_open(struct query *q, const char *const *paths, size_t n, char *err, size_t errlen)
 {
 	char uri[4200];
@@ -151,7 +107,10 @@ int query_open(struct query *q, const char *const *paths, size_t n, char *err, s
 	q->in_txn = 1;
 	/* The first read of each schema fixes its snapshot: take them all now. */
 	for (size_t i = 0; i < n; i++) {
-		if (check_schema(q, i, paths[i], err, errlen) != 0)
+		char sn[24];
+
+		schema_name(i, sn, sizeof sn);
+		if (dbcheck_lotse(q->db, sn, paths[i], err, errlen) != 0)
 			goto fail;
 	}
 	return 0;

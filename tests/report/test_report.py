@@ -495,6 +495,19 @@ def test_prune():
     p = run_report(["--prune", "--db", path])
     eq(p.returncode, 0, p.stderr)
     assert "pruned 0 events and 0 rejects" in p.stdout, p.stdout
+    # A layout this build does not know is not pruned (as it is not read).
+    path2 = os.path.join(TMP, "prune-v2.db")
+    make_db(path2, lines)
+    con = sqlite3.connect(path2)
+    con.execute("PRAGMA user_version = 2")
+    con.commit()
+    con.close()
+    p = run_report(["--prune", "--retain-days", "180", "--db", path2])
+    eq(p.returncode, 1, "unknown layout: " + p.stdout)
+    assert "layout version 2" in p.stderr, p.stderr
+    con = sqlite3.connect(path2)
+    eq(con.execute("select count(*) from events").fetchone()[0], 3, "nothing pruned")
+    con.close()
 
 
 def test_exit_codes():

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* dbcheck.c — the Lotse layout check of dbcheck.h. */
+#include "dbcheck.h"
+
+#include <stdio.h>
+
+/* Returns the single integer of sql in *v. Returns 0 or -1. */
+static int query_int(sqlite3 *db, const char *sql, int *v)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		*v = sqlite3_column_int(st, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int dbcheck_lotse(sqlite3 *db, const char *sn, const char *path, char *err, size_t errlen)
+{
+	char sql[200];
+	int version = -1, tables = 0;
+
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM %s.sqlite_master WHERE type = 'table' AND name IN ('events', 'rejects')",
+		 sn);
+	if (query_int(db, sql, &tables) != 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+		return -1;
+	}
+	snprintf(sql, sizeof sql, "PRAGMA %s.user_version", sn);
+	if (query_int(db, sql, &version) != 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+		return -1;
+	}
+	if (tables != 2) {
+		snprintf(err, errlen, "%s: not a Lotse database (no tables events and rejects)", path);
+		return -1;
+	}
+	if (version != LOTSE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: unknown database layout version %d", path, version);
+		return -1;
+	}
+	return 0;
+}
