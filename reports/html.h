@@ -22,7 +22,6 @@ struct html_opts {
 	unsigned min_count;
 	const char *from, *to;    /* "YYYY-MM-DD" or NULL = all data */
 	const char *prev_from, *prev_to;
-	const char *site;         /* --site or NULL */
 	size_t ndb;
 };
 

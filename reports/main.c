@@ -259,11 +259,10 @@ static int read_period(struct query *q, const struct options *o, int64_t from, i
 {
 	struct progress p = { .m = m, .enabled = isatty(2) && !o->quiet, .what = what };
 	int64_t a = period_start_ms(from), b = period_end_ms(to);
-	uint64_t rows;
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
-	rc = query_events(q, a, b, o->site, add_with_progress, &p, &rows, err, errlen);
+	rc = query_events(q, a, b, o->site, add_with_progress, &p, err, errlen);
 	if (rc == 0 && m->out_of_order) {
 		/* Rows far from time order: count again with every day's visit sets kept. */
 		model_free(m);
@@ -272,7 +271,7 @@ static int read_period(struct query *q, const struct options *o, int64_t from, i
 			return -1;
 		}
 		m->all_days = 1;
-		rc = query_events(q, a, b, o->site, add_with_progress, &p, &rows, err, errlen);
+		rc = query_events(q, a, b, o->site, add_with_progress, &p, err, errlen);
 	}
 	if (p.shown)
 		fputc('\n', stderr);
@@ -392,7 +391,6 @@ static int run_report(const struct options *o)
 	ho.to = o->to_s;
 	ho.prev_from = o->cfrom_s;
 	ho.prev_to = o->cto_s;
-	ho.site = o->site;
 	ho.ndb = o->ndb;
 	if (html_write(&m.res, problems, nproblems, &ho, o->out, err, sizeof err) != 0)
 		goto fail;

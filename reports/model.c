@@ -67,18 +67,17 @@ struct service_rec {
 	uint32_t site, service; /* key */
 	uint32_t max_step_seen, started, completed, field_errors;
 	uint32_t level[LEVEL_DONE + 1];
-	uint32_t out_idx;
 };
 
 struct day_rec {
 	uint32_t site;
 	int32_t day; /* key */
-	uint32_t visits, pageviews, started, completed, keyed;
+	uint32_t visits, pageviews, started, completed;
 };
 
 struct device_rec {
 	uint32_t site, device; /* key */
-	uint32_t visits, started, completed, keyed;
+	uint32_t visits, started, completed;
 };
 
 struct item_rec {
@@ -242,7 +241,7 @@ static struct service_rec *service_of(struct model *m, uint32_t site, uint32_t s
  * the day's pairs, a visit. An event without a visit key (pairs NULL)
  * counts as a visit of its own.
  */
-static int item_add(struct model *m, struct tab *items, struct tab *pairs, uint32_t site,
+static int item_add(struct tab *items, struct tab *pairs, uint32_t site,
                     uint32_t key, uint32_t visit_idx, struct item_rec **out)
 {
 	struct item_rec k;
@@ -265,7 +264,6 @@ static int item_add(struct model *m, struct tab *items, struct tab *pairs, uint3
 	(*out)->count++;
 	if (created)
 		(*out)->visits++;
-	(void)m;
 	return 0;
 }
 
@@ -631,7 +629,6 @@ int model_add(void *ctx, const struct query_row *r)
 		m->last_visit_day = (int32_t)day;
 		m->last_visit_site = site;
 		m->last_visit_idx = visit_idx;
-		d->keyed = 1;
 		if (created) {
 			struct device_rec *dv = device_of(m, site, device);
 
@@ -641,7 +638,6 @@ int model_add(void *ctx, const struct query_row *r)
 			m->visits++;
 			d->visits++;
 			dv->visits++;
-			dv->keyed = 1;
 		}
 	}
 	switch (r->type) {
@@ -650,7 +646,7 @@ int model_add(void *ctx, const struct query_row *r)
 
 		d->pageviews++;
 		if (intern(m, r->path, &path) != 0 ||
-		    item_add(m, &m->paths, ds ? &ds->path_visits : NULL, site, path, visit_idx, &it) != 0)
+		    item_add(&m->paths, ds ? &ds->path_visits : NULL, site, path, visit_idx, &it) != 0)
 			return -1;
 		break;
 	}
@@ -673,7 +669,7 @@ int model_add(void *ctx, const struct query_row *r)
 		if (r->q.s == NULL)
 			break;
 		if (intern(m, r->q, &q) != 0 ||
-		    item_add(m, &m->queries, ds ? &ds->query_visits : NULL, site, q, visit_idx, &it) != 0)
+		    item_add(&m->queries, ds ? &ds->query_visits : NULL, site, q, visit_idx, &it) != 0)
 			return -1;
 		if (r->results == 0)
 			it->zero++;
@@ -690,7 +686,7 @@ int model_add(void *ctx, const struct query_row *r)
 		if (slash != NULL)
 			host.n = (size_t)(slash - host.s);
 		if (intern(m, host, &h) != 0 ||
-		    item_add(m, &m->hosts, ds ? &ds->host_visits : NULL, site, h, visit_idx, &it) != 0)
+		    item_add(&m->hosts, ds ? &ds->host_visits : NULL, site, h, visit_idx, &it) != 0)
 			return -1;
 		break;
 	}
@@ -909,10 +905,11 @@ static void pick_step_names(struct model *m, const uint32_t *svc_of_rec)
 	}
 }
 
-static int finish_services(struct model *m, const struct catalog *cat, struct model_time *times,
-                           size_t ntimes)
+static int finish_services(struct model *m, const struct catalog *cat)
 {
 	struct model_result *r = &m->res;
+	struct model_time *times = m->times;
+	size_t ntimes = m->ntimes;
 	uint32_t *out_of = NULL;
 	int rc = -1;
 
@@ -931,7 +928,6 @@ static int finish_services(struct model *m, const struct catalog *cat, struct mo
 		o->completed = s->completed;
 		o->field_errors = s->field_errors;
 		o->nsteps = s->max_step_seen;
-		s->out_idx = i; /* remember the record: sorted below by a key copy */
 	}
 	/* Sort, then find each record's new position through its (site, service) strings. */
 	qsort(r->services, r->nservices, sizeof *r->services, cmp_service);
@@ -943,7 +939,6 @@ static int finish_services(struct model *m, const struct catalog *cat, struct mo
 		key.service = pool_str(&m->strings, s->service);
 		hit = bsearch(&key, r->services, r->nservices, sizeof *r->services, cmp_service);
 		out_of[i] = (uint32_t)(hit - r->services);
-		s->out_idx = out_of[i];
 	}
 	pick_step_names(m, out_of);
 	for (uint32_t i = 0; i < m->services.n; i++) {
@@ -1024,7 +1019,6 @@ static int finish_items(struct model *m, const struct tab *items, unsigned min_c
 		all[n].count = it->count;
 		all[n].visits = it->visits;
 		all[n].zero = it->zero;
-		all[n].eng_n = it->eng_n;
 		all[n].median_engaged_s = it->eng_n ? (it->lo + it->hi) / 2.0 / 1000.0 : NAN;
 		n++;
 	}
@@ -1090,7 +1084,6 @@ static int finish_days(struct model *m)
 					o->pageviews = dr->pageviews;
 					o->started = dr->started;
 					o->completed = dr->completed;
-					o->keyed = (int)dr->keyed;
 				}
 			}
 		}
@@ -1106,7 +1099,6 @@ static int finish_days(struct model *m)
 		o->pageviews = dr->pageviews;
 		o->started = dr->started;
 		o->completed = dr->completed;
-		o->keyed = (int)dr->keyed;
 	}
 	qsort(r->days, r->ndays, sizeof *r->days, cmp_day);
 	return 0;
@@ -1149,7 +1141,7 @@ int model_finish(struct model *m, const struct catalog *cat, unsigned min_count)
 	/* Counted: the period's flows by id are not needed again (4 MiB on 10^6 events). */
 	tab_free(&m->flows);
 	tab_free(&m->flow_errors);
-	if (finish_services(m, cat, m->times, m->ntimes) != 0 || finish_sites(m) != 0)
+	if (finish_services(m, cat) != 0 || finish_sites(m) != 0)
 		goto out;
 	if (finish_items(m, &m->queries, min_count, &r->searches, &r->nsearches) != 0 ||
 	    finish_items(m, &m->paths, min_count, &r->pages, &r->npages) != 0 ||
@@ -1170,7 +1162,6 @@ int model_finish(struct model *m, const struct catalog *cat, unsigned min_count)
 		o->visits = d->visits;
 		o->started = d->started;
 		o->completed = d->completed;
-		o->keyed = (int)d->keyed;
 	}
 	qsort(r->devices, r->ndevices, sizeof *r->devices, cmp_device);
 	for (uint32_t i = 0; i < m->feedback.n; i++) {

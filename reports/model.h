@@ -46,7 +46,6 @@ struct model_item {
 	uint32_t count;          /* searches, pageviews or clicks */
 	uint32_t visits;
 	uint32_t zero;           /* searches without results */
-	uint32_t eng_n;          /* engagement events with ms */
 	double median_engaged_s; /* NAN when none */
 };
 
@@ -54,13 +53,11 @@ struct model_day {
 	const char *site;
 	int64_t day;
 	uint32_t visits, pageviews, started, completed;
-	int keyed;               /* visit keys existed that day: visits is meaningful */
 };
 
 struct model_device {
 	const char *site, *device;
 	uint32_t visits, started, completed;
-	int keyed;
 };
 
 struct model_feedback {

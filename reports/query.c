@@ -161,12 +161,11 @@ static int bind_period(sqlite3_stmt *st, int64_t from_ms, int64_t to_ms, const c
 }
 
 int query_events(struct query *q, int64_t from_ms, int64_t to_ms, const char *site,
-                 query_row_fn fn, void *ctx, uint64_t *rows, char *err, size_t errlen)
+                 query_row_fn fn, void *ctx, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
-	*rows = 0;
 	for (size_t i = 0; i < q->ndb; i++) {
 		char sn[24], sql[400];
 		int step;
@@ -207,7 +206,6 @@ int query_events(struct query *q, int64_t from_ms, int64_t to_ms, const char *si
 			r.results = col_int(st, 14);
 			r.rating = col_int(st, 15);
 			r.ms = col_int(st, 16);
-			(*rows)++;
 			if (fn(ctx, &r) != 0) {
 				snprintf(err, errlen, "out of memory while aggregating events");
 				goto out;

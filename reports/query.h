@@ -59,11 +59,11 @@ void query_close(struct query *q);
 /*
  * Streams every event with from_ms <= time < to_ms (and site = site unless
  * site is NULL) database by database in rowid order, each row marked with
- * its database's index. *rows counts them.
+ * its database's index.
  * Returns 0, or -1 with err set.
  */
 int query_events(struct query *q, int64_t from_ms, int64_t to_ms, const char *site,
-                 query_row_fn fn, void *ctx, uint64_t *rows, char *err, size_t errlen);
+                 query_row_fn fn, void *ctx, char *err, size_t errlen);
 
 /*
  * Streams (site, path, ms) of the period's engagement events ordered by site,
