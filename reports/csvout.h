@@ -52,7 +52,11 @@ void csvout_header(struct csvout *c, const char *const *cols);
 /* Flushes and closes. Returns 0, or -1 with err set when any write failed. */
 int csvout_close(struct csvout *c, const char *name, char *err, size_t errlen);
 
-/* Formats v with decimals into out, with a decimal comma when comma is set. */
+/*
+ * Formats v with decimals into out, with a decimal comma when comma is set;
+ * "" for NaN and infinities, never "-0.0". The report's one number format:
+ * CSV cells, the HTML and the problem texts.
+ */
 void csvout_format_num(char *out, size_t outlen, double v, int decimals, int comma);
 
 #endif

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "chart.h"
+#include "csvout.h"
 #include "metrics.h"
 #include "tz.h"
 
@@ -61,17 +62,8 @@ static void num(struct html *h, double v, int decimals)
 {
 	char buf[64];
 
-	if (isnan(v) || isinf(v)) {
-		put(h, "–");
-		return;
-	}
-	snprintf(buf, sizeof buf, "%.*f", decimals, v);
-	if (!h->o->lang_en) {
-		char *dot = strchr(buf, '.');
-		if (dot)
-			*dot = ',';
-	}
-	put(h, buf);
+	csvout_format_num(buf, sizeof buf, v, decimals, !h->o->lang_en);
+	put(h, buf[0] ? buf : "–");
 }
 
 static void pct(struct html *h, double share)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csvout.h"
 #include "metrics.h"
 
 /* Below this mean rating (of 5) a service counts as badly rated. */
@@ -69,21 +70,13 @@ static struct problem *slot_for(struct ranking *rk, const struct problem *cand)
 	return before(cand, &rk->p[worst]) ? &rk->p[worst] : NULL;
 }
 
-static void percent_de(char *out, size_t len, double share)
-{
-	snprintf(out, len, "%.1f %%", share * 100.0);
-	char *dot = strchr(out, '.');
-	if (dot != NULL)
-		*dot = ',';
-}
-
 static void add_step(struct ranking *rk, const struct model_service *s, uint32_t step)
 {
 	struct problem cand, *p;
 	uint32_t reached = s->reached[step];
 	uint32_t next = step < s->nsteps ? s->reached[step + 1] : s->completed;
 	int last = step == s->nsteps;
-	char pct[32], pct_en[32], qname[120];
+	char num[24], pct[32], pct_en[32], qname[120];
 	const char *sn = s->step_name[step] ? s->step_name[step] : "";
 
 	memset(&cand, 0, sizeof cand);
@@ -96,8 +89,10 @@ static void add_step(struct ranking *rk, const struct model_service *s, uint32_t
 	if (p == NULL)
 		return;
 	*p = cand;
-	percent_de(pct, sizeof pct, (double)cand.affected / reached);
-	snprintf(pct_en, sizeof pct_en, "%.1f %%", 100.0 * cand.affected / reached);
+	csvout_format_num(num, sizeof num, 100.0 * cand.affected / reached, 1, 1);
+	snprintf(pct, sizeof pct, "%s %%", num);
+	csvout_format_num(num, sizeof num, 100.0 * cand.affected / reached, 1, 0);
+	snprintf(pct_en, sizeof pct_en, "%s %%", num);
 	snprintf(qname, sizeof qname, "%s%s%s", sn[0] ? " „" : "", sn, sn[0] ? "“" : "");
 	if (step == 0 && last) {
 		snprintf(p->detail_de, sizeof p->detail_de,
@@ -171,11 +166,11 @@ ratings:
 			if (p == NULL)
 				continue;
 			*p = cand;
-			snprintf(mean, sizeof mean, "%.1f", mt.rating_mean);
+			csvout_format_num(mean, sizeof mean, mt.rating_mean, 1, 0);
 			snprintf(p->detail_en, sizeof p->detail_en,
 				 "“%s” is rated poorly: %u of %u ratings give 1 or 2 stars (mean %s of 5).",
 				 s->name, low, s->ratings_n, mean);
-			mean[strcspn(mean, ".")] = mean[strcspn(mean, ".")] ? ',' : '\0';
+			csvout_format_num(mean, sizeof mean, mt.rating_mean, 1, 1);
 			snprintf(p->detail_de, sizeof p->detail_de,
 				 "„%s“ wird schlecht bewertet: %u von %u Bewertungen geben 1 oder 2 Sterne (Mittel %s von 5).",
 				 s->name, low, s->ratings_n, mean);
