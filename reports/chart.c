@@ -41,7 +41,6 @@
 #include <unistd.h>
 
 #include "metrics.h"
-#include "stats.h"
 #include "tz.h"
 
 extern char **environ;
@@ -240,8 +239,7 @@ static void devices_chart(struct script *s, const struct model_result *r, const 
 		if (n == 0)
 			fprintf(s->f, "$d%u << EOD\n", s->block);
 		safe_label(label, sizeof label, d->device);
-		lo = hi = NAN;
-		stats_agresti_coull(d->completed, d->started, &lo, &hi);
+		metrics_completion(d->completed, d->started, &lo, &hi);
 		fprintf(s->f, "%u\t%s (n=%u)\t%.2f\t%.2f\t%.2f\n", n, label, d->started,
 			100.0 * d->completed / d->started, 100.0 * lo, 100.0 * hi);
 		n++;

@@ -749,16 +749,9 @@ static void devices_section(struct html *h)
 				put(h, "</tr></thead>\n<tbody>\n");
 				any = 1;
 			}
-			double lo = NAN, hi = NAN;
-			struct model_service tmp;
-			struct service_metrics m;
+			double lo, hi;
 
-			memset(&tmp, 0, sizeof tmp);
-			tmp.started = d->started;
-			tmp.completed = d->completed;
-			metrics_service(&tmp, &m);
-			lo = m.ci_low;
-			hi = m.ci_high;
+			metrics_completion(d->completed, d->started, &lo, &hi);
 			put(h, "<tr><th scope=\"row\">");
 			esc(h, strcmp(d->device, "mobile") == 0 ? L(h, "Smartphone", "Phone")
 			       : strcmp(d->device, "tablet") == 0 ? "Tablet"

@@ -34,16 +34,22 @@ static void rating_stats(const uint32_t counts[6], struct service_metrics *out)
 	out->rating_high = mean + h;
 }
 
+double metrics_completion(uint64_t completed, uint64_t started, double *low, double *high)
+{
+	*low = *high = NAN;
+	if (started == 0)
+		return NAN;
+	stats_agresti_coull((double)completed, (double)started, low, high);
+	return (double)completed / started;
+}
+
 void metrics_service(const struct model_service *s, struct service_metrics *out)
 {
 	out->rate = out->ci_low = out->ci_high = NAN;
 	out->median_s = out->geomean_s = out->geomean_low = out->geomean_high = NAN;
 	out->rating_mean = out->rating_low = out->rating_high = out->rating_share_good = NAN;
 	out->prev_rate = out->p_value = NAN;
-	if (s->started > 0) {
-		out->rate = (double)s->completed / s->started;
-		stats_agresti_coull(s->completed, s->started, &out->ci_low, &out->ci_high);
-	}
+	out->rate = metrics_completion(s->completed, s->started, &out->ci_low, &out->ci_high);
 	if (s->completed > 0 && s->times != NULL) {
 		out->median_s = stats_median_sorted(s->times, s->completed);
 		stats_geomean_ci(s->times, s->completed, METRICS_MIN_SECONDS, &out->geomean_s,

@@ -29,4 +29,10 @@ void metrics_service(const struct model_service *s, struct service_metrics *out)
 /* Returns x / n, or NAN when n == 0. */
 double metrics_rate(uint64_t x, uint64_t n);
 
+/*
+ * The completion rate completed / started with its 95 % Agresti–Coull
+ * interval in *low, *high (NAN when started == 0): services, devices, charts.
+ */
+double metrics_completion(uint64_t completed, uint64_t started, double *low, double *high);
+
 #endif
