@@ -15,15 +15,16 @@ enum ingest_result ingest_apply(const struct ingest_request *req, struct beacon_
 
 	if (req->sites != NULL) {
 		for (size_t i = 0; i < batch->n_events;) {
-			const char *site = batch->events[i].site;
-			if (!sites_has(req->sites, site)) {
+			switch (sites_check(req->sites, batch->events[i].site, req->origin, req->origin_len)) {
+			case SITE_UNKNOWN:
 				if (beacon_batch_reject_event(batch, i, "site: not a site of this collector (--sites)") != 0)
 					return INGEST_NOMEM;
 				continue; /* event i is now the next one */
-			}
-			if (req->origin != NULL &&
-			    !sites_origin_allowed(req->sites, site, req->origin, req->origin_len))
+			case SITE_ORIGIN_DENIED:
 				return INGEST_ORIGIN_DENIED;
+			case SITE_OK:
+				break;
+			}
 			i++;
 		}
 	}

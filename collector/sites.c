@@ -22,6 +22,7 @@ struct site {
 	char id[EVENT_SITE_MAX + 1];
 	size_t n_origins;
 	char origins[ORIGINS_MAX][ORIGIN_LEN_MAX];
+	size_t origin_len[ORIGINS_MAX];
 };
 
 struct sites {
@@ -116,6 +117,7 @@ static int on_row(void *ctx, char **f, size_t n, unsigned line, char *err, size_
 		}
 		memcpy(site->origins[site->n_origins], p, len);
 		site->origins[site->n_origins][len] = '\0';
+		site->origin_len[site->n_origins] = len;
 		site->n_origins++;
 		p += len;
 	}
@@ -146,24 +148,23 @@ int sites_load(const char *path, struct sites **out, char *err, size_t errlen)
 	return 0;
 }
 
-int sites_has(const struct sites *s, const char *id)
-{
-	return find(s, id) != NULL;
-}
-
 static int site_lists(const struct site *site, const char *origin, size_t len)
 {
 	for (size_t i = 0; i < site->n_origins; i++)
-		if (strlen(site->origins[i]) == len && strncasecmp(site->origins[i], origin, len) == 0)
+		if (site->origin_len[i] == len && strncasecmp(site->origins[i], origin, len) == 0)
 			return 1;
 	return 0;
 }
 
-int sites_origin_allowed(const struct sites *s, const char *id, const char *origin, size_t len)
+enum site_verdict sites_check(const struct sites *s, const char *id, const char *origin, size_t len)
 {
 	const struct site *site = find(s, id);
 
-	return site != NULL && site_lists(site, origin, len);
+	if (site == NULL)
+		return SITE_UNKNOWN;
+	if (origin != NULL && !site_lists(site, origin, len))
+		return SITE_ORIGIN_DENIED;
+	return SITE_OK;
 }
 
 int sites_origin_known(const struct sites *s, const char *origin, size_t len)

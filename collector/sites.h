@@ -18,14 +18,14 @@ struct sites;
  */
 int sites_load(const char *path, struct sites **out, char *err, size_t errlen);
 
-/* Returns 1 when id is a listed site. */
-int sites_has(const struct sites *s, const char *id);
+enum site_verdict { SITE_OK, SITE_UNKNOWN, SITE_ORIGIN_DENIED };
 
 /*
- * Returns 1 when origin (len bytes, "scheme://host[:port]", compared without
- * regard to case) is listed for site id, 0 otherwise (also for unknown ids).
+ * Whether id is a listed site and, when origin is not NULL, whether origin
+ * (len bytes, "scheme://host[:port]", compared without regard to case) is
+ * listed for it. One lookup per event.
  */
-int sites_origin_allowed(const struct sites *s, const char *id, const char *origin, size_t len);
+enum site_verdict sites_check(const struct sites *s, const char *id, const char *origin, size_t len);
 
 /* Returns 1 when any site lists origin (for CORS preflights, which name no site). */
 int sites_origin_known(const struct sites *s, const char *origin, size_t len);

@@ -37,9 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort(); /* a loaded file lists at least one site */
 	memcpy(probe, data, pn);
 	probe[pn] = '\0';
-	(void)sites_has(s, probe);
-	(void)sites_has(s, "gladbeck");
-	(void)sites_origin_allowed(s, "gladbeck", probe, strlen(probe));
+	(void)sites_check(s, probe, NULL, 0);
+	(void)sites_check(s, "gladbeck", NULL, 0);
+	(void)sites_check(s, "gladbeck", probe, strlen(probe));
 	(void)sites_origin_known(s, probe, strlen(probe));
 	(void)sites_origin_known(s, "https://www.gladbeck.de", 23);
 	sites_free(s);

@@ -141,12 +141,14 @@ static void test_sites_load(void)
 	if (s == NULL)
 		return;
 	CHECK_INT(sites_count(s), 2);
-	CHECK_INT(sites_has(s, "gladbeck"), 1);
-	CHECK_INT(sites_has(s, "herten"), 0);
-	CHECK_INT(sites_origin_allowed(s, "gladbeck", "https://gladbeck.de", 19), 1);
-	CHECK_INT(sites_origin_allowed(s, "gladbeck", "HTTPS://WWW.GLADBECK.DE", 23), 1);
-	CHECK_INT(sites_origin_allowed(s, "gladbeck", "https://www.bottrop.de", 22), 0);
-	CHECK_INT(sites_origin_allowed(s, "gladbeck", "https://evil.example", 20), 0);
+	CHECK_INT(sites_check(s, "gladbeck", NULL, 0), SITE_OK);
+	CHECK_INT(sites_check(s, "herten", NULL, 0), SITE_UNKNOWN);
+	CHECK_INT(sites_check(s, "herten", "https://gladbeck.de", 19), SITE_UNKNOWN);
+	CHECK_INT(sites_check(s, "gladbeck", "https://gladbeck.de", 19), SITE_OK);
+	CHECK_INT(sites_check(s, "gladbeck", "HTTPS://WWW.GLADBECK.DE", 23), SITE_OK);
+	CHECK_INT(sites_check(s, "gladbeck", "https://www.bottrop.de", 22), SITE_ORIGIN_DENIED);
+	CHECK_INT(sites_check(s, "gladbeck", "https://evil.example", 20), SITE_ORIGIN_DENIED);
+	CHECK_INT(sites_check(s, "gladbeck", "https://gladbeck.de/", 20), SITE_ORIGIN_DENIED);
 	CHECK_INT(sites_origin_known(s, "https://www.bottrop.de", 22), 1);
 	CHECK_INT(sites_origin_known(s, "https://www.bottrop.de.evil", 27), 0);
 	sites_free(s);
