@@ -99,24 +99,24 @@ void metrics_status(struct metrics *m, unsigned status)
 		atomic_fetch_add_explicit(&m->status[status], 1, memory_order_relaxed);
 }
 
-void metrics_stored(struct metrics *m, const char *site, enum event_type type)
+/* The counters of site; the overflow row when STORED_SITES_MAX sites are counted. Under m->mu. */
+static struct stored_site *stored_site(struct metrics *m, const char *site)
 {
-	struct stored_site *s = NULL;
-
-	pthread_mutex_lock(&m->mu);
 	for (size_t i = 0; i < m->n_sites; i++) {
-		if (strcmp(m->sites[i].site, site) == 0) {
-			s = &m->sites[i];
-			break;
-		}
+		if (strcmp(m->sites[i].site, site) == 0)
+			return &m->sites[i];
 	}
-	if (s == NULL && m->n_sites < STORED_SITES_MAX) {
-		s = &m->sites[m->n_sites++];
-		snprintf(s->site, sizeof s->site, "%s", site);
-	}
-	if (s == NULL)
-		s = &m->sites[STORED_SITES_MAX];
-	s->by_type[type]++;
+	if (m->n_sites == STORED_SITES_MAX)
+		return &m->sites[STORED_SITES_MAX];
+	snprintf(m->sites[m->n_sites].site, sizeof m->sites[m->n_sites].site, "%s", site);
+	return &m->sites[m->n_sites++];
+}
+
+void metrics_stored(struct metrics *m, const struct event *events, size_t n)
+{
+	pthread_mutex_lock(&m->mu);
+	for (size_t i = 0; i < n; i++)
+		stored_site(m, events[i].site)->by_type[events[i].type]++;
 	pthread_mutex_unlock(&m->mu);
 }
 
@@ -134,10 +134,14 @@ void metrics_commit(struct metrics *m, double seconds, size_t events, int ok)
 	pthread_mutex_unlock(&m->mu);
 }
 
-void metrics_queue_depth(struct metrics *m, size_t depth, size_t capacity)
+void metrics_queue_capacity(struct metrics *m, size_t capacity)
+{
+	atomic_store_explicit(&m->queue_capacity, capacity, memory_order_relaxed);
+}
+
+void metrics_queue_depth(struct metrics *m, size_t depth)
 {
 	atomic_store_explicit(&m->queue_depth, depth, memory_order_relaxed);
-	atomic_store_explicit(&m->queue_capacity, capacity, memory_order_relaxed);
 }
 
 /* A growing output buffer; on allocation failure it stops growing and marks itself failed. */

@@ -45,11 +45,13 @@ void metrics_reject(struct metrics *m, enum metrics_reject why, uint64_t n);
 void metrics_drop(struct metrics *m, enum metrics_drop why, uint64_t n);
 /* Counts a response by HTTP status. */
 void metrics_status(struct metrics *m, unsigned status);
-/* Called by the writer after a commit: one stored event. */
-void metrics_stored(struct metrics *m, const char *site, enum event_type type);
+/* Called by the writer after a commit: n stored events. */
+void metrics_stored(struct metrics *m, const struct event *events, size_t n);
 /* Called by the writer after a commit: its latency and how many events it carried. */
 void metrics_commit(struct metrics *m, double seconds, size_t events, int ok);
-void metrics_queue_depth(struct metrics *m, size_t depth, size_t capacity);
+/* The write queue: its capacity (once) and its depth (after each change). */
+void metrics_queue_capacity(struct metrics *m, size_t capacity);
+void metrics_queue_depth(struct metrics *m, size_t depth);
 
 /*
  * Renders the exposition into a malloc'd NUL-terminated string. Returns 0 and

@@ -41,15 +41,13 @@ static double now_s(void)
 }
 
 /* Writes a list of items in one transaction. Returns 0 when committed. */
-static int write_group(struct writer *w, struct writer_item *list, size_t *written)
+static int write_group(struct writer *w, struct writer_item *list)
 {
-	*written = 0;
 	if (store_begin(w->store) != 0)
 		goto fail;
 	for (struct writer_item *it = list; it != NULL; it = it->next) {
 		if (store_insert_batch(w->store, it->batch, it->received_ms) != 0)
 			goto fail;
-		*written += item_size(it);
 	}
 	if (store_commit(w->store) != 0)
 		goto fail;
@@ -95,26 +93,24 @@ static void *writer_main(void *arg)
 		w->head = w->tail = NULL;
 		pthread_mutex_unlock(&w->mu);
 
+		size_t group = 0;
+		for (struct writer_item *it = list; it != NULL; it = it->next)
+			group += item_size(it);
 		double t0 = now_s();
-		size_t written;
-		int ok = write_group(w, list, &written) == 0;
-		metrics_commit(w->metrics, now_s() - t0, written, ok);
+		int ok = write_group(w, list) == 0;
+		metrics_commit(w->metrics, now_s() - t0, ok ? group : 0, ok);
 		atomic_store(&w->healthy, ok);
 
 		/*
 		 * Account for the group before anyone is answered, so that a client
 		 * that got its 204 sees the queue and the counters without it.
 		 */
-		size_t done_size = 0;
-		for (struct writer_item *it = list; it != NULL; it = it->next) {
-			done_size += item_size(it);
-			if (ok)
-				for (size_t i = 0; i < it->batch->n_events; i++)
-					metrics_stored(w->metrics, it->batch->events[i].site, it->batch->events[i].type);
-		}
+		if (ok)
+			for (struct writer_item *it = list; it != NULL; it = it->next)
+				metrics_stored(w->metrics, it->batch->events, it->batch->n_events);
 		pthread_mutex_lock(&w->mu);
-		w->depth -= done_size;
-		metrics_queue_depth(w->metrics, w->depth, w->capacity);
+		w->depth -= group;
+		metrics_queue_depth(w->metrics, w->depth);
 		pthread_mutex_unlock(&w->mu);
 		for (struct writer_item *it = list, *next; it != NULL; it = next) {
 			next = it->next;
@@ -139,7 +135,7 @@ int writer_start(struct store *store, size_t capacity, struct metrics *metrics, 
 	atomic_init(&w->healthy, 1);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cond, NULL);
-	metrics_queue_depth(metrics, 0, capacity);
+	metrics_queue_capacity(metrics, capacity);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		pthread_cond_destroy(&w->cond);
 		pthread_mutex_destroy(&w->mu);
@@ -165,7 +161,7 @@ int writer_submit(struct writer *w, struct writer_item *item)
 		w->head = item;
 	w->tail = item;
 	w->depth += n;
-	metrics_queue_depth(w->metrics, w->depth, w->capacity);
+	metrics_queue_depth(w->metrics, w->depth);
 	pthread_cond_signal(&w->cond);
 	rc = 0;
 out:

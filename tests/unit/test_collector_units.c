@@ -235,9 +235,13 @@ static void test_metrics_render(void)
 	CHECK(m != NULL);
 	if (m == NULL)
 		return;
-	metrics_stored(m, "gladbeck", EVENT_PAGEVIEW);
-	metrics_stored(m, "gladbeck", EVENT_PAGEVIEW);
-	metrics_stored(m, "bottrop", EVENT_FLOW_START);
+	{
+		struct event evs[3] = { { .site = "gladbeck", .type = EVENT_PAGEVIEW },
+			                { .site = "bottrop", .type = EVENT_FLOW_START },
+			                { .site = "gladbeck", .type = EVENT_PAGEVIEW } };
+
+		metrics_stored(m, evs, 3);
+	}
 	metrics_reject(m, REJECT_RATE_LIMITED, 3);
 	metrics_drop(m, DROP_DNT, 2);
 	metrics_status(m, 204);
@@ -257,8 +261,10 @@ static void test_metrics_render(void)
 	/* Many sites: the table is capped, the rest count as _other. */
 	for (int i = 0; i < 300; i++) {
 		char site[16];
+		struct event e = { .site = site, .type = EVENT_SEARCH };
+
 		snprintf(site, sizeof site, "s%d", i);
-		metrics_stored(m, site, EVENT_SEARCH);
+		metrics_stored(m, &e, 1);
 	}
 	CHECK_INT(metrics_render(m, &text, &len), 0);
 	if (text != NULL)
