@@ -49,7 +49,6 @@
 #include "reduce.h"
 #include "tz.h"
 
-#define URL_MAX_BYTES 2048
 #define EVENT_MAX_MEMBERS 64
 #define IMPORT_META_MAX 2048
 /* Inputs beyond this are refused before sizing the arena (the collector's
@@ -337,14 +336,8 @@ static int check_field(struct beacon_batch *b, const struct raw_event *raw, int 
 		if (v->type != JSON_STRING || v->chars > spec->max)
 			goto bad;
 		out = room(b, &cap);
-		if (cap <= v->len)
+		if (reduce_text(v->s, v->len, out, cap) != 0)
 			goto full;
-		for (size_t i = 0; i < v->len; i++) {
-			unsigned char c = (unsigned char)v->s[i];
-			if (c >= 0x20 && c != 0x7F)
-				*out++ = (char)c;
-		}
-		*out = '\0';
 		set_str(ev, spec->offset, keep(b));
 		return 0;
 	case K_REF:
@@ -352,7 +345,7 @@ static int check_field(struct beacon_batch *b, const struct raw_event *raw, int 
 			goto bad;
 		if (v->len == 0)
 			return 0;
-		if (v->len > URL_MAX_BYTES) {
+		if (v->len > REDUCE_URL_MAX) {
 			event_err(err, spec->name, "must be at most 2048 bytes");
 			return -1;
 		}
@@ -362,7 +355,7 @@ static int check_field(struct beacon_batch *b, const struct raw_event *raw, int 
 	case K_HREF:
 		if (v->type != JSON_STRING)
 			goto bad;
-		if (v->len > URL_MAX_BYTES) {
+		if (v->len > REDUCE_URL_MAX) {
 			event_err(err, spec->name, "must be at most 2048 bytes");
 			return -1;
 		}
@@ -409,7 +402,7 @@ static enum beacon_status build_event(struct beacon_batch *b, const struct raw_e
 {
 	struct event ev;
 	char err[BEACON_ERROR_MAX];
-	char host[URL_MAX_BYTES + 1];
+	char host[REDUCE_URL_MAX + 1];
 	const char *type_name = NULL;
 	enum event_type type = EVENT_PAGEVIEW;
 	int nomem = 0;
@@ -446,7 +439,7 @@ static enum beacon_status build_event(struct beacon_batch *b, const struct raw_e
 		event_err(err, "url", "required");
 	} else if (v->type != JSON_STRING) {
 		event_err(err, "url", fields[F_URL].rule);
-	} else if (v->len > URL_MAX_BYTES) {
+	} else if (v->len > REDUCE_URL_MAX) {
 		event_err(err, "url", "must be at most 2048 bytes");
 	} else {
 		size_t cap;
@@ -585,16 +578,18 @@ static enum beacon_status parse_event(struct json_reader *r, struct beacon_batch
 	return build_event(b, &raw, index);
 }
 
-static void body_err(const struct json_reader *r, enum beacon_status rc, char *err, size_t errlen)
+/* Why a body or an import line (what) is not JSON, or out of memory. */
+static void json_err(const struct json_reader *r, enum beacon_status rc, const char *what, char *err,
+                     size_t errlen)
 {
 	char why[96];
 
 	if (rc == BEACON_NOMEM)
 		snprintf(why, sizeof why, "out of memory");
 	else if (r->error != NULL && strcmp(r->error, "invalid UTF-8") == 0)
-		snprintf(why, sizeof why, "body: not UTF-8");
+		snprintf(why, sizeof why, "%s: not UTF-8", what);
 	else
-		snprintf(why, sizeof why, "body: not valid JSON (%s)", r->error ? r->error : "?");
+		snprintf(why, sizeof why, "%s: not valid JSON (%s)", what, r->error ? r->error : "?");
 	put_err(err, errlen, why);
 }
 
@@ -617,7 +612,7 @@ enum beacon_status beacon_parse_body(const char *body, size_t len, struct beacon
 	}
 	json_init(&r, body != NULL ? body : "", len);
 	if (json_peek(&r, &t) != 0) {
-		body_err(&r, rc, err, errlen);
+		json_err(&r, rc, "body", err, errlen);
 		goto out;
 	}
 	if (t != JSON_OBJECT && t != JSON_ARRAY) {
@@ -674,7 +669,7 @@ json_fail:
 	/* A full arena in build_event is not a JSON error: keep its status. */
 	if (rc != BEACON_NOMEM)
 		rc = json_status(&r);
-	body_err(&r, rc, err, errlen);
+	json_err(&r, rc, "body", err, errlen);
 out:
 	if (rc != BEACON_OK) {
 		out->n_events = 0;
@@ -891,14 +886,7 @@ enum beacon_status beacon_parse_import_line(const char *line, size_t len, struct
 json_fail:
 	if (rc != BEACON_NOMEM)
 		rc = json_status(&r);
-	if (rc == BEACON_NOMEM)
-		put_err(err, errlen, "out of memory");
-	else if (r.error != NULL && strcmp(r.error, "invalid UTF-8") == 0)
-		put_err(err, errlen, "line: not UTF-8");
-	else {
-		snprintf(why, sizeof why, "line: not valid JSON (%s)", r.error ? r.error : "?");
-		put_err(err, errlen, why);
-	}
+	json_err(&r, rc, "line", err, errlen);
 	goto out;
 refuse:
 	rc = BEACON_BAD;

@@ -33,7 +33,6 @@
 
 #include "json.h"
 
-#define URL_MAX 2048
 #define TEXT_MAX_CHARS 200
 /* Work buffers for free text: 200 code points are at most 800 bytes, and no
  * step below grows text by more than 5/2 ("''" → "'…'"). */
@@ -129,7 +128,7 @@ static int url_split(const char *url, size_t len, int http_only, struct url_part
 {
 	size_t i = 0, auth_start, auth_end, host_start, host_end;
 
-	if (url == NULL || len == 0 || len > URL_MAX)
+	if (url == NULL || len == 0 || len > REDUCE_URL_MAX)
 		return -1;
 	for (size_t k = 0; k < len;) {
 		unsigned char c = (unsigned char)url[k];
@@ -421,6 +420,15 @@ static void strip_controls(const char *s, size_t n, struct sbuf *sb)
 		if (!is_control((unsigned char)s[k]))
 			sb_putc(sb, s[k]);
 	}
+}
+
+int reduce_text(const char *s, size_t len, char *out, size_t cap)
+{
+	struct sbuf sb;
+
+	sb_init(&sb, out, cap);
+	strip_controls(s, len, &sb);
+	return sb_end(&sb);
 }
 
 static int is_local_char(unsigned char c)

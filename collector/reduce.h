@@ -12,6 +12,9 @@
 
 #include <stddef.h>
 
+/* The longest URL (url, ref, href) any reduction accepts, in bytes. */
+#define REDUCE_URL_MAX 2048
+
 /*
  * url (len bytes) must be an absolute http(s) URL of at most 2048 bytes.
  * Writes its path (query and fragment dropped, "/" when empty; a segment with
@@ -34,6 +37,9 @@ int reduce_href(const char *href, size_t len, char *out, size_t cap);
  * origin, "scheme://host[:port]" as sent (no user-info, path or query).
  */
 int reduce_origin(const char *url, size_t len, char *out, size_t cap);
+
+/* Copies text (len bytes) to out (cap bytes) without control characters. Returns 0, or -1 when it does not fit. */
+int reduce_text(const char *s, size_t len, char *out, size_t cap);
 
 /*
  * q: at most 200 characters of UTF-8. Lower-cases, folds whitespace, then
