@@ -160,9 +160,21 @@ static void begin_chart(struct script *s, const char *name)
 	      s->f);
 }
 
+/* Ends the chart and moves on to the next data block. */
 static void end_chart(struct script *s)
 {
 	fputs("set output\n", s->f);
+	s->block++;
+}
+
+/* Closes the data block of a per-site chart of kind and begins the chart. */
+static void begin_site_chart(struct script *s, const char *kind, const char *site)
+{
+	char name[256];
+
+	fputs("EOD\n", s->f);
+	chart_name_site(name, sizeof name, kind, site);
+	begin_chart(s, name);
 }
 
 static void funnel_chart(struct script *s, const struct model_service *svc)
@@ -189,12 +201,11 @@ static void funnel_chart(struct script *s, const struct model_service *svc)
 		L(s, "Anteil der begonnenen Vorgänge (%)", "Share of started attempts (%)"),
 		s->png ? 8 : 7, s->block, s->block);
 	end_chart(s);
-	s->block++;
 }
 
 static void daily_chart(struct script *s, const struct model_result *r, const char *site)
 {
-	char name[256], date[11];
+	char date[11];
 	int any = 0;
 
 	for (size_t i = 0; i < r->ndays; i++) {
@@ -209,9 +220,7 @@ static void daily_chart(struct script *s, const struct model_result *r, const ch
 	}
 	if (!any)
 		return;
-	fputs("EOD\n", s->f);
-	chart_name_site(name, sizeof name, "daily", site);
-	begin_chart(s, name);
+	begin_site_chart(s, "daily", site);
 	fprintf(s->f, "set xdata time\nset timefmt '%%Y-%%m-%%d'\nset format x '%s'\n"
 		      "set yrange [0:*]\nset key below horizontal\nset xtics rotate by -30\nset rmargin 5\n"
 		      "plot $d%u using 1:%d with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f5fa8' title '%s', "
@@ -221,12 +230,10 @@ static void daily_chart(struct script *s, const struct model_result *r, const ch
 		r->any_keyed ? L(s, "Besuche", "Visits") : L(s, "Seitenaufrufe", "Page views"), s->block,
 		L(s, "Begonnen", "Started"), s->block, L(s, "Abgeschlossen", "Completed"));
 	end_chart(s);
-	s->block++;
 }
 
 static void devices_chart(struct script *s, const struct model_result *r, const char *site)
 {
-	char name[256];
 	unsigned n = 0;
 
 	for (size_t i = 0; i < r->ndevices; i++) {
@@ -246,16 +253,13 @@ static void devices_chart(struct script *s, const struct model_result *r, const 
 	}
 	if (n == 0)
 		return;
-	fputs("EOD\n", s->f);
-	chart_name_site(name, sizeof name, "devices", site);
-	begin_chart(s, name);
+	begin_site_chart(s, "devices", site);
 	fprintf(s->f, "set yrange [0:105]\nset xrange [-0.6:%u.6]\nset ylabel '%s'\nset boxwidth 0.6\nunset key\n"
 		      "plot $d%u using 1:3:xtic(2) with boxes lc rgb '#1f5fa8', "
 		      "$d%u using 1:3:4:5 with yerrorbars lc rgb '#111111' pt -1 lw 1.5\n",
 		n - 1, L(s, "Abschlussquote (%), 95-%-Intervall", "Completion rate (%), 95 % interval"),
 		s->block, s->block);
 	end_chart(s);
-	s->block++;
 }
 
 static void times_chart(struct script *s, const struct model_result *r, const char *site)
@@ -264,7 +268,6 @@ static void times_chart(struct script *s, const struct model_result *r, const ch
 	static const char *const label[] = { "< 30 s", "30-60 s", "1-2 min", "2-5 min", "5-10 min",
 		"10-20 min", "20-30 min", "30-60 min", "> 60 min" };
 	uint32_t bins[9] = { 0 }, total = 0;
-	char name[256];
 
 	for (size_t i = 0; i < r->nservices; i++) {
 		const struct model_service *svc = &r->services[i];
@@ -285,20 +288,16 @@ static void times_chart(struct script *s, const struct model_result *r, const ch
 	fprintf(s->f, "$d%u << EOD\n", s->block);
 	for (int b = 0; b < 9; b++)
 		fprintf(s->f, "%d\t%s\t%u\n", b, label[b], bins[b]);
-	fputs("EOD\n", s->f);
-	chart_name_site(name, sizeof name, "times", site);
-	begin_chart(s, name);
+	begin_site_chart(s, "times", site);
 	fprintf(s->f, "set yrange [0:*]\nset ylabel '%s'\nset boxwidth 0.8\nunset key\nset xtics rotate by -25\n"
 		      "plot $d%u using 1:3:xtic(2) with boxes lc rgb '#1f5fa8'\n",
 		L(s, "Abgeschlossene Vorgänge", "Completed attempts"), s->block);
 	end_chart(s);
-	s->block++;
 }
 
 static void ratings_chart(struct script *s, const struct model_result *r, const char *site)
 {
 	uint32_t counts[6] = { 0 }, total = 0;
-	char name[256];
 
 	for (size_t i = 0; i < r->nfeedback; i++) {
 		if (strcmp(r->feedback[i].site, site) != 0)
@@ -313,15 +312,12 @@ static void ratings_chart(struct script *s, const struct model_result *r, const 
 	fprintf(s->f, "$d%u << EOD\n", s->block);
 	for (int k = 1; k <= 5; k++)
 		fprintf(s->f, "%d\t%d\t%u\n", k, k, counts[k]);
-	fputs("EOD\n", s->f);
-	chart_name_site(name, sizeof name, "ratings", site);
-	begin_chart(s, name);
+	begin_site_chart(s, "ratings", site);
 	fprintf(s->f, "set yrange [0:*]\nset xrange [0.4:5.6]\nset xlabel '%s'\nset ylabel '%s'\n"
 		      "set boxwidth 0.7\nunset key\nplot $d%u using 1:3:xtic(2) with boxes lc rgb '#1f5fa8'\n",
 		L(s, "Bewertung (1 = schlecht, 5 = sehr gut)", "Rating (1 = poor, 5 = very good)"),
 		L(s, "Anzahl", "Count"), s->block);
 	end_chart(s);
-	s->block++;
 }
 
 static int write_script(const char *path, const struct model_result *r, const char *charts_dir,
