@@ -70,58 +70,72 @@ static struct problem *slot_for(struct ranking *rk, const struct problem *cand)
 	return before(cand, &rk->p[worst]) ? &rk->p[worst] : NULL;
 }
 
-static void add_step(struct ranking *rk, const struct model_service *s, uint32_t step)
+/*
+ * Proposes a problem: returns its slot in the ranking, filled but for the
+ * texts, or NULL when it does not make the list. step -1: no step.
+ */
+static struct problem *propose(struct ranking *rk, enum problem_kind kind, const char *site,
+                               const char *service, int step, uint32_t affected)
 {
 	struct problem cand, *p;
+
+	memset(&cand, 0, sizeof cand);
+	cand.kind = kind;
+	cand.site = site;
+	cand.service = service;
+	cand.step = step;
+	cand.affected = affected;
+	p = slot_for(rk, &cand);
+	if (p != NULL)
+		*p = cand;
+	return p;
+}
+
+static void add_step(struct ranking *rk, const struct model_service *s, uint32_t step)
+{
+	struct problem *p;
 	uint32_t reached = s->reached[step];
 	uint32_t next = step < s->nsteps ? s->reached[step + 1] : s->completed;
 	int last = step == s->nsteps;
 	char num[24], pct[32], pct_en[32], qname[120];
 	const char *sn = s->step_name[step] ? s->step_name[step] : "";
 
-	memset(&cand, 0, sizeof cand);
-	cand.kind = PROBLEM_STEP;
-	cand.site = s->site;
-	cand.service = s->service;
-	cand.step = (int)step;
-	cand.affected = reached - next;
-	p = slot_for(rk, &cand);
+	p = propose(rk, PROBLEM_STEP, s->site, s->service, (int)step, reached - next);
 	if (p == NULL)
 		return;
-	*p = cand;
-	csvout_format_num(num, sizeof num, 100.0 * cand.affected / reached, 1, 1);
+	csvout_format_num(num, sizeof num, 100.0 * p->affected / reached, 1, 1);
 	snprintf(pct, sizeof pct, "%s %%", num);
-	csvout_format_num(num, sizeof num, 100.0 * cand.affected / reached, 1, 0);
+	csvout_format_num(num, sizeof num, 100.0 * p->affected / reached, 1, 0);
 	snprintf(pct_en, sizeof pct_en, "%s %%", num);
 	snprintf(qname, sizeof qname, "%s%s%s", sn[0] ? " „" : "", sn, sn[0] ? "“" : "");
 	if (step == 0 && last) {
 		snprintf(p->detail_de, sizeof p->detail_de,
 			 "„%s“: %u von %u begonnenen Vorgängen (%s) werden nicht abgeschlossen.", s->name,
-			 cand.affected, reached, pct);
+			 p->affected, reached, pct);
 		snprintf(p->detail_en, sizeof p->detail_en,
 			 "“%s”: %u of %u started attempts (%s) are never completed.", s->name,
-			 cand.affected, reached, pct_en);
+			 p->affected, reached, pct_en);
 	} else if (step == 0) {
 		snprintf(p->detail_de, sizeof p->detail_de,
 			 "„%s“: %u von %u begonnenen Vorgängen (%s) enden gleich nach dem Start, vor Schritt 1.",
-			 s->name, cand.affected, reached, pct);
+			 s->name, p->affected, reached, pct);
 		snprintf(p->detail_en, sizeof p->detail_en,
 			 "“%s”: %u of %u started attempts (%s) end right after the start, before step 1.",
-			 s->name, cand.affected, reached, pct_en);
+			 s->name, p->affected, reached, pct_en);
 	} else if (last) {
 		snprintf(p->detail_de, sizeof p->detail_de,
 			 "„%s“: %u von %u Vorgängen (%s) erreichen den letzten Schritt %u%s, werden aber nicht abgeschlossen.",
-			 s->name, cand.affected, reached, pct, step, qname);
+			 s->name, p->affected, reached, pct, step, qname);
 		snprintf(p->detail_en, sizeof p->detail_en,
 			 "“%s”: %u of %u attempts (%s) reach the last step %u%s but are not completed.",
-			 s->name, cand.affected, reached, pct_en, step, qname);
+			 s->name, p->affected, reached, pct_en, step, qname);
 	} else {
 		snprintf(p->detail_de, sizeof p->detail_de,
 			 "„%s“: %u von %u Vorgängen (%s) enden bei Schritt %u%s und erreichen Schritt %u nicht.",
-			 s->name, cand.affected, reached, pct, step, qname, step + 1);
+			 s->name, p->affected, reached, pct, step, qname, step + 1);
 		snprintf(p->detail_en, sizeof p->detail_en,
 			 "“%s”: %u of %u attempts (%s) end at step %u%s and never reach step %u.", s->name,
-			 cand.affected, reached, pct_en, step, qname, step + 1);
+			 p->affected, reached, pct_en, step, qname, step + 1);
 	}
 }
 
@@ -143,29 +157,18 @@ void problems_build(const struct model_result *r, struct problem out[PROBLEMS_MA
 		const struct model_service *s = &r->services[i];
 		struct service_metrics mt;
 
-		if (s->started == 0)
-			goto ratings;
-		for (uint32_t step = 0; step <= s->nsteps; step++) {
+		for (uint32_t step = 0; s->started > 0 && step <= s->nsteps; step++) {
 			if (s->reached[step] > 0)
 				add_step(&rk, s, step);
 		}
-ratings:
 		metrics_service(s, &mt);
 		if (s->ratings_n > 0 && mt.rating_mean < LOW_RATING_MEAN) {
-			struct problem cand, *p;
 			uint32_t low = s->ratings[1] + s->ratings[2];
+			struct problem *p = propose(&rk, PROBLEM_RATING, s->site, s->service, -1, low);
 			char mean[32];
 
-			memset(&cand, 0, sizeof cand);
-			cand.kind = PROBLEM_RATING;
-			cand.site = s->site;
-			cand.service = s->service;
-			cand.step = -1;
-			cand.affected = low;
-			p = slot_for(&rk, &cand);
 			if (p == NULL)
 				continue;
-			*p = cand;
 			csvout_format_num(mean, sizeof mean, mt.rating_mean, 1, 0);
 			snprintf(p->detail_en, sizeof p->detail_en,
 				 "“%s” is rated poorly: %u of %u ratings give 1 or 2 stars (mean %s of 5).",
@@ -179,18 +182,10 @@ ratings:
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct model_field *f = &r->fields[i];
 		const struct model_service *s = find_service(r, f->site, f->service);
-		struct problem cand, *p;
+		struct problem *p = propose(&rk, PROBLEM_FIELD, f->site, f->service, -1, f->flows);
 
-		memset(&cand, 0, sizeof cand);
-		cand.kind = PROBLEM_FIELD;
-		cand.site = f->site;
-		cand.service = f->service;
-		cand.step = -1;
-		cand.affected = f->flows;
-		p = slot_for(&rk, &cand);
 		if (p == NULL)
 			continue;
-		*p = cand;
 		snprintf(p->detail_de, sizeof p->detail_de,
 			 "„%s“: Im Feld „%s“ gab es %u-mal den Fehler „%s“, in %u Vorgängen.",
 			 s ? s->name : f->service, f->field, f->errors, f->error, f->flows);
@@ -200,20 +195,13 @@ ratings:
 	}
 	for (size_t i = 0; i < r->nsearches; i++) {
 		const struct model_item *q = &r->searches[i];
-		struct problem cand, *p;
+		struct problem *p;
 
 		if (q->key == NULL)
 			continue; /* suppressed small queries are never named */
-		memset(&cand, 0, sizeof cand);
-		cand.kind = PROBLEM_SEARCH;
-		cand.site = q->site;
-		cand.service = "";
-		cand.step = -1;
-		cand.affected = q->zero;
-		p = slot_for(&rk, &cand);
+		p = propose(&rk, PROBLEM_SEARCH, q->site, "", -1, q->zero);
 		if (p == NULL)
 			continue;
-		*p = cand;
 		snprintf(p->detail_de, sizeof p->detail_de,
 			 "Die Suche nach „%s“ fand %u-mal nichts (bei %u Suchen).", q->key, q->zero, q->count);
 		snprintf(p->detail_en, sizeof p->detail_en,
