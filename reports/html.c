@@ -438,12 +438,45 @@ static void th(struct html *h, const char *de, const char *en, int numeric)
 	fprintf(h->f, "<th scope=\"col\"%s>%s</th>", numeric ? " class=\"n\"" : "", L(h, de, en));
 }
 
+/* Opens a table and its head row: the caption is "subject: caption" (subject escaped), or either alone. */
+static void table_open(struct html *h, const char *subject, const char *caption)
+{
+	put(h, "<table>\n<caption>");
+	if (subject != NULL)
+		esc(h, subject);
+	if (subject != NULL && caption != NULL)
+		put(h, ": ");
+	if (caption != NULL)
+		put(h, caption);
+	put(h, "</caption>\n<thead><tr>");
+}
+
+/* Ends the head row and opens the body. */
+static void table_body(struct html *h)
+{
+	put(h, "</tr></thead>\n<tbody>\n");
+}
+
+static void table_close(struct html *h)
+{
+	put(h, "</tbody>\n</table>\n");
+}
+
+/* The chart of kind for site, when charts were drawn. */
+static void site_figure(struct html *h, const char *kind, const char *site, const char *caption_de,
+                        const char *caption_en)
+{
+	char name[256];
+
+	chart_name_site(name, sizeof name, kind, site);
+	figure(h, name, caption_de, caption_en, site);
+}
+
 static void service_table(struct html *h)
 {
 	const struct model_result *r = h->r;
 
-	fprintf(h->f, "<table>\n<caption>%s</caption>\n<thead><tr>",
-		L(h, "Alle Online-Dienste im Zeitraum", "All online services in the period"));
+	table_open(h, NULL, L(h, "Alle Online-Dienste im Zeitraum", "All online services in the period"));
 	th(h, "Website", "Site", 0);
 	th(h, "Dienst", "Service", 0);
 	th(h, "Themenfeld", "Category", 0);
@@ -456,7 +489,7 @@ static void service_table(struct html *h)
 		th(h, "Quote vorher", "Rate before", 1);
 		th(h, "Veränderung", "Change", 0);
 	}
-	put(h, "</tr></thead>\n<tbody>\n");
+	table_body(h);
 	for (size_t i = 0; i < r->nservices; i++) {
 		const struct model_service *s = &r->services[i];
 		struct service_metrics m;
@@ -510,7 +543,7 @@ static void service_table(struct html *h)
 		}
 		put(h, "</tr>\n");
 	}
-	put(h, "</tbody>\n</table>\n");
+	table_close(h);
 }
 
 static void service_detail(struct html *h, size_t idx)
@@ -559,14 +592,13 @@ static void service_detail(struct html *h, size_t idx)
 		chart_name_funnel(name, sizeof name, s->site, s->service);
 		figure(h, name, "Trichter: Anteil der begonnenen Vorgänge, die jeden Schritt erreichen",
 		       "Funnel: share of started attempts reaching each step", s->name);
-		fprintf(h->f, "<table>\n<caption>%s</caption>\n<thead><tr>",
-			L(h, "Wo Menschen verloren gehen", "Where people are lost"));
+		table_open(h, NULL, L(h, "Wo Menschen verloren gehen", "Where people are lost"));
 		th(h, "Schritt", "Step", 1);
 		th(h, "Name", "Name", 0);
 		th(h, "Erreicht", "Reached", 1);
 		th(h, "Anteil der Begonnenen", "Share of started", 1);
 		th(h, "Verloren vor dem nächsten Schritt", "Lost before the next step", 1);
-		put(h, "</tr></thead>\n<tbody>\n");
+		table_body(h);
 		for (uint32_t k = 0; k <= s->nsteps; k++) {
 			uint32_t next = k < s->nsteps ? s->reached[k + 1] : s->completed;
 
@@ -593,13 +625,12 @@ static void service_detail(struct html *h, size_t idx)
 		if (strcmp(f->site, s->site) != 0 || strcmp(f->service, s->service) != 0)
 			continue;
 		if (nf == 0) {
-			fprintf(h->f, "<table>\n<caption>%s</caption>\n<thead><tr>",
-				L(h, "Problemfelder (Eingabefehler)", "Problem fields (input errors)"));
+			table_open(h, NULL, L(h, "Problemfelder (Eingabefehler)", "Problem fields (input errors)"));
 			th(h, "Feld", "Field", 0);
 			th(h, "Fehler", "Error", 0);
 			th(h, "Anzahl", "Count", 1);
 			th(h, "Betroffene Vorgänge", "Attempts affected", 1);
-			put(h, "</tr></thead>\n<tbody>\n");
+			table_body(h);
 		}
 		if (++nf > TOP_ROWS)
 			break;
@@ -614,7 +645,7 @@ static void service_detail(struct html *h, size_t idx)
 		put(h, "</td></tr>\n");
 	}
 	if (nf)
-		put(h, "</tbody>\n</table>\n");
+		table_close(h);
 	put(h, "</section>\n");
 }
 
@@ -643,13 +674,9 @@ static void item_table(struct html *h, const struct model_item *items, size_t n,
 		if (strcmp(it->site, site) != 0)
 			continue;
 		if (shown == 0) {
-			put(h, "<table>\n<caption>");
-			esc(h, site);
-			put(h, ": ");
-			put(h, kind == 0 ? L(h, "Suchanfragen", "Search queries")
-			       : kind == 1 ? L(h, "Seiten", "Pages")
-					   : L(h, "Links zu anderen Websites", "Links to other sites"));
-			put(h, "</caption>\n<thead><tr>");
+			table_open(h, site, kind == 0 ? L(h, "Suchanfragen", "Search queries")
+			                    : kind == 1 ? L(h, "Seiten", "Pages")
+			                                : L(h, "Links zu anderen Websites", "Links to other sites"));
 			if (kind == 0) {
 				th(h, "Suchbegriff", "Query", 0);
 				th(h, "Suchen", "Searches", 1);
@@ -664,7 +691,7 @@ static void item_table(struct html *h, const struct model_item *items, size_t n,
 				th(h, "Ziel", "Host", 0);
 				th(h, "Klicks", "Clicks", 1);
 			}
-			put(h, "</tr></thead>\n<tbody>\n");
+			table_body(h);
 		}
 		shown++;
 		if (shown > TOP_ROWS && it->key != NULL)
@@ -693,7 +720,7 @@ static void item_table(struct html *h, const struct model_item *items, size_t n,
 		put(h, "</tr>\n");
 	}
 	if (shown)
-		put(h, "</tbody>\n</table>\n");
+		table_close(h);
 	if (shown > TOP_ROWS)
 		fprintf(h->f, "<p>%s</p>\n",
 			L(h, "Gekürzt; vollständig in der CSV-Datei.", "Shortened; complete in the CSV file."));
@@ -723,30 +750,26 @@ static void items_sections(struct html *h)
 static void devices_section(struct html *h)
 {
 	const struct model_result *r = h->r;
-	char name[256];
 
 	section_open(h, "devices", "Geräte", "Devices");
 	for (size_t s = 0; s < r->nsites; s++) {
 		const char *site = r->sites[s];
 		int any = 0;
 
-		chart_name_site(name, sizeof name, "devices", site);
-		figure(h, name, "Abschlussquote nach Gerät mit 95-%-Intervall",
-		       "Completion rate by device with 95 % interval", site);
+		site_figure(h, "devices", site, "Abschlussquote nach Gerät mit 95-%-Intervall",
+		            "Completion rate by device with 95 % interval");
 		for (size_t i = 0; i < r->ndevices; i++) {
 			const struct model_device *d = &r->devices[i];
 
 			if (strcmp(d->site, site) != 0)
 				continue;
 			if (!any) {
-				put(h, "<table>\n<caption>");
-				esc(h, site);
-				fprintf(h->f, ": %s</caption>\n<thead><tr>", L(h, "Geräte", "Devices"));
+				table_open(h, site, L(h, "Geräte", "Devices"));
 				th(h, "Gerät", "Device", 0);
 				th(h, "Besuche", "Visits", 1);
 				th(h, "Begonnen", "Started", 1);
 				th(h, "Abschlussquote", "Completion rate", 0);
-				put(h, "</tr></thead>\n<tbody>\n");
+				table_body(h);
 				any = 1;
 			}
 			double lo, hi;
@@ -770,7 +793,7 @@ static void devices_section(struct html *h)
 			put(h, "</td></tr>\n");
 		}
 		if (any)
-			put(h, "</tbody>\n</table>\n");
+			table_close(h);
 	}
 	put(h, "</section>\n");
 }
@@ -778,20 +801,16 @@ static void devices_section(struct html *h)
 static void trend_section(struct html *h)
 {
 	const struct model_result *r = h->r;
-	char name[256];
 
 	section_open(h, "trend", "Verlauf", "Daily trend");
 	for (size_t s = 0; s < r->nsites; s++) {
 		const char *site = r->sites[s];
 		int any = 0;
 
-		chart_name_site(name, sizeof name, "daily", site);
-		figure(h, name, "Besuche, begonnene und abgeschlossene Vorgänge je Tag",
-		       "Visits, started and completed attempts per day", site);
-		chart_name_site(name, sizeof name, "times", site);
-		figure(h, name, "Verteilung der Zeit bis zum Abschluss", "Distribution of time to complete", site);
-		chart_name_site(name, sizeof name, "ratings", site);
-		figure(h, name, "Verteilung der Bewertungen", "Distribution of ratings", site);
+		site_figure(h, "daily", site, "Besuche, begonnene und abgeschlossene Vorgänge je Tag",
+		            "Visits, started and completed attempts per day");
+		site_figure(h, "times", site, "Verteilung der Zeit bis zum Abschluss", "Distribution of time to complete");
+		site_figure(h, "ratings", site, "Verteilung der Bewertungen", "Distribution of ratings");
 		for (size_t i = 0; i < r->ndays; i++) {
 			const struct model_day *d = &r->days[i];
 			char date[11];
@@ -807,7 +826,7 @@ static void trend_section(struct html *h)
 				th(h, "Seitenaufrufe", "Page views", 1);
 				th(h, "Begonnen", "Started", 1);
 				th(h, "Abgeschlossen", "Completed", 1);
-				put(h, "</tr></thead>\n<tbody>\n");
+				table_body(h);
 				any = 1;
 			}
 			date_of_day(date, d->day, h->o->lang_en);
@@ -848,14 +867,12 @@ static void regions_section(struct html *h)
 		if (!first || count < 2 || s->started == 0)
 			continue;
 		any = 1;
-		put(h, "<table>\n<caption>");
-		esc(h, s->name);
-		put(h, "</caption>\n<thead><tr>");
+		table_open(h, s->name, NULL);
 		th(h, "Website", "Site", 0);
 		th(h, "Begonnen", "Started", 1);
 		th(h, "Abschlussquote", "Completion rate", 0);
 		th(h, "Zeit (Median)", "Time (median)", 1);
-		put(h, "</tr></thead>\n<tbody>\n");
+		table_body(h);
 		for (size_t j = 0; j < r->nservices; j++) {
 			const struct model_service *o = &r->services[j];
 			struct service_metrics m;
@@ -873,7 +890,7 @@ static void regions_section(struct html *h)
 			duration(h, m.median_s);
 			put(h, "</td></tr>\n");
 		}
-		put(h, "</tbody>\n</table>\n");
+		table_close(h);
 	}
 	if (!any)
 		fprintf(h->f, "<p>%s</p>\n",
@@ -896,11 +913,10 @@ static void quality_section(struct html *h)
 	if (r->nrejects == 0) {
 		fprintf(h->f, "<p>%s</p>\n", L(h, "Keine.", "None."));
 	} else {
-		fprintf(h->f, "<table>\n<caption>%s</caption>\n<thead><tr>",
-			L(h, "Abgewiesene Ereignisse", "Refused events"));
+		table_open(h, NULL, L(h, "Abgewiesene Ereignisse", "Refused events"));
 		th(h, "Grund", "Reason", 0);
 		th(h, "Anzahl", "Count", 1);
-		put(h, "</tr></thead>\n<tbody>\n");
+		table_body(h);
 		for (size_t i = 0; i < r->nrejects; i++) {
 			put(h, "<tr><th scope=\"row\">");
 			esc(h, r->rejects[i].reason);
@@ -908,7 +924,7 @@ static void quality_section(struct html *h)
 			uint_(h, (uint64_t)r->rejects[i].count);
 			put(h, "</td></tr>\n");
 		}
-		put(h, "</tbody>\n</table>\n");
+		table_close(h);
 	}
 	put(h, "</section>\n");
 }
