@@ -160,6 +160,13 @@ static int bind_period(sqlite3_stmt *st, int64_t from_ms, int64_t to_ms, const c
 	return 0;
 }
 
+/* The period (and site) condition bound by bind_period, after cond when cond is not NULL. */
+static void period_where(char *out, size_t outlen, const char *cond, const char *site)
+{
+	snprintf(out, outlen, "%s%stime >= ?1 AND time < ?2%s", cond ? cond : "", cond ? " AND " : "",
+	         site != NULL ? " AND site = ?3" : "");
+}
+
 int query_events(struct query *q, int64_t from_ms, int64_t to_ms, const char *site,
                  query_row_fn fn, void *ctx, char *err, size_t errlen)
 {
@@ -167,14 +174,12 @@ int query_events(struct query *q, int64_t from_ms, int64_t to_ms, const char *si
 	int rc = -1;
 
 	for (size_t i = 0; i < q->ndb; i++) {
-		char sn[24], sql[400];
+		char sn[24], where[200], sql[600];
 		int step;
 
 		schema_name(i, sn, sizeof sn);
-		snprintf(sql, sizeof sql,
-			 "SELECT " EVENT_COLS " FROM %s.events WHERE time >= ?1 AND time < ?2%s "
-			 "ORDER BY rowid",
-			 sn, site != NULL ? " AND site = ?3" : "");
+		period_where(where, sizeof where, NULL, site);
+		snprintf(sql, sizeof sql, "SELECT " EVENT_COLS " FROM %s.events WHERE %s ORDER BY rowid", sn, where);
 		if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK ||
 		    bind_period(st, from_ms, to_ms, site) != 0) {
 			snprintf(err, errlen, "reading events: %s", sqlite3_errmsg(q->db));
@@ -245,25 +250,41 @@ static int union_sql(const struct query *q, const char *cols, const char *table,
 	return 0;
 }
 
+/*
+ * Prepares "head (union) tail", the union being every database's "SELECT
+ * cols FROM table WHERE cond AND <period>", and binds the period. Returns 0,
+ * or -1 with err naming what.
+ */
+static int prepare_union(struct query *q, const char *cols, const char *table, const char *cond,
+                         const char *head, const char *tail, int64_t from_ms, int64_t to_ms,
+                         const char *site, sqlite3_stmt **st, const char *what, char *err, size_t errlen)
+{
+	char where[200], inner[2400], sql[2600];
+
+	period_where(where, sizeof where, cond, site);
+	if (union_sql(q, cols, table, where, inner, sizeof inner) != 0) {
+		snprintf(err, errlen, "reading %s: too many databases", what);
+		return -1;
+	}
+	snprintf(sql, sizeof sql, "%s (%s) %s", head, inner, tail);
+	if (sqlite3_prepare_v2(q->db, sql, -1, st, NULL) != SQLITE_OK ||
+	    bind_period(*st, from_ms, to_ms, site) != 0) {
+		snprintf(err, errlen, "reading %s: %s", what, sqlite3_errmsg(q->db));
+		return -1;
+	}
+	return 0;
+}
+
 int query_engagement(struct query *q, int64_t from_ms, int64_t to_ms, const char *site,
                      query_engagement_fn fn, void *ctx, char *err, size_t errlen)
 {
-	char inner[2400], sql[2600];
 	sqlite3_stmt *st = NULL;
 	int rc = -1, step;
 
-	if (union_sql(q, "site, path, ms", "events",
-		      site != NULL ? "type = 'engagement' AND ms IS NOT NULL AND time >= ?1 AND "
-				     "time < ?2 AND site = ?3"
-				   : "type = 'engagement' AND ms IS NOT NULL AND time >= ?1 AND time < ?2",
-		      inner, sizeof inner) != 0)
+	if (prepare_union(q, "site, path, ms", "events", "type = 'engagement' AND ms IS NOT NULL",
+	                  "SELECT site, path, ms FROM", "ORDER BY site, path, ms", from_ms, to_ms, site, &st,
+	                  "engagement", err, errlen) != 0)
 		goto out;
-	snprintf(sql, sizeof sql, "SELECT site, path, ms FROM (%s) ORDER BY site, path, ms", inner);
-	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK ||
-	    bind_period(st, from_ms, to_ms, site) != 0) {
-		snprintf(err, errlen, "reading engagement: %s", sqlite3_errmsg(q->db));
-		goto out;
-	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (fn(ctx, col_str(st, 0), col_str(st, 1), sqlite3_column_int64(st, 2)) != 0) {
 			snprintf(err, errlen, "engagement rows do not match the event scan");
@@ -283,21 +304,13 @@ out:
 int query_rejects(struct query *q, int64_t from_ms, int64_t to_ms, const char *site,
                   query_reject_fn fn, void *ctx, char *err, size_t errlen)
 {
-	char inner[2400], sql[2600];
 	sqlite3_stmt *st = NULL;
 	int rc = -1, step;
 
-	if (union_sql(q, "reason", "rejects",
-		      site != NULL ? "time >= ?1 AND time < ?2 AND site = ?3" : "time >= ?1 AND time < ?2",
-		      inner, sizeof inner) != 0)
+	if (prepare_union(q, "reason", "rejects", NULL,
+	                  "SELECT reason, count(*) AS n FROM", "GROUP BY reason ORDER BY n DESC, reason", from_ms,
+	                  to_ms, site, &st, "rejects", err, errlen) != 0)
 		goto out;
-	snprintf(sql, sizeof sql,
-		 "SELECT reason, count(*) AS n FROM (%s) GROUP BY reason ORDER BY n DESC, reason", inner);
-	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK ||
-	    bind_period(st, from_ms, to_ms, site) != 0) {
-		snprintf(err, errlen, "reading rejects: %s", sqlite3_errmsg(q->db));
-		goto out;
-	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *reason = (const char *)sqlite3_column_text(st, 0);
 
