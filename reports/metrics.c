@@ -14,24 +14,16 @@ double metrics_rate(uint64_t x, uint64_t n)
 /* Mean of the ratings 1..5 given as counts, with a Student-t 95 % interval. */
 static void rating_stats(const uint32_t counts[6], struct service_metrics *out)
 {
-	double n = 0, sum = 0, ss = 0, mean, h;
+	static const double stars[5] = { 1, 2, 3, 4, 5 };
+	double w[5], n = 0;
 
 	for (int k = 1; k <= 5; k++) {
+		w[k - 1] = counts[k];
 		n += counts[k];
-		sum += (double)k * counts[k];
 	}
-	if (n == 0)
+	if (stats_mean_ci(stars, w, 5, &out->rating_mean, &out->rating_low, &out->rating_high) != 0)
 		return;
-	mean = sum / n;
-	out->rating_mean = mean;
 	out->rating_share_good = (counts[4] + counts[5]) / n;
-	if (n < 2)
-		return;
-	for (int k = 1; k <= 5; k++)
-		ss += counts[k] * (k - mean) * (k - mean);
-	h = stats_t_quantile(0.975, n - 1) * sqrt(ss / (n - 1)) / sqrt(n);
-	out->rating_low = mean - h;
-	out->rating_high = mean + h;
 }
 
 double metrics_completion(uint64_t completed, uint64_t started, double *low, double *high)

@@ -214,24 +214,26 @@ int stats_agresti_coull(double x, double n, double *low, double *high)
 	return 0;
 }
 
-int stats_mean_ci(const double *v, size_t n, double *mean, double *low, double *high)
+int stats_mean_ci(const double *v, const double *w, size_t n, double *mean, double *low, double *high)
 {
-	double sum = 0.0, ss = 0.0, m, s, h;
+	double cnt = 0.0, sum = 0.0, ss = 0.0, m, s, h;
 
-	if (n == 0)
+	for (size_t i = 0; i < n; i++) {
+		cnt += w ? w[i] : 1.0;
+		sum += (w ? w[i] : 1.0) * v[i];
+	}
+	if (cnt == 0.0)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		sum += v[i];
-	m = sum / (double)n;
+	m = sum / cnt;
 	*mean = m;
 	*low = NAN;
 	*high = NAN;
-	if (n < 2)
+	if (cnt < 2.0)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		ss += (v[i] - m) * (v[i] - m);
-	s = sqrt(ss / (double)(n - 1));
-	h = stats_t_quantile(0.975, (double)(n - 1)) * s / sqrt((double)n);
+		ss += (w ? w[i] : 1.0) * (v[i] - m) * (v[i] - m);
+	s = sqrt(ss / (cnt - 1.0));
+	h = stats_t_quantile(0.975, cnt - 1.0) * s / sqrt(cnt);
 	*low = m - h;
 	*high = m + h;
 	return 0;

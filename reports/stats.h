@@ -41,10 +41,12 @@ double stats_t_cdf(double t, double df);
 int stats_agresti_coull(double x, double n, double *low, double *high);
 
 /*
- * Mean of v[0..n-1] with a 95 % Student-t interval. Returns 0 and sets *mean;
- * *low and *high are set when n >= 2 and are NAN otherwise. -1 when n == 0.
+ * Mean of v[0..n-1], each counted w[i] times (w NULL: once), with a 95 %
+ * Student-t interval. Returns 0 and sets *mean; *low and *high are set when
+ * the weights add up to at least 2 and are NAN otherwise. -1 when they add
+ * up to 0.
  */
-int stats_mean_ci(const double *v, size_t n, double *mean, double *low, double *high);
+int stats_mean_ci(const double *v, const double *w, size_t n, double *mean, double *low, double *high);
 
 /*
  * Geometric mean exp(mean ln t) of the positive v[0..n-1] (values below

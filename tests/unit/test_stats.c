@@ -71,10 +71,21 @@ static void test_means(void)
 	CHECK(isnan(lo) && isnan(hi));
 	CHECK_INT(stats_geomean_ci(v, 0, 0.001, &m, &lo, &hi), -1);
 	/* mean 4, s = 0.8165, t(0.975,3) = 3.1824: 4 ± 1.2992 */
-	CHECK_INT(stats_mean_ci(r, 4, &m, &lo, &hi), 0);
+	CHECK_INT(stats_mean_ci(r, NULL, 4, &m, &lo, &hi), 0);
 	CHECK_NEAR(m, 4.0, 1e-12);
 	CHECK_NEAR(lo, 2.700772, 1e-5);
 	CHECK_NEAR(hi, 5.299228, 1e-5);
+	{
+		/* Weights are repetitions: 3, 4, 4, 5 = 3 once, 4 twice, 5 once. */
+		double v3[] = { 3, 4, 5 }, w3[] = { 1, 2, 1 }, e[] = { 3, 4, 4, 5 }, m2, lo2, hi2, z[] = { 0, 0, 0 };
+
+		CHECK_INT(stats_mean_ci(v3, w3, 3, &m, &lo, &hi), 0);
+		CHECK_INT(stats_mean_ci(e, NULL, 4, &m2, &lo2, &hi2), 0);
+		CHECK_NEAR(m, m2, 1e-12);
+		CHECK_NEAR(lo, lo2, 1e-12);
+		CHECK_NEAR(hi, hi2, 1e-12);
+		CHECK_INT(stats_mean_ci(v3, z, 3, &m, &lo, &hi), -1);
+	}
 	double s1[] = { 3 }, s4[] = { 1, 2, 3, 10 };
 	CHECK_NEAR(stats_median_sorted(s1, 1), 3.0, 0);
 	CHECK_NEAR(stats_median_sorted(s4, 4), 2.5, 0);
