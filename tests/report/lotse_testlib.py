@@ -3,18 +3,19 @@
 collector databases through `lotse-collector --import` (the only way test
 data is made, so it passes the same validation and reduction as real
 traffic), runs lotse-report, and reads its CSV files in either dialect.
-It asserts nothing itself; the test files do."""
+It asserts nothing itself; the test files do (with harness.py's eq and
+run_tests)."""
 import csv
 import io
 import json
 import math
 import os
 import subprocess
+import sys
 import tempfile
 
-BUILD = os.path.abspath(os.environ.get("LOTSE_BUILD", "build"))
-REPORT = os.path.join(BUILD, "lotse-report")
-COLLECTOR = os.path.join(BUILD, "lotse-collector")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from harness import COLLECTOR, REPORTER  # noqa: E402
 
 UA_DESKTOP = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/124.0.0.0 Safari/537.36")
@@ -52,7 +53,7 @@ def make_db(path, lines, visit_key="daily"):
 
 def run_report(args, env=None):
     """Runs lotse-report with args. Returns the CompletedProcess."""
-    return subprocess.run([REPORT] + list(args), capture_output=True, text=True, timeout=120,
+    return subprocess.run([REPORTER] + list(args), capture_output=True, text=True, timeout=120,
                           env=env)
 
 
@@ -88,26 +89,3 @@ def agresti_coull(x, n, z=1.959964):
     pt = (x + z * z / 2) / nt
     h = z * math.sqrt(pt * (1 - pt) / nt)
     return max(0.0, pt - h), min(1.0, pt + h)
-
-
-class Suite:
-    """Counts checks per test function and prints the summary line run.sh reads."""
-
-    def __init__(self, name):
-        self.name = name
-        self.passed = 0
-        self.failed = 0
-
-    def run(self, fn):
-        try:
-            fn()
-        except Exception as e:  # a failed check or a crash both fail the test
-            self.failed += 1
-            print("FAIL %s: %s" % (fn.__name__, e))
-        else:
-            self.passed += 1
-            print("PASS %s" % fn.__name__)
-
-    def finish(self):
-        print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
-        return 1 if self.failed else 0

@@ -12,14 +12,19 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lotse_testlib import (UA_DESKTOP, UA_PHONE, Suite, agresti_coull, ev, make_db, num,  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from harness import eq, run_tests  # noqa: E402
+from lotse_testlib import (UA_DESKTOP, UA_PHONE, agresti_coull, ev, make_db, num,  # noqa: E402
                            read_csv, run_report)
 
-TMP = tempfile.mkdtemp(prefix="lotse-report-test-")
+_TMP = []
 
 
-def eq(got, want, what=""):
-    assert got == want, "%s: got %r, want %r" % (what, got, want)
+def tmpdir():
+    """This run's folder (inside the one run_tests removes at the end)."""
+    if not _TMP:
+        _TMP.append(tempfile.mkdtemp(prefix="lotse-report-test-"))
+    return _TMP[0]
 
 
 def near(got, want, tol, what=""):
@@ -191,16 +196,18 @@ LATE_LINES = [
 DBS = {}
 
 
-def db(name, lines, **kw):
+def db(name, lines, rejects=0, **kw):
+    """The database of lines (made once per name); rejects: how many of them are invalid on purpose."""
     if name not in DBS:
-        path = os.path.join(TMP, name + ".db")
+        path = os.path.join(tmpdir(), name + ".db")
         imported, rejected = make_db(path, lines, **kw)
+        eq((imported, rejected), (len(lines) - rejects, rejects), "%s: imported, rejected" % name)
         DBS[name] = path
     return DBS[name]
 
 
 def report(name, *args, dialect="excel"):
-    out = os.path.join(TMP, "out-%s-%d" % (name, len(os.listdir(TMP))))
+    out = os.path.join(tmpdir(), "out-%s-%d" % (name, len(os.listdir(tmpdir()))))
     p = run_report(list(args) + ["--out", out, "--no-charts", "--quiet"])
     assert p.returncode == 0, "exit %d: %s" % (p.returncode, p.stderr)
     return out
@@ -292,7 +299,7 @@ def test_midnight_berlin():
 
 
 def test_search_suppression_and_dialects():
-    path = db("search", SEARCH_LINES)
+    path = db("search", SEARCH_LINES, rejects=1)
     out = report("s1", "--db", path, "--min-count", "2")
     _, rows = read_csv(os.path.join(out, "search.csv"))
     eq([r["query"] for r in rows][0], "hund", "largest first")
@@ -330,8 +337,8 @@ def test_search_suppression_and_dialects():
 
 
 def test_html_escaping():
-    out = os.path.join(TMP, "html-escape")
-    p = run_report(["--db", db("search", SEARCH_LINES), "--out", out, "--min-count", "2",
+    out = os.path.join(tmpdir(), "html-escape")
+    p = run_report(["--db", db("search", SEARCH_LINES, rejects=1), "--out", out, "--min-count", "2",
                     "--no-charts", "--quiet"])
     eq(p.returncode, 0, p.stderr)
     with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
@@ -342,7 +349,7 @@ def test_html_escaping():
     assert "&lt;img src=x onerror=alert(1)&gt;" in html, "escaped step name missing"
     assert '<html lang="de">' in html and "Handlungsbedarf" in html and "wenige Daten" in html
     assert "<th scope=" in html
-    p = run_report(["--db", db("search", SEARCH_LINES), "--out", out + "-en", "--lang", "en",
+    p = run_report(["--db", db("search", SEARCH_LINES, rejects=1), "--out", out + "-en", "--lang", "en",
                     "--no-charts", "--quiet"])
     eq(p.returncode, 0, p.stderr)
     with open(os.path.join(out + "-en", "index.html"), encoding="utf-8") as f:
@@ -374,7 +381,7 @@ def test_compare():
     p = 0.6
     z = (0.9 - 0.3) / math.sqrt(p * (1 - p) * (1 / 10 + 1 / 10))
     near(num(s["p_value"]), math.erfc(z / math.sqrt(2)), 0.00006, "p_value")
-    out = os.path.join(TMP, "cmp-html")
+    out = os.path.join(tmpdir(), "cmp-html")
     p = run_report(["--db", db("cmp", []), "--out", out, "--from", "2026-11-09", "--to",
                     "2026-11-15", "--compare-from", "2026-11-02", "--compare-to", "2026-11-08",
                     "--no-charts", "--quiet"])
@@ -397,7 +404,7 @@ def test_several_databases():
 
 
 def test_catalogue():
-    cat = os.path.join(TMP, "services.csv")
+    cat = os.path.join(tmpdir(), "services.csv")
     with open(cat, "w", encoding="utf-8") as f:
         f.write("site,service,name,category,steps\n")
         f.write('*,svc,"Geburtsurkunde, beglaubigt",Familie und Kind,Antrag|Angaben|Bezahlung|Prüfen\n')
@@ -483,7 +490,7 @@ def test_prune():
                               "step": 0}),
         ev(new, "192.0.2.1", {"site": "p", "type": "pageview", "url": url("/")}),
     ]
-    path = os.path.join(TMP, "prune.db")
+    path = os.path.join(tmpdir(), "prune.db")
     make_db(path, lines)
     p = run_report(["--prune", "--retain-days", "180", "--db", path])
     eq(p.returncode, 0, p.stderr)
@@ -496,7 +503,7 @@ def test_prune():
     eq(p.returncode, 0, p.stderr)
     assert "pruned 0 events and 0 rejects" in p.stdout, p.stdout
     # A layout this build does not know is not pruned (as it is not read).
-    path2 = os.path.join(TMP, "prune-v2.db")
+    path2 = os.path.join(tmpdir(), "prune-v2.db")
     make_db(path2, lines)
     con = sqlite3.connect(path2)
     con.execute("PRAGMA user_version = 2")
@@ -512,7 +519,7 @@ def test_prune():
 
 def test_exit_codes():
     good = db("flows", FLOW_LINES)
-    out = os.path.join(TMP, "exit")
+    out = os.path.join(tmpdir(), "exit")
     for args in ([], ["--db", good], ["--db", good, "--out", out, "--lang", "fr"],
                  ["--db", good, "--out", out, "--from", "2026-13-01"],
                  ["--db", good, "--out", out, "--from", "2026-11-20", "--to", "2026-11-19"],
@@ -531,15 +538,15 @@ def test_exit_codes():
     p = run_report(["--help"])
     eq(p.returncode, 0, "--help")
     assert "usage:" in p.stdout
-    p = run_report(["--db", os.path.join(TMP, "missing.db"), "--out", out])
+    p = run_report(["--db", os.path.join(tmpdir(), "missing.db"), "--out", out])
     eq(p.returncode, 1, "missing database")
     eq(len(p.stderr.strip().splitlines()), 1, "one line")
-    notdb = os.path.join(TMP, "not-a-db.db")
+    notdb = os.path.join(tmpdir(), "not-a-db.db")
     sqlite3.connect(notdb).execute("create table x(y)").connection.close()
     p = run_report(["--db", notdb, "--out", out])
     eq(p.returncode, 1, "not a Lotse database")
     assert "not a Lotse database" in p.stderr, p.stderr
-    badcat = os.path.join(TMP, "bad.csv")
+    badcat = os.path.join(tmpdir(), "bad.csv")
     with open(badcat, "w") as f:
         f.write("site,service,name,category,steps\nt1,BAD KEY,x,y,z\n")
     p = run_report(["--db", good, "--out", out, "--services", badcat])
@@ -548,7 +555,7 @@ def test_exit_codes():
 
 
 def test_charts():
-    out = os.path.join(TMP, "charts")
+    out = os.path.join(tmpdir(), "charts")
     if shutil.which("gnuplot"):
         p = run_report(["--db", db("flows", FLOW_LINES), "--out", out, "--quiet"])
         eq(p.returncode, 0, p.stderr)
@@ -581,15 +588,5 @@ def test_charts():
     eq(p.returncode, 0, p.stderr)
 
 
-def main():
-    suite = Suite("report")
-    for t in (test_flows, test_midnight_berlin, test_search_suppression_and_dialects,
-              test_html_escaping, test_compare, test_several_databases, test_catalogue,
-              test_visit_key_off, test_late_rows_at_midnight, test_prune, test_exit_codes, test_charts):
-        suite.run(t)
-    shutil.rmtree(TMP, ignore_errors=True)
-    return suite.finish()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_tests("report", globals())
