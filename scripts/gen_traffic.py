@@ -148,22 +148,25 @@ def weighted(rnd, pairs):
 
 class Gen:
     def __init__(self, args, services, origins):
-        self.a = args
         self.services = services
         self.origins = origins
         self.svc_pairs = [(s, POPULARITY.get(s[0], 2)) for s in services]
         self.out = sys.stdout
         self.n = 0
 
+
+    def origin(self, site):
+        """The site's origin: from sites.csv, else https://www.SITE.de."""
+        return self.origins.get(site, "https://www.%s.de" % site)
     def emit(self, t, client, ua, site, event):
-        origin = self.origins.get(site, "https://www.%s.de" % site)
+        origin = self.origin(site)
         event["site"] = site
         line = {"time": rfc3339(t), "client": client, "ua": ua, "origin": origin, "event": event}
         self.out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
         self.n += 1
 
     def page(self, rnd, t, c, ua, site, path):
-        origin = self.origins.get(site, "https://www.%s.de" % site)
+        origin = self.origin(site)
         self.emit(t, c, ua, site, {"type": "pageview", "url": origin + path})
         ms = int(min(600000, rnd.lognormvariate(math.log(25000), 0.9)))
         t2 = t + datetime.timedelta(milliseconds=ms)
@@ -172,7 +175,7 @@ class Gen:
 
     def flow(self, rnd, t, c, ua, site, device):
         key, _name, steps = weighted(rnd, self.svc_pairs)
-        origin = self.origins.get(site, "https://www.%s.de" % site)
+        origin = self.origin(site)
         base = "%s/online-dienste/%s" % (origin, key)
         fid = None
         if rnd.random() < 0.7:
@@ -236,7 +239,7 @@ class Gen:
         device = weighted(rnd, [("desktop", 45), ("mobile", 45), ("tablet", 10)])
         ua = ua_for(device, rnd)
         c = client_for(rnd)
-        origin = self.origins.get(site, "https://www.%s.de" % site)
+        origin = self.origin(site)
         t = self.page(rnd, start, c, ua, site, rnd.choice(PAGES))
         if rnd.random() < 0.3:
             t += datetime.timedelta(seconds=rnd.randint(2, 30))
