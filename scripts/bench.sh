@@ -99,6 +99,22 @@ run_wrk() { # batch conns port file
 	grep '^BENCH ' "$4" | sed 's/^BENCH //' | tail -n 1
 }
 
+# The server at pid did not start: show its logs (files), mark the run failed, stop it.
+start_failed() { # what pid log...
+	what=$1 spid=$2
+	shift 2
+	note "$what did not start:"; cat "$@" >&2; failed=1
+	stop_pid "$spid" || true
+}
+
+# Runs wrk against the server at pid; sets w (wrk's summary), rss (peak KiB) and cpu (seconds).
+measure_wrk() { # pid batch conns port dir
+	t0=$(cpu_ticks "$1")
+	w=$(run_wrk "$2" "$3" "$4" "$5/wrk.out")
+	rss=$(peak_rss "$1")
+	cpu=$(echo "$(( $(cpu_ticks "$1") - t0 )) $hz" | awk '{printf "%.2f", $1 / $2}')
+}
+
 run_nginx() { # batch conns round
 	d="$out/nginx"
 	rm -rf "$d"
@@ -108,14 +124,10 @@ run_nginx() { # batch conns round
 	nginx -c "$d/nginx.conf" -p "$d" -e "$d/nginx-error.log" 2>"$d/stderr" &
 	pid=$!
 	if ! wait_port "$pid" "$port"; then
-		note "nginx did not start:"; cat "$d/stderr" "$d/nginx-error.log" >&2; failed=1
-		stop_pid "$pid" || true
+		start_failed nginx "$pid" "$d/stderr" "$d/nginx-error.log"
 		return
 	fi
-	t0=$(cpu_ticks "$pid")
-	w=$(run_wrk "$1" "$2" "$port" "$d/wrk.out")
-	rss=$(peak_rss "$pid")
-	cpu=$(echo "$(( $(cpu_ticks "$pid") - t0 )) $hz" | awk '{printf "%.2f", $1 / $2}')
+	measure_wrk "$pid" "$1" "$2" "$port" "$d"
 	stop_pid "$pid" || true
 	logged=$(wc -l < "$d/nginx-access.log" 2>/dev/null || echo 0)
 	echo "{\"part\":\"ingest\",\"server\":\"nginx\",\"batch\":$1,\"conns\":$2,\"round\":$3,\"rss_kib\":$rss,\"cpu_s\":$cpu,\"logged\":$logged,\"wrk\":${w:-null}}" >> "$results"
@@ -137,17 +149,14 @@ run_collector() { # batch conns round [durability]
 	for _ in $(seq 1 100); do
 		port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$d/collector.log" 2>/dev/null || true)
 		[ -n "$port" ] && break
+		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
 	if [ -z "$port" ]; then
-		note "the collector did not start:"; cat "$d/collector.log" >&2; failed=1
-		stop_pid "$pid" || true
+		start_failed "the collector" "$pid" "$d/collector.log"
 		return
 	fi
-	t0=$(cpu_ticks "$pid")
-	w=$(run_wrk "$1" "$2" "$port" "$d/wrk.out")
-	rss=$(peak_rss "$pid")
-	cpu=$(echo "$(( $(cpu_ticks "$pid") - t0 )) $hz" | awk '{printf "%.2f", $1 / $2}')
+	measure_wrk "$pid" "$1" "$2" "$port" "$d"
 	# The collector's own account of its group commits (time includes the fdatasync).
 	commits=$(curl -s --max-time 5 "http://127.0.0.1:$port/metrics" | awk '
 		/^lotse_commit_seconds_sum / {s = $2} /^lotse_commit_seconds_count / {n = $2}
