@@ -15,15 +15,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A string the batch returned: NULL or NUL-terminated inside the arena. */
-static void check_str(const struct beacon_batch *b, const char *s)
-{
-	if (s == NULL)
-		return;
-	REQUIRE(s >= b->arena && s < b->arena + b->arena_used);
-	REQUIRE(memchr(s, '\0', (size_t)(b->arena + b->arena_used - s)) != NULL);
-}
-
 static void check_path(const char *p)
 {
 	if (p == NULL)
@@ -35,8 +26,8 @@ static void check_event(const struct beacon_batch *b, const struct event *e)
 {
 	REQUIRE((unsigned)e->type < EVENT_TYPE_COUNT);
 	REQUIRE(e->site != NULL && e->path != NULL);
-	check_str(b, e->site);
-	check_str(b, e->path);
+	invariants_in_arena(b, e->site);
+	invariants_in_arena(b, e->path);
 	REQUIRE(e->path[0] == '/');
 	check_path(e->path);
 	REQUIRE(strlen(e->site) >= 1 && strlen(e->site) <= 32);
@@ -44,7 +35,7 @@ static void check_event(const struct beacon_batch *b, const struct event *e)
 	const char *strs[] = {e->ref, e->service, e->flow, e->step_name, e->field, e->error,
 	                      e->q, e->href, e->reason, e->message, e->target};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
-		check_str(b, strs[i]);
+		invariants_in_arena(b, strs[i]);
 		if (strs[i] != NULL)
 			for (const char *p = strs[i]; *p; p++)
 				REQUIRE((unsigned char)*p >= 0x20 && *p != 0x7F);
@@ -84,8 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			REQUIRE(memchr(r->error, '\0', sizeof r->error) != NULL && r->error[0] != '\0');
 			REQUIRE(r->index < BEACON_MAX_EVENTS);
 			REQUIRE(i == 0 || b.rejects[i - 1].index < r->index);
-			check_str(&b, r->site);
-			check_str(&b, r->path);
+			invariants_in_arena(&b, r->site);
+			invariants_in_arena(&b, r->path);
 			check_path(r->path);
 		}
 		if (b.n_events > 0) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "invariants.h"
 #include "memfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,17 +29,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (memfd_path == NULL)
 		return 0;
 	if (catalog_load(&c, memfd_path, err, sizeof err) != 0) {
-		if (c.n != 0 || c.e != NULL)
-			abort(); /* on failure the catalogue holds nothing */
+		REQUIRE(c.n == 0 && c.e == NULL); /* on failure the catalogue holds nothing */
 		return 0;
 	}
 	for (size_t i = 0; i < c.n; i++) {
 		const struct catalog_entry *e = catalog_find(&c, c.e[i].site, c.e[i].service);
-		if (e == NULL || e->nsteps > CATALOG_MAX_STEPS)
-			abort();
+		REQUIRE(e != NULL && e->nsteps <= CATALOG_MAX_STEPS);
 		for (size_t k = 0; k < e->nsteps; k++)
-			if (e->steps[k] == NULL || strlen(e->steps[k]) > 80)
-				abort();
+			REQUIRE(e->steps[k] != NULL && strlen(e->steps[k]) <= 80);
 	}
 	memcpy(probe, data, pn);
 	probe[pn] = '\0';

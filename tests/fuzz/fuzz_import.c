@@ -16,10 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_meta(const struct beacon_batch *b, const char *s)
 {
-	if (s == NULL)
-		return;
-	REQUIRE(s >= b->arena && s < b->arena + b->arena_used);
-	REQUIRE(strlen(s) <= 2048);
+	invariants_in_arena(b, s);
+	REQUIRE(s == NULL || strlen(s) <= 2048);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

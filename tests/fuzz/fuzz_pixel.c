@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (b.n_events == 1) {
 		REQUIRE(b.events[0].type == EVENT_PAGEVIEW);
 		REQUIRE(b.events[0].path[0] == '/' && strpbrk(b.events[0].path, "?#@") == NULL);
-		REQUIRE(b.events[0].site >= b.arena && b.events[0].site < b.arena + b.arena_used);
+		invariants_in_arena(&b, b.events[0].site);
 		REQUIRE(b.events[0].ref == NULL || strpbrk(b.events[0].ref, "?#@") == NULL);
 	} else {
 		REQUIRE(b.rejects[0].error[0] != '\0');

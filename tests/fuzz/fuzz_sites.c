@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sites.h"
+#include "invariants.h"
 #include "memfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,12 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (sites_load(memfd_path, &s, err, sizeof err) != 0) {
 		/* A refusal must say why, naming the file. */
-		if (strncmp(err, memfd_path, strlen(memfd_path)) != 0)
-			abort();
+		REQUIRE(strncmp(err, memfd_path, strlen(memfd_path)) == 0);
 		return 0;
 	}
-	if (sites_count(s) == 0)
-		abort(); /* a loaded file lists at least one site */
+	REQUIRE(sites_count(s) > 0); /* a loaded file lists at least one site */
 	memcpy(probe, data, pn);
 	probe[pn] = '\0';
 	(void)sites_check(s, probe, NULL, 0);

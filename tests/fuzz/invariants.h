@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * invariants.h — what the fuzz targets assert about Lotse's outputs: REQUIRE
- * (abort, so that libFuzzer and the corpus replay report it) and the check
- * that a redacted text holds no e-mail address any more. Header-only, for
- * fuzz targets only.
+ * (abort, so that libFuzzer and the corpus replay report it), that a string
+ * a batch returns lies in its arena, and that a redacted text holds no
+ * e-mail address any more. Header-only, for fuzz targets only.
  */
 #ifndef LOTSE_FUZZ_INVARIANTS_H
 #define LOTSE_FUZZ_INVARIANTS_H
@@ -11,11 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beacon.h"
+
 #define REQUIRE(cond)                 \
 	do {                          \
 		if (!(cond))          \
 			abort();      \
 	} while (0)
+
+/* A string the batch returned: NULL, or NUL-terminated inside the batch's arena. */
+static inline void invariants_in_arena(const struct beacon_batch *b, const char *s)
+{
+	if (s == NULL)
+		return;
+	REQUIRE(s >= b->arena && s < b->arena + b->arena_used);
+	REQUIRE(memchr(s, '\0', (size_t)(b->arena + b->arena_used - s)) != NULL);
+}
 
 static inline int invariants_local_char(unsigned char c)
 {
