@@ -107,10 +107,14 @@ test: test-deps
 
 # --- fuzzing ----------------------------------------------------------------
 FUZZ_SECONDS ?= 60
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(COLLECTOR_SRC) $(REPORT_SRC) $(GEN)
+# Every module compiled once for all targets (with header dependencies), each target linked from them.
+FUZZ_MOD_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(COMMON_SRC) $(COLLECTOR_SRC) $(REPORT_SRC))
+build/fuzz/obj/%.o: %.c $(GEN)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(CPPFLAGS_ALL) \
-		-o $@ $< $(COMMON_SRC) $(COLLECTOR_SRC) $(REPORT_SRC) $(LDLIBS_ALL)
+	$(FUZZ_CC) -std=c11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -MMD -MP $(CPPFLAGS_ALL) \
+		-c -o $@ $<
+build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_MOD_OBJ)
+	$(FUZZ_CC) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_ALL)
 fuzz: test-deps $(FUZZ_BIN)
 	sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
@@ -131,4 +135,4 @@ install: all
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj build/fuzz/obj -name '*.d' 2>/dev/null)
