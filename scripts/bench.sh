@@ -26,6 +26,7 @@ set -eu
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. scripts/collector-port.sh
 build=$(cd "$build" && pwd)
 out=${BENCH_OUT:-$build/bench}
 seconds=${BENCH_SECONDS:-5}
@@ -145,14 +146,7 @@ run_collector() { # batch conns round [durability]
 	"$collector" --listen 127.0.0.1:0 --db "$d/bench.db" --rate-limit 0 --durability "$durability" \
 		--max-connections-per-ip 0 $threads 2> "$d/collector.log" &
 	pid=$!
-	port=""
-	for _ in $(seq 1 100); do
-		port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$d/collector.log" 2>/dev/null || true)
-		[ -n "$port" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if [ -z "$port" ]; then
+	if ! port=$(collector_port "$d/collector.log" "$pid"); then
 		start_failed "the collector" "$pid" "$d/collector.log"
 		return
 	fi

@@ -10,6 +10,7 @@ set -eu
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. scripts/collector-port.sh
 demo=demo
 sites=gladbeck,bottrop,gelsenkirchen
 today=$(TZ=Europe/Berlin date +%Y-%m-%d)
@@ -31,14 +32,8 @@ step "3/5 starting the collector and sending today's traffic as real HTTP beacon
 	--trust-proxy 2> "$demo/collector.log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
-port=""
-for _ in $(seq 1 100); do
-	port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$demo/collector.log")
-	[ -n "$port" ] && break
-	kill -0 "$pid" 2>/dev/null || { cat "$demo/collector.log"; exit 1; }
-	sleep 0.1
-done
-[ -n "$port" ] || { echo "demo: the collector did not start"; cat "$demo/collector.log"; exit 1; }
+port=$(collector_port "$demo/collector.log" "$pid") ||
+	{ echo "demo: the collector did not start"; cat "$demo/collector.log"; exit 1; }
 echo "collector on http://127.0.0.1:$port (pid $pid)"
 python3 scripts/gen_traffic.py --days 1 --end "$today" --sites "$sites" --seed 2 --events 2500 > "$demo/today.ndjson"
 python3 scripts/send_beacons.py --port "$port" "$demo/today.ndjson"
