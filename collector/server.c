@@ -720,11 +720,12 @@ static enum MHD_Result serve_metrics(struct server *srv, struct MHD_Connection *
 static enum MHD_Result serve_preflight(struct server *srv, struct MHD_Connection *c)
 {
 	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
+	size_t len = origin != NULL ? strlen(origin) : 0;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 
 	if (resp == NULL)
 		return MHD_NO;
-	if (origin != NULL && strlen(origin) < ORIGIN_MAX && origin_allowed_for_cors(srv, origin, strlen(origin)))
+	if (len > 0 && len < ORIGIN_MAX && origin_allowed_for_cors(srv, origin, len))
 		add_cors(resp, origin);
 	MHD_add_response_header(resp, "Access-Control-Allow-Methods", "POST, GET");
 	MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Content-Type");
