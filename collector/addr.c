@@ -6,7 +6,9 @@
  */
 #include "addr.h"
 
+#include <arpa/inet.h>
 #include <stdint.h>
+#include <string.h>
 
 static char *put_dec(char *p, unsigned v)
 {
@@ -28,7 +30,7 @@ static char *put_quad(char *p, const unsigned char *raw)
 	return p;
 }
 
-void addr_format4(const unsigned char raw[4], char *out)
+static void addr_format4(const unsigned char raw[4], char *out)
 {
 	*put_quad(out, raw) = '\0';
 }
@@ -45,7 +47,7 @@ static char *put_hex(char *p, unsigned v)
 	return p;
 }
 
-void addr_format6(const unsigned char raw[16], char *out)
+static void addr_format6(const unsigned char raw[16], char *out)
 {
 	unsigned words[8];
 	int best_base = -1, best_len = 0, cur_base = -1, cur_len = 0;
@@ -95,4 +97,29 @@ void addr_format6(const unsigned char raw[16], char *out)
 	if (best_base != -1 && best_base + best_len == 8)
 		*p++ = ':';
 	*p = '\0';
+}
+
+void addr_format(const unsigned char *raw, size_t len, char out[ADDR_TEXT_MAX])
+{
+	if (len == 4)
+		addr_format4(raw, out);
+	else if (len == 16)
+		addr_format6(raw, out);
+	else
+		out[0] = '\0';
+}
+
+size_t addr_parse(const char *text, size_t n, unsigned char raw[16])
+{
+	char tmp[ADDR_TEXT_MAX];
+
+	if (n >= sizeof tmp)
+		return 0;
+	memcpy(tmp, text, n);
+	tmp[n] = '\0';
+	if (inet_pton(AF_INET, tmp, raw) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, tmp, raw) == 1)
+		return 16;
+	return 0;
 }

@@ -14,10 +14,14 @@
 /* Longest text written, with its NUL (INET6_ADDRSTRLEN). */
 #define ADDR_TEXT_MAX 46
 
-/* Writes the 4-byte IPv4 address at raw into out (at least ADDR_TEXT_MAX bytes). */
-void addr_format4(const unsigned char raw[4], char *out);
+/*
+ * Parses text (n bytes: a dotted quad or an IPv6 address, as inet_pton reads
+ * them) into raw. Returns the address's length, 4 or 16, or 0 when text is
+ * no address.
+ */
+size_t addr_parse(const char *text, size_t n, unsigned char raw[16]);
 
-/* Writes the 16-byte IPv6 address at raw into out (at least ADDR_TEXT_MAX bytes). */
-void addr_format6(const unsigned char raw[16], char *out);
+/* Writes the address of len bytes (4 or 16) at raw into out; "" for other lengths. */
+void addr_format(const unsigned char *raw, size_t len, char out[ADDR_TEXT_MAX]);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "beacon.h"
 #include "ingest.h"
 #include "log.h"
@@ -227,6 +228,14 @@ int importer_run(const char *path, struct store *store, const struct sites *site
 			.visitkey = vk,
 			.uacache = uac,
 		};
+		char client[ADDR_TEXT_MAX];
+		unsigned char raw[16];
+		size_t alen = meta.client ? addr_parse(meta.client, strlen(meta.client), raw) : 0;
+
+		if (alen > 0) { /* one text per address, as the server writes it */
+			addr_format(raw, alen, client);
+			req.client = client;
+		}
 		switch (ingest_apply(&req, batch)) {
 		case INGEST_NOMEM:
 			snprintf(err, errlen, "out of memory");

@@ -406,21 +406,11 @@ static void client_address(struct server *srv, struct MHD_Connection *c, const c
 	*raw_len = 0;
 	if (srv->cfg.trust_proxy && xff != NULL) {
 		const char *last = strrchr(xff, ',');
-		char tmp[INET6_ADDRSTRLEN];
-		size_t n;
 
 		last = last ? last + 1 : xff;
 		while (*last == ' ')
 			last++;
-		n = strcspn(last, " ");
-		if (n < sizeof tmp) {
-			memcpy(tmp, last, n);
-			tmp[n] = '\0';
-			if (inet_pton(AF_INET, tmp, raw) == 1)
-				*raw_len = 4;
-			else if (inet_pton(AF_INET6, tmp, raw) == 1)
-				*raw_len = 16;
-		}
+		*raw_len = addr_parse(last, strcspn(last, " "), raw);
 	}
 	if (*raw_len == 0) {
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -433,12 +423,7 @@ static void client_address(struct server *srv, struct MHD_Connection *c, const c
 			*raw_len = 16;
 		}
 	}
-	if (*raw_len == 4)
-		addr_format4(raw, out);
-	else if (*raw_len == 16)
-		addr_format6(raw, out);
-	else
-		out[0] = '\0';
+	addr_format(raw, *raw_len, out);
 }
 
 /* Origin of the request: the Origin header, else the origin of the Referer; "" when neither. */

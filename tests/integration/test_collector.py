@@ -405,6 +405,22 @@ def test_import_history():
     eq(out.stdout.strip(), "imported 1, rejected 0", "stdin")
 
 
+def test_import_spellings_of_one_address_one_key():
+    tmp = tempfile.mkdtemp(prefix="lotse-it-")
+    lines = [json.dumps({"time": "2026-11-19T10:00:00+01:00", "client": c, "ua": UA_FIREFOX_WIN, "event": ev()})
+             for c in ("2001:DB8::1", "2001:db8:0::1", "2001:db8::2", "not an address")]
+    src = write(tmp, "lines.ndjson", "\n".join(lines) + "\n")
+    db = os.path.join(tmp, "import.db")
+    out = subprocess.run([COLLECTOR, "--db", db, "--import", src], capture_output=True, text=True, timeout=30)
+    eq(out.returncode, 0, out.stderr)
+    con = sqlite3.connect(db)
+    keys = [r[0] for r in con.execute("SELECT visit FROM events ORDER BY id")]
+    con.close()
+    eq(len(keys), 4, "stored")
+    eq(keys[0], keys[1], "one address, two spellings: one key")
+    assert keys[2] != keys[0] and keys[3] != keys[0], keys
+
+
 def test_cors_echo_per_origin():
     """The 204s are shared per origin (server.c): each answer still echoes its own request's origin."""
     with Collector() as c:

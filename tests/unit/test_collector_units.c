@@ -293,7 +293,7 @@ static void test_referer_origin(void)
 	CHECK_INT(reduce_origin(r6, strlen(r6), out, 20), -1);
 }
 
-/* addr_format4/6 write exactly what the C library's inet_ntop writes. */
+/* addr_format writes exactly what the C library's inet_ntop writes. */
 static void test_addr_format_like_inet_ntop(void)
 {
 	static const char *const special[] = {
@@ -309,9 +309,9 @@ static void test_addr_format_like_inet_ntop(void)
 	for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
 		CHECK_INT(inet_pton(AF_INET6, special[i], raw), 1);
 		inet_ntop(AF_INET6, raw, want, sizeof want);
-		addr_format6(raw, got);
+		addr_format(raw, 16, got);
 		if (strcmp(want, got) != 0) {
-			printf("  %s: inet_ntop %s, addr_format6 %s\n", special[i], want, got);
+			printf("  %s: inet_ntop %s, addr_format %s\n", special[i], want, got);
 			mismatches++;
 		}
 	}
@@ -328,10 +328,10 @@ static void test_addr_format_like_inet_ntop(void)
 		if (n % 7 == 0)
 			memset(raw, 0, 10 + n % 3);
 		inet_ntop(AF_INET6, raw, want, sizeof want);
-		addr_format6(raw, got);
+		addr_format(raw, 16, got);
 		mismatches += strcmp(want, got) != 0;
 		inet_ntop(AF_INET, raw + 12, want, sizeof want);
-		addr_format4(raw + 12, got);
+		addr_format(raw + 12, 4, got);
 		mismatches += strcmp(want, got) != 0;
 	}
 	CHECK_INT(mismatches, 0);
