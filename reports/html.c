@@ -277,13 +277,6 @@ static void head(struct html *h)
 		L(h, "Datenqualität", "Data quality"), L(h, "Methoden", "Methods"));
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void kpi_start(struct html *h, const char *de, const char *en)
 {
 	fprintf(h->f, "<div><dt>%s</dt><dd>", L(h, de, en));
@@ -292,47 +285,11 @@ static void kpi_start(struct html *h, const char *de, const char *en)
 static void overview(struct html *h)
 {
 	const struct model_result *r = h->r;
-	uint64_t started = 0, completed = 0, field_errors = 0, ratings[6] = { 0 }, nr = 0;
-	double *all = NULL;
-	size_t nall = 0;
-	struct model_service tmp;
+	uint64_t started = r->total.started, completed = r->total.completed;
+	uint64_t field_errors = r->total.field_errors, nr = r->total.ratings_n;
 	struct service_metrics m;
 
-	for (size_t i = 0; i < r->nservices; i++) {
-		started += r->services[i].started;
-		completed += r->services[i].completed;
-		for (int k = 1; k <= 5; k++)
-			ratings[k] += r->services[i].ratings[k];
-	}
-	for (size_t i = 0; i < r->nfeedback; i++) {
-		if (r->feedback[i].service[0] != '\0')
-			continue; /* named ones are counted through their service above */
-		for (int k = 1; k <= 5; k++)
-			ratings[k] += r->feedback[i].counts[k];
-	}
-	for (int k = 1; k <= 5; k++)
-		nr += ratings[k];
-	memset(&tmp, 0, sizeof tmp);
-	tmp.started = (uint32_t)started;
-	tmp.completed = (uint32_t)completed;
-	for (int k = 1; k <= 5; k++)
-		tmp.ratings[k] = (uint32_t)ratings[k];
-	all = malloc((completed ? completed : 1) * sizeof *all);
-	if (all != NULL) {
-		for (size_t i = 0; i < r->nservices; i++) {
-			if (r->services[i].times == NULL)
-				continue;
-			memcpy(all + nall, r->services[i].times, r->services[i].completed * sizeof *all);
-			nall += r->services[i].completed;
-		}
-		/* Concatenated by service; sort for the overall median. */
-		if (nall > 1)
-			qsort(all, nall, sizeof *all, cmp_double);
-		tmp.times = all;
-	}
-	metrics_service(&tmp, &m);
-	for (size_t i = 0; i < r->nservices; i++)
-		field_errors += r->services[i].field_errors;
+	metrics_service(&r->total, &m);
 
 	section_open(h, "overview", "Überblick", "Overview");
 	if (started > 0) {
@@ -403,7 +360,6 @@ static void overview(struct html *h)
 		put(h, "–");
 	}
 	put(h, "</dd></div>\n</dl>\n");
-	free(all);
 	put(h, "</section>\n");
 }
 

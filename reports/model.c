@@ -184,6 +184,7 @@ void model_free(struct model *m)
 		free(r->rejects[i].reason);
 	free(r->rejects);
 	free(r->times);
+	free(r->total_times);
 	memset(r, 0, sizeof *r);
 }
 
@@ -783,6 +784,58 @@ static int cmp_timed(const void *a, const void *b)
 	return x->t < y->t ? -1 : x->t > y->t;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The period's services as one row: started, completed, field errors and
+ * ratings summed (feedback naming no service included), every completion
+ * time in one sorted array. After finish_services and the feedback.
+ */
+static int finish_total(struct model *m)
+{
+	struct model_result *r = &m->res;
+	struct model_service *t = &r->total;
+	size_t n = 0;
+
+	memset(t, 0, sizeof *t);
+	t->site = t->service = t->name = t->category = "";
+	for (size_t i = 0; i < r->nservices; i++) {
+		const struct model_service *s = &r->services[i];
+
+		t->started += s->started;
+		t->completed += s->completed;
+		t->field_errors += s->field_errors;
+		for (int k = 1; k <= 5; k++)
+			t->ratings[k] += s->ratings[k];
+	}
+	for (size_t i = 0; i < r->nfeedback; i++) {
+		if (r->feedback[i].service[0] != '\0')
+			continue; /* named ones are counted through their service above */
+		for (int k = 1; k <= 5; k++)
+			t->ratings[k] += r->feedback[i].counts[k];
+	}
+	for (int k = 1; k <= 5; k++)
+		t->ratings_n += t->ratings[k];
+	r->total_times = malloc((t->completed ? t->completed : 1) * sizeof *r->total_times);
+	if (r->total_times == NULL)
+		return -1;
+	for (size_t i = 0; i < r->nservices; i++) {
+		if (r->services[i].times == NULL)
+			continue;
+		memcpy(r->total_times + n, r->services[i].times, r->services[i].completed * sizeof *r->total_times);
+		n += r->services[i].completed;
+	}
+	if (n > 1)
+		qsort(r->total_times, n, sizeof *r->total_times, cmp_double);
+	t->times = r->total_times;
+	return 0;
+}
+
 static int cmp_field(const void *a, const void *b)
 {
 	const struct model_field *x = a, *y = b;
@@ -1186,6 +1239,8 @@ int model_finish(struct model *m, const struct catalog *cat, unsigned min_count)
 		}
 	}
 	qsort(r->feedback, r->nfeedback, sizeof *r->feedback, cmp_feedback);
+	if (finish_total(m) != 0)
+		goto out;
 	r->events = m->events;
 	r->visits_total = m->visits;
 	r->any_keyed = m->visits > 0;

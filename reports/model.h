@@ -83,6 +83,8 @@ struct model_result {
 	struct model_feedback *feedback; size_t nfeedback;
 	struct model_reject *rejects; size_t nrejects;
 	double *times;                                        /* backing store of services[].times */
+	struct model_service total; /* all services as one (overview): sums, all times sorted */
+	double *total_times;                                  /* backing store of total.times */
 	uint64_t events, visits_total, pageviews_total;
 	int any_keyed;
 };
