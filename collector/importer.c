@@ -59,7 +59,11 @@ struct store_worker {
 	char err[256];
 };
 
-/* Inserts a chunk's events and rejects; commits every IMPORT_COMMIT_EVERY. Returns 0 or -1. */
+/*
+ * Inserts a chunk's events and rejects; commits every IMPORT_COMMIT_EVERY.
+ * Everything is written when it returns: the reader frees the chunk next.
+ * Returns 0 or -1.
+ */
 static int store_chunk(struct store_worker *w, struct import_chunk *c)
 {
 	for (size_t k = 0; k < c->n; k++) {
@@ -73,7 +77,7 @@ static int store_chunk(struct store_worker *w, struct import_chunk *c)
 			w->in_txn = 0;
 		}
 	}
-	return 0;
+	return store_flush(w->store);
 }
 
 static void chunk_clear(struct import_chunk *c)

@@ -29,7 +29,13 @@ struct store;
  */
 int store_open(const char *path, int durability_full, struct store **out, char *err, size_t errlen);
 
-/* Transactions. Each returns 0, or -1 (then store_error tells why). */
+/* Events written per INSERT statement when that many are given. */
+#define STORE_ROWS 16
+
+/*
+ * Transactions. Each returns 0, or -1 (then store_error tells why).
+ * store_commit first inserts the events still pending; store_rollback drops them.
+ */
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
@@ -41,14 +47,24 @@ void store_rollback(struct store *s);
  */
 int store_probe(struct store *s);
 
-/* Inserts one event (all fields, as reduced). Returns 0 or -1. */
+/*
+ * Gives one event (all fields, as reduced) to be inserted. Events are
+ * written STORE_ROWS to a statement, so ev is read until the next
+ * store_flush or store_commit returns (or store_rollback drops it): it must
+ * stay valid and unchanged until then. Returns 0, or -1 when writing the
+ * events given before failed.
+ */
 int store_insert_event(struct store *s, const struct event *ev);
 
-/* Inserts one reject received at time_ms. Returns 0 or -1. */
+/* Inserts the events given and not yet written. Returns 0 or -1. */
+int store_flush(struct store *s);
+
+/* Inserts one reject received at time_ms, at once. Returns 0 or -1. */
 int store_insert_reject(struct store *s, int64_t time_ms, const struct beacon_reject *r);
 
 /*
- * Inserts every event and every reject of batch, the rejects as received at
+ * Gives every event of batch (as store_insert_event: batch must outlive the
+ * next store_flush or store_commit) and inserts every reject, as received at
  * reject_time_ms. Returns 0, or -1 at the first failure (the caller rolls back).
  */
 int store_insert_batch(struct store *s, const struct beacon_batch *batch, int64_t reject_time_ms);

@@ -83,18 +83,21 @@ static void remove_db(void)
 	}
 }
 
+/* Events of one run: more than STORE_ROWS, so that both inserts run. */
+#define MAX_EVENTS (2 * STORE_ROWS + 5)
+
 static struct event sample_event(int i)
 {
-	static char names[8][24];
+	static char names[MAX_EVENTS][24];
 	struct event ev;
 
 	memset(&ev, 0, sizeof ev);
-	snprintf(names[i % 8], sizeof names[0], "step-%d", i);
+	snprintf(names[i], sizeof names[0], "step-%d", i);
 	ev.type = EVENT_FLOW_STEP;
 	ev.site = "gladbeck";
 	ev.path = "/antrag";
 	ev.service = "geburtsurkunde";
-	ev.step_name = names[i % 8];
+	ev.step_name = names[i];
 	ev.step = 2;
 	ev.results = ev.rating = ev.ms = EVENT_NO_INT;
 	ev.time_ms = 1700000000000 + i;
@@ -112,6 +115,7 @@ static struct event sample_event(int i)
 static int one_run(int n_events, char *err, size_t errlen)
 {
 	struct store *s = NULL;
+	struct event evs[MAX_EVENTS]; /* read until store_commit */
 	int rc = -1;
 
 	err[0] = '\0';
@@ -120,8 +124,8 @@ static int one_run(int n_events, char *err, size_t errlen)
 	if (store_begin(s) != 0)
 		goto fail;
 	for (int i = 0; i < n_events; i++) {
-		struct event ev = sample_event(i);
-		if (store_insert_event(s, &ev) != 0)
+		evs[i] = sample_event(i);
+		if (store_insert_event(s, &evs[i]) != 0)
 			goto fail;
 	}
 	struct beacon_reject rj = { .index = 0, .error = "body: not valid JSON", .site = NULL, .type = NULL,
@@ -163,13 +167,13 @@ static void test_alloc_failure_on_create_and_write(void)
 	remove_db();
 	alloc_countdown = -1;
 	allocs_seen = 0;
-	CHECK_INT(one_run(5, err, sizeof err), 0);
+	CHECK_INT(one_run(MAX_EVENTS, err, sizeof err), 0);
 	needed = allocs_seen;
 	CHECK(needed > 10);
 	for (long n = 0; n <= needed + 5; n++) {
 		remove_db();
 		alloc_countdown = n;
-		int rc = one_run(5, err, sizeof err);
+		int rc = one_run(MAX_EVENTS, err, sizeof err);
 		alloc_countdown = -1;
 		if (rc != 0) {
 			failures++;
@@ -177,9 +181,9 @@ static void test_alloc_failure_on_create_and_write(void)
 		}
 		long events = count_events();
 		/* All or nothing: a failed run leaves no half transaction behind. */
-		CHECK(events == -1 || events == 0 || events == 5);
+		CHECK(events == -1 || events == 0 || events == MAX_EVENTS);
 		if (rc == 0)
-			CHECK_INT(events, 5);
+			CHECK_INT(events, MAX_EVENTS);
 	}
 	printf("  %ld allocations per run, %ld injected failures refused cleanly\n", needed, failures);
 	CHECK(failures > 0);
@@ -193,21 +197,21 @@ static void test_alloc_failure_on_existing_database(void)
 
 	remove_db();
 	alloc_countdown = -1;
-	CHECK_INT(one_run(3, err, sizeof err), 0);
+	CHECK_INT(one_run(STORE_ROWS + 3, err, sizeof err), 0);
 	allocs_seen = 0;
-	CHECK_INT(one_run(3, err, sizeof err), 0);
+	CHECK_INT(one_run(STORE_ROWS + 3, err, sizeof err), 0);
 	needed = allocs_seen;
 	for (long n = 0; n <= needed + 5; n++) {
 		before = count_events();
 		alloc_countdown = n;
-		int rc = one_run(3, err, sizeof err);
+		int rc = one_run(STORE_ROWS + 3, err, sizeof err);
 		alloc_countdown = -1;
 		long after = count_events();
 		if (rc != 0) {
 			failures++;
 			CHECK_INT(after, before);
 		} else {
-			CHECK_INT(after, before + 3);
+			CHECK_INT(after, before + STORE_ROWS + 3);
 		}
 	}
 	CHECK(failures > 0);
