@@ -27,6 +27,7 @@
  */
 #include "reduce.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -117,6 +118,57 @@ static int is_host_char(unsigned char c)
 	return is_alnum(c) || c == '-' || c == '.' || c == '_';
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGH (ONES * 0x80)
+
+/* Is some byte of w zero? Exact (SWAR): borrows only pass zero bytes on. */
+static uint64_t has_zero(uint64_t w)
+{
+	return (w - ONES) & ~w & HIGH;
+}
+
+/*
+ * Are all 8 bytes at p printable ASCII (0x21..0x7E) and none '?' or '#'?
+ * Each test is exact for "some byte is" (SWAR): (w - 0x21..) & ~w flags a
+ * byte below 0x21, (w + 0x01..) | w one above 0x7E.
+ */
+static int word_is_path(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return ((((w - ONES * 0x21) & ~w) | (w + ONES) | w | has_zero(w ^ (ONES * '?')) |
+	         has_zero(w ^ (ONES * '#'))) & HIGH) == 0;
+}
+
+/*
+ * Checks every byte of url (no whitespace or control character, valid
+ * UTF-8), eight at a time while they are plain. Returns the offset of the
+ * first '?' or '#' (len when none), or -1 when a byte is not allowed.
+ */
+static ptrdiff_t check_url_bytes(const char *url, size_t len)
+{
+	size_t stop = len;
+
+	for (size_t k = 0; k < len;) {
+		unsigned char c = (unsigned char)url[k];
+		size_t n = 1;
+
+		if (stop == len && len - k >= 8 && word_is_path(url + k)) {
+			k += 8;
+			continue;
+		}
+		if (c <= 0x20 || c == 0x7F)
+			return -1;
+		if (c >= 0x80 && (n = json_utf8_seq(url + k, len - k, NULL)) == 0)
+			return -1;
+		if ((c == '?' || c == '#') && stop == len)
+			stop = k;
+		k += n;
+	}
+	return (ptrdiff_t)stop;
+}
+
 /*
  * Splits an absolute URL with an authority. http_only limits the scheme to
  * http and https (any case). Refuses empty or over-long input, invalid UTF-8,
@@ -127,19 +179,12 @@ static int is_host_char(unsigned char c)
 static int url_split(const char *url, size_t len, int http_only, struct url_parts *out)
 {
 	size_t i = 0, auth_start, auth_end, host_start, host_end;
+	ptrdiff_t query;
 
 	if (url == NULL || len == 0 || len > REDUCE_URL_MAX)
 		return -1;
-	for (size_t k = 0; k < len;) {
-		unsigned char c = (unsigned char)url[k];
-		size_t n = 1;
-
-		if (c <= 0x20 || c == 0x7F)
-			return -1;
-		if (c >= 0x80 && (n = json_utf8_seq(url + k, len - k, NULL)) == 0)
-			return -1;
-		k += n;
-	}
+	if ((query = check_url_bytes(url, len)) < 0)
+		return -1;
 	if (!is_alpha((unsigned char)url[0]))
 		return -1;
 	while (i < len && (is_alnum((unsigned char)url[i]) || url[i] == '+' || url[i] == '-' || url[i] == '.'))
@@ -154,7 +199,7 @@ static int url_split(const char *url, size_t len, int http_only, struct url_part
 		return -1;
 	auth_start = i + 3;
 	auth_end = auth_start;
-	while (auth_end < len && url[auth_end] != '/' && url[auth_end] != '?' && url[auth_end] != '#')
+	while (auth_end < (size_t)query && url[auth_end] != '/')
 		auth_end++;
 
 	/* Userinfo ends at the last '@' of the authority; it is dropped. */
@@ -193,12 +238,8 @@ static int url_split(const char *url, size_t len, int http_only, struct url_part
 	out->host = url + host_start;
 	out->host_len = host_end - host_start;
 	out->path = url + auth_end;
-	out->path_len = 0;
-	if (auth_end < len && url[auth_end] == '/') {
-		while (auth_end + out->path_len < len && url[auth_end + out->path_len] != '?' &&
-		       url[auth_end + out->path_len] != '#')
-			out->path_len++;
-	}
+	/* The path runs from the authority's '/' to the first '?' or '#'. */
+	out->path_len = auth_end < (size_t)query ? (size_t)query - auth_end : 0;
 	return 0;
 }
 
@@ -239,7 +280,7 @@ static int segment_is_id(const char *s, size_t n)
 		} else {
 			run = 0;
 		}
-		if (is_hex(c) && is_uuid_at(s + k, n - k))
+		if (n - k >= 36 && is_hex(c) && is_uuid_at(s + k, n - k))
 			return 1;
 	}
 	return 0;
@@ -257,8 +298,8 @@ static void put_path(struct sbuf *sb, const char *path, size_t n)
 	/* path[0] is '/': every segment is preceded by one. */
 	while (k < n) {
 		size_t start = ++k;
-		while (k < n && path[k] != '/')
-			k++;
+		const char *slash = memchr(path + k, '/', n - k);
+		k = slash != NULL ? (size_t)(slash - path) : n;
 		sb_putc(sb, '/');
 		if (segment_is_id(path + start, k - start))
 			sb_put(sb, ":id", 3);
@@ -269,8 +310,12 @@ static void put_path(struct sbuf *sb, const char *path, size_t n)
 
 static void put_host(struct sbuf *sb, const char *host, size_t n)
 {
-	for (size_t k = 0; k < n; k++)
-		sb_putc(sb, (char)lower_ascii((unsigned char)host[k]));
+	size_t at = sb->len;
+
+	sb_put(sb, host, n);
+	if (!sb->overflow)
+		for (size_t k = at; k < sb->len; k++)
+			sb->p[k] = (char)lower_ascii((unsigned char)sb->p[k]);
 }
 
 int reduce_url(const char *url, size_t len, char *out, size_t cap, char *host, size_t host_cap)

@@ -111,6 +111,47 @@ static void test_url_invalid(void)
 	CHECK_INT(reduce_url("http://www.a.de/abc", 19, out, 5, host, 4), -1);
 }
 
+/*
+ * URL bytes are checked eight at a time while they are plain: put each kind
+ * of byte the fast path must stop at in every lane of paths of 1..40 bytes,
+ * before and after a '?', and compare with what the byte means.
+ */
+static void test_url_bytes_in_every_lane(void)
+{
+	static const char prefix[] = "https://www.Gladbeck.de/";
+	static const unsigned char probes[] = { 0x00, 0x09, 0x20, 0x7F, 0x80, 0xFF, '?', '#', 'b' };
+	char url[128], want[128];
+	size_t p0 = sizeof prefix - 1;
+
+	for (size_t n = 1; n <= 40; n++) {
+		for (size_t at = 0; at < n; at++) {
+			for (size_t k = 0; k < sizeof probes; k++) {
+				unsigned char b = probes[k];
+				memcpy(url, prefix, p0);
+				memset(url + p0, 'a', n);
+				url[p0 + at] = (char)b;
+				int rc = reduce_url(url, p0 + n, out, sizeof out, NULL, 0);
+				if (b <= 0x20 || b >= 0x7F) {
+					CHECK_INT(rc, -1);
+					continue;
+				}
+				/* the path runs up to a '?' or '#'; 'b' is plain */
+				size_t path = b == 'b' ? n : at;
+				snprintf(want, sizeof want, "/%.*s", (int)path, url + p0);
+				CHECK_INT(rc, 0);
+				if (rc == 0)
+					CHECK_STR(out, want);
+				/* after a '?' the bytes are checked all the same */
+				if (at > 0 && b != 'b') {
+					url[p0] = '?';
+					url[p0 + at] = 0x01;
+					CHECK_INT(reduce_url(url, p0 + n, out, sizeof out, NULL, 0), -1);
+				}
+			}
+		}
+	}
+}
+
 static void test_ref(void)
 {
 	CHECK_STR(ref_of("https://www.google.com/search?q=personalausweis", "www.gladbeck.de"), "www.google.com");
@@ -222,6 +263,7 @@ int main(void)
 	RUN(test_url_paths);
 	RUN(test_url_hosts);
 	RUN(test_url_invalid);
+	RUN(test_url_bytes_in_every_lane);
 	RUN(test_ref);
 	RUN(test_href);
 	RUN(test_query_normalize);
