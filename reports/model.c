@@ -201,40 +201,31 @@ static int intern(struct model *m, struct qstr s, uint32_t *id)
 static struct day_rec *day_of(struct model *m, uint32_t site, int64_t day)
 {
 	struct day_rec k;
-	uint32_t idx;
 
 	memset(&k, 0, sizeof k);
 	k.site = site;
 	k.day = (int32_t)day;
-	if (tab_upsert(&m->days, &k, &idx, NULL) != 0)
-		return NULL;
-	return tab_at(&m->days, idx);
+	return tab_get(&m->days, &k, NULL);
 }
 
 static struct device_rec *device_of(struct model *m, uint32_t site, uint32_t device)
 {
 	struct device_rec k;
-	uint32_t idx;
 
 	memset(&k, 0, sizeof k);
 	k.site = site;
 	k.device = device;
-	if (tab_upsert(&m->devices, &k, &idx, NULL) != 0)
-		return NULL;
-	return tab_at(&m->devices, idx);
+	return tab_get(&m->devices, &k, NULL);
 }
 
 static struct service_rec *service_of(struct model *m, uint32_t site, uint32_t service)
 {
 	struct service_rec k;
-	uint32_t idx;
 
 	memset(&k, 0, sizeof k);
 	k.site = site;
 	k.service = service;
-	if (tab_upsert(&m->services, &k, &idx, NULL) != 0)
-		return NULL;
-	return tab_at(&m->services, idx);
+	return tab_get(&m->services, &k, NULL);
 }
 
 /*
@@ -335,17 +326,16 @@ static int add_flow_event(struct model *m, const struct query_row *r, uint32_t s
 			if (r->step > f->max_step)
 				f->max_step = (uint8_t)r->step;
 			if (r->step_name.s != NULL) {
-				struct stepname_rec sk;
-				uint32_t sidx;
+				struct stepname_rec sk, *sn;
 
 				memset(&sk, 0, sizeof sk);
 				sk.site = site;
 				sk.service = service;
 				sk.step = (uint32_t)r->step;
 				if (intern(m, r->step_name, &sk.name) != 0 ||
-				    tab_upsert(&m->step_names, &sk, &sidx, NULL) != 0)
+				    (sn = tab_get(&m->step_names, &sk, NULL)) == NULL)
 					return -1;
-				((struct stepname_rec *)tab_at(&m->step_names, sidx))->count++;
+				sn->count++;
 			}
 		}
 		break;
@@ -363,15 +353,14 @@ static int add_flow_event(struct model *m, const struct query_row *r, uint32_t s
 		}
 		break;
 	case EVENT_FIELD_ERROR: {
-		struct flowerr_rec ek;
-		uint32_t eidx;
+		struct flowerr_rec ek, *e;
 
 		memset(&ek, 0, sizeof ek);
 		ek.flow = idx;
 		if (intern(m, r->field, &ek.field) != 0 || intern(m, r->error, &ek.error) != 0 ||
-		    tab_upsert(errors, &ek, &eidx, NULL) != 0)
+		    (e = tab_get(errors, &ek, NULL)) == NULL)
 			return -1;
-		((struct flowerr_rec *)tab_at(errors, eidx))->count++;
+		e->count++;
 		break;
 	}
 	default:
@@ -467,7 +456,6 @@ static int flow_error_count(struct model *m, const struct flowerr_rec *e, const 
 {
 	struct field_rec k, *fr;
 	struct service_rec *s;
-	uint32_t idx;
 
 	if (f->start == NO_TIME)
 		return 0;
@@ -476,9 +464,8 @@ static int flow_error_count(struct model *m, const struct flowerr_rec *e, const 
 	k.service = f->service;
 	k.field = e->field;
 	k.error = e->error;
-	if (tab_upsert(&m->fields, &k, &idx, NULL) != 0)
+	if ((fr = tab_get(&m->fields, &k, NULL)) == NULL)
 		return -1;
-	fr = tab_at(&m->fields, idx);
 	fr->errors += e->count;
 	fr->flows++;
 	s = service_of(m, f->site, f->service);
@@ -653,15 +640,14 @@ int model_add(void *ctx, const struct query_row *r)
 	}
 	case EVENT_ENGAGEMENT: {
 		struct item_rec k;
-		uint32_t idx;
 
 		if (r->ms == EVENT_NO_INT)
 			break;
 		memset(&k, 0, sizeof k);
 		k.site = site;
-		if (intern(m, r->path, &k.key) != 0 || tab_upsert(&m->paths, &k, &idx, NULL) != 0)
+		if (intern(m, r->path, &k.key) != 0 || (it = tab_get(&m->paths, &k, NULL)) == NULL)
 			return -1;
-		((struct item_rec *)tab_at(&m->paths, idx))->eng_n++;
+		it->eng_n++;
 		break;
 	}
 	case EVENT_SEARCH: {
@@ -692,16 +678,15 @@ int model_add(void *ctx, const struct query_row *r)
 		break;
 	}
 	case EVENT_FEEDBACK: {
-		struct fb_rec k;
-		uint32_t idx;
+		struct fb_rec k, *fb;
 
 		if (r->rating < 1 || r->rating > 5)
 			break;
 		memset(&k, 0, sizeof k);
 		k.site = site;
-		if (intern(m, r->service, &k.service) != 0 || tab_upsert(&m->feedback, &k, &idx, NULL) != 0)
+		if (intern(m, r->service, &k.service) != 0 || (fb = tab_get(&m->feedback, &k, NULL)) == NULL)
 			return -1;
-		((struct fb_rec *)tab_at(&m->feedback, idx))->counts[r->rating]++;
+		fb->counts[r->rating]++;
 		if (k.service != 0 && service_of(m, site, k.service) == NULL)
 			return -1;
 		break;

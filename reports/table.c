@@ -49,20 +49,24 @@ void tab_clear(struct tab *t)
 	t->n = 0;
 }
 
+/* The first empty slot at or after hash's, in slots of nslots (a power of two, not full). */
+static uint32_t empty_slot(const uint32_t *slots, uint32_t nslots, uint64_t hash)
+{
+	uint32_t j = (uint32_t)(hash & (nslots - 1));
+
+	while (slots[j] != 0)
+		j = (j + 1) & (nslots - 1);
+	return j;
+}
+
 static int tab_rehash(struct tab *t, uint32_t nslots)
 {
 	uint32_t *s = calloc(nslots, sizeof *s);
 
 	if (s == NULL)
 		return -1;
-	for (uint32_t i = 0; i < t->n; i++) {
-		uint64_t h = tab_hash(tab_at(t, i), t->key_size);
-		uint32_t j = (uint32_t)(h & (nslots - 1));
-
-		while (s[j] != 0)
-			j = (j + 1) & (nslots - 1);
-		s[j] = i + 1;
-	}
+	for (uint32_t i = 0; i < t->n; i++)
+		s[empty_slot(s, nslots, tab_hash(tab_at(t, i), t->key_size))] = i + 1;
 	free(t->slots);
 	t->slots = s;
 	t->nslots = nslots;
@@ -131,6 +135,13 @@ int tab_upsert(struct tab *t, const void *key, uint32_t *idx, int *created)
 	return 0;
 }
 
+void *tab_get(struct tab *t, const void *key, int *created)
+{
+	uint32_t idx;
+
+	return tab_upsert(t, key, &idx, created) == 0 ? tab_at(t, idx) : NULL;
+}
+
 int pool_init(struct pool *p)
 {
 	memset(p, 0, sizeof *p);
@@ -194,11 +205,7 @@ static int pool_grow_slots(struct pool *p)
 		return -1;
 	for (uint32_t id = 1; id < p->n; id++) {
 		const char *str = pool_str(p, id);
-		uint32_t j = (uint32_t)(tab_hash(str, strlen(str)) & (ns - 1));
-
-		while (s[j] != 0)
-			j = (j + 1) & (ns - 1);
-		s[j] = id;
+		s[empty_slot(s, ns, tab_hash(str, strlen(str)))] = id;
 	}
 	free(p->slots);
 	p->slots = s;
@@ -209,7 +216,6 @@ static int pool_grow_slots(struct pool *p)
 int pool_intern(struct pool *p, const char *s, size_t len, uint32_t *id)
 {
 	const char *nul = memchr(s, '\0', len);
-	uint32_t j;
 
 	if (nul != NULL)
 		len = (size_t)(nul - s);
@@ -239,10 +245,7 @@ int pool_intern(struct pool *p, const char *s, size_t len, uint32_t *id)
 	p->bytes[p->used + len] = '\0';
 	p->offs[p->n] = (uint32_t)p->used;
 	p->used += len + 1;
-	j = (uint32_t)(tab_hash(s, len) & (p->nslots - 1));
-	while (p->slots[j] != 0)
-		j = (j + 1) & (p->nslots - 1);
-	p->slots[j] = p->n;
+	p->slots[empty_slot(p->slots, p->nslots, tab_hash(s, len))] = p->n;
 	*id = p->n++;
 	return 0;
 }

@@ -46,6 +46,13 @@ void tab_clear(struct tab *t);
  */
 int tab_upsert(struct tab *t, const void *key, uint32_t *idx, int *created);
 
+/*
+ * tab_upsert and tab_at in one, for callers that need no index: the record
+ * of key, or NULL when out of memory or full. Sets *created as tab_upsert
+ * when not NULL. The pointer is valid until the next tab_upsert or tab_get.
+ */
+void *tab_get(struct tab *t, const void *key, int *created);
+
 /* Finds key. Returns 0 and sets *idx, or -1 when absent. */
 int tab_find(const struct tab *t, const void *key, uint32_t *idx);
 
