@@ -116,6 +116,13 @@ def ev(type_="pageview", site="gladbeck", url="https://www.gladbeck.de/", **fiel
     return e
 
 
+def run_report(args, wrap=(), timeout=120, env=None):
+    """Runs lotse-report with args (under the command wrap, e.g. valgrind).
+    Returns the CompletedProcess with text output."""
+    return subprocess.run(list(wrap) + [REPORTER] + list(args), capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
 def run_tests(name, namespace):
     """Runs every function test_* of namespace in order; prints the summary
     "NAME: N passed, N failed, N skipped" (a test raising Skip counts as

@@ -125,9 +125,14 @@ def post_chunked(body, extra=b""):
             extra + b"\r\n" + chunked(body))
 
 
+def event_bytes(type_="pageview", **fields):
+    """One event (harness.ev) as JSON bytes."""
+    return json.dumps(ev(type_, **fields)).encode()
+
+
 def marker(name):
     """A valid event whose step_name marks it: sent between hostile cases."""
-    return json.dumps(ev("pageview", step_name=name)).encode()
+    return event_bytes(step_name=name)
 
 
 def proc_status(pid):

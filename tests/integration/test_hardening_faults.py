@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 
-from harness import COLLECTOR, REPORTER, Collector, eq, ev
+from harness import COLLECTOR, Collector, eq, ev, run_report
 from harness import Skip, run_tests
 
 
@@ -226,8 +226,8 @@ def test_reporter_runs_while_collector_writes():
             for n in range(3):
                 out = tempfile.mkdtemp(prefix="lotse-report-")
                 t0 = time.monotonic()
-                r = subprocess.run([REPORTER, "--db", c.db, "--out", out, "--no-charts", "--quiet",
-                                    "--min-count", "1"], capture_output=True, text=True, timeout=60)
+                r = run_report(["--db", c.db, "--out", out, "--no-charts", "--quiet", "--min-count", "1"],
+                               timeout=60)
                 runs.append(time.monotonic() - t0)
                 eq(r.returncode, 0, "reporter run %d: %s" % (n, r.stderr))
                 assert os.path.getsize(os.path.join(out, "services.csv")) > 0

@@ -13,10 +13,9 @@ import csv
 import json
 import os
 import re
-import subprocess
 
-from harness import REPORTER, Collector, eq, ev, run_tests
-from hostile import chunked, exchange, marker, post_bytes, post_chunked
+from harness import Collector, eq, ev, run_report, run_tests
+from hostile import chunked, event_bytes, exchange, marker, post_bytes, post_chunked
 
 GOOD = json.dumps(ev()).encode()
 URL = b"https://www.gladbeck.de/"
@@ -25,10 +24,6 @@ URL = b"https://www.gladbeck.de/"
 def with_url(raw):
     """GOOD with raw bytes appended to the url's path (inside the JSON string)."""
     return GOOD.replace(URL, URL + raw)
-
-
-def event_bytes(**fields):
-    return json.dumps(ev(**fields)).encode()
 
 
 def raw_event(field, raw):
@@ -299,8 +294,7 @@ def test_injected_text_is_inert_in_db_csv_and_html():
         eq(kinds, {"text"}, "stored as text")
         eq(c.stop(), 0, "clean exit")
     out = os.path.join(c.tmp, "report")
-    r = subprocess.run([REPORTER, "--db", c.db, "--out", out, "--min-count", "1", "--csv", "excel",
-                        "--no-charts", "--quiet"], capture_output=True, text=True, timeout=120)
+    r = run_report(["--db", c.db, "--out", out, "--min-count", "1", "--csv", "excel", "--no-charts", "--quiet"])
     eq(r.returncode, 0, "reporter exit: " + r.stderr)
     seen_payload_cells = 0
     for name in sorted(os.listdir(out)):

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import BUILD, COLLECTOR, REPORTER, Collector, eq, ev
+from harness import BUILD, COLLECTOR, Collector, eq, ev, run_report
 from harness import Skip, run_tests
 from hostile import asan_build, connect, exchange, post_bytes, proc_status
 
@@ -92,9 +92,8 @@ def test_valgrind_reporter_no_leak():
                       flow="vgflow-0001")])[0], 204, "more")
         c.stop()
     out = tempfile.mkdtemp(prefix="lotse-vg-report-")
-    r = subprocess.run([VALGRIND] + VG_ARGS + [REPORTER, "--db", c.db, "--out", out, "--no-charts", "--quiet",
-                                               "--min-count", "1"],
-                       capture_output=True, text=True, timeout=300)
+    r = run_report(["--db", c.db, "--out", out, "--no-charts", "--quiet", "--min-count", "1"],
+                   wrap=[VALGRIND] + VG_ARGS, timeout=300)
     assert r.returncode == 0, "valgrind found errors or leaks in the reporter (exit %d):\n%s" % (
         r.returncode, r.stderr[-6000:])
     summary = [line for line in r.stderr.splitlines() if "ERROR SUMMARY" in line]

@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from harness import COLLECTOR, REPORTER  # noqa: E402
+from harness import COLLECTOR, run_report  # noqa: E402,F401 (run_report: for the tests)
 
 UA_DESKTOP = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/124.0.0.0 Safari/537.36")
@@ -49,12 +49,6 @@ def make_db(path, lines, visit_key="daily"):
             imported = int(parts[parts.index("imported") + 1])
             rejected = int(parts[parts.index("rejected") + 1])
     return imported, rejected
-
-
-def run_report(args, env=None):
-    """Runs lotse-report with args. Returns the CompletedProcess."""
-    return subprocess.run([REPORTER] + list(args), capture_output=True, text=True, timeout=120,
-                          env=env)
 
 
 def read_csv(path, dialect="excel"):
