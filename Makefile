@@ -49,17 +49,20 @@ COLLECTOR = $(BUILD)/lotse-collector
 REPORTER  = $(BUILD)/lotse-report
 
 .SECONDARY:
-.PHONY: all deps test-deps test unit demo bench fuzz install clean
+.PHONY: all deps test-deps bench-deps test unit demo bench fuzz install clean
 all: $(COLLECTOR) $(REPORTER)
 
 # --- Debian packages -------------------------------------------------------
 DEB_BUILD = gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libcsv-dev \
 	libsodium-dev sqlite3 gnuplot-nox curl python3
 DEB_TEST  = clang libclang-rt-14-dev valgrind chromium nodejs=node npm=npm
+DEB_BENCH = wrk nginx-light goaccess time
 deps:
 	@sh scripts/install-deps.sh $(DEB_BUILD)
 test-deps: deps
 	@sh scripts/install-deps.sh $(DEB_TEST)
+bench-deps: deps
+	@sh scripts/install-deps.sh $(DEB_BENCH)
 
 # --- generated headers -----------------------------------------------------
 $(BUILD)/embed: scripts/embed.c
@@ -123,7 +126,7 @@ demo: deps
 	$(MAKE) all
 	sh scripts/demo.sh $(BUILD)
 
-bench: deps
+bench: bench-deps
 	$(MAKE) all
 	sh scripts/bench.sh $(BUILD)
 

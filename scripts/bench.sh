@@ -15,7 +15,8 @@
 #     lotse-report; on the 10^6 set GoAccess reads the same traffic as a
 #     combined-format access log.
 #
-# Usage: sh scripts/bench.sh BUILD_DIR
+# Usage: sh scripts/bench.sh BUILD_DIR (after `make bench-deps`, which `make
+# bench` runs: wrk, nginx-light, goaccess, time and the build packages)
 # Knobs (environment): BENCH_SECONDS (per wrk run, default 5), BENCH_ROUNDS
 # (collector/nginx alternations per setting, default 3), BENCH_CONNECTIONS
 # ("16 64 256"), BENCH_PARTS ("ingest report"), BENCH_LARGE=1, BENCH_OUT
@@ -41,7 +42,6 @@ bench=scripts/bench
 results="$out/results.jsonl"
 failed=0
 
-sh scripts/install-deps.sh wrk nginx-light goaccess gnuplot-nox sqlite3 python3 time curl
 mkdir -p "$out"
 : > "$results"
 pid=""

@@ -130,8 +130,15 @@ def ingest_section(recs, targets):
                             fmt(c_rss) + " MiB", c_rss < TARGET_RSS_MIB))
             targets.append(("non-2xx answers, single events, 64 conn.", "0", str(non2xx), non2xx == 0))
         if batch == 10 and conns == 64:
+            # The median is judged; the rounds (and nginx's in the same rounds)
+            # show how much the machine moved meanwhile.
+            by_round = sorted(c, key=lambda r: r["round"])
+            ngx_round = {r["round"]: rate(r["wrk"]) for r in n}
+            rounds = ", ".join("%s (nginx %s)" % (fmt_int(ok_rate(r["wrk"]) * 10), fmt_int(ngx_round.get(r["round"], float("nan"))))
+                               for r in by_round)
             targets.append(("events/s committed, batches of 10, 64 conn.", "≥ %s" % fmt_int(TARGET_BATCH_EPS),
-                            fmt_int(c_rps * 10), c_rps * 10 >= TARGET_BATCH_EPS))
+                            "%s (median; rounds: %s)" % (fmt_int(c_rps * 10), rounds),
+                            c_rps * 10 >= TARGET_BATCH_EPS))
     heads = ["durability", "batch", "conns", "req/s", "events/s", "p50 ms", "p99 ms", "RSS MiB", "CPU µs/req",
              "commit ms", "events/commit",
              "nginx req/s", "nginx p50", "nginx p99", "nginx RSS", "nginx CPU µs/req", "ratio", "non-2xx",
