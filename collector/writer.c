@@ -3,9 +3,6 @@
  * writer.c — queue, group commit and health of the database writes. While
  * the database is failing, an idle writer probes it once a second with a
  * harmless write, so that /healthz recovers by itself when space returns.
- * A second thread, the teller, calls each written item's done: telling a
- * request (for the server, a syscall that wakes an HTTP thread) then runs
- * while the writer already writes the next group.
  */
 #include "writer.h"
 
@@ -28,12 +25,6 @@ struct writer {
 	_Atomic int healthy;
 	struct store *store;
 	struct metrics *metrics;
-
-	pthread_t teller;
-	pthread_mutex_t told_mu;
-	pthread_cond_t told_cond;
-	struct writer_item *told_head, *told_tail; /* guarded by told_mu: written, to be told */
-	int teller_stopping;                       /* guarded by told_mu */
 };
 
 static size_t item_size(const struct writer_item *it)
@@ -74,49 +65,6 @@ static void probe(struct writer *w)
 		log_msg("database writable again");
 		atomic_store(&w->healthy, 1);
 	}
-}
-
-/* Gives a written group to the teller, with the outcome in each item. */
-static void hand_to_teller(struct writer *w, struct writer_item *list, int ok)
-{
-	struct writer_item *last = list;
-
-	for (struct writer_item *it = list; it != NULL; it = it->next) {
-		it->ok = ok;
-		last = it;
-	}
-	pthread_mutex_lock(&w->told_mu);
-	if (w->told_tail != NULL)
-		w->told_tail->next = list;
-	else
-		w->told_head = list;
-	w->told_tail = last;
-	pthread_cond_signal(&w->told_cond);
-	pthread_mutex_unlock(&w->told_mu);
-}
-
-/* The teller: calls done for every written item, in the order written. */
-static void *teller_main(void *arg)
-{
-	struct writer *w = arg;
-
-	pthread_mutex_lock(&w->told_mu);
-	for (;;) {
-		while (w->told_head == NULL && !w->teller_stopping)
-			pthread_cond_wait(&w->told_cond, &w->told_mu);
-		struct writer_item *list = w->told_head;
-		if (list == NULL)
-			break; /* stopping, and everyone is told */
-		w->told_head = w->told_tail = NULL;
-		pthread_mutex_unlock(&w->told_mu);
-		for (struct writer_item *it = list, *next; it != NULL; it = next) {
-			next = it->next;
-			it->done(it, it->ok); /* it may be freed from here on */
-		}
-		pthread_mutex_lock(&w->told_mu);
-	}
-	pthread_mutex_unlock(&w->told_mu);
-	return NULL;
 }
 
 static void *writer_main(void *arg)
@@ -164,30 +112,14 @@ static void *writer_main(void *arg)
 		w->depth -= group;
 		metrics_queue_depth(w->metrics, w->depth);
 		pthread_mutex_unlock(&w->mu);
-		hand_to_teller(w, list, ok);
+		for (struct writer_item *it = list, *next; it != NULL; it = next) {
+			next = it->next;
+			it->done(it, ok); /* it may be freed from here on */
+		}
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
-}
-
-/* Lets the teller tell what is handed to it, then joins it. */
-static void stop_teller(struct writer *w)
-{
-	pthread_mutex_lock(&w->told_mu);
-	w->teller_stopping = 1;
-	pthread_cond_signal(&w->told_cond);
-	pthread_mutex_unlock(&w->told_mu);
-	pthread_join(w->teller, NULL);
-}
-
-static void destroy(struct writer *w)
-{
-	pthread_cond_destroy(&w->told_cond);
-	pthread_mutex_destroy(&w->told_mu);
-	pthread_cond_destroy(&w->cond);
-	pthread_mutex_destroy(&w->mu);
-	free(w);
 }
 
 int writer_start(struct store *store, size_t capacity, struct metrics *metrics, struct writer **out)
@@ -203,20 +135,15 @@ int writer_start(struct store *store, size_t capacity, struct metrics *metrics, 
 	atomic_init(&w->healthy, 1);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cond, NULL);
-	pthread_mutex_init(&w->told_mu, NULL);
-	pthread_cond_init(&w->told_cond, NULL);
 	metrics_queue_capacity(metrics, capacity);
-	if (pthread_create(&w->teller, NULL, teller_main, w) != 0)
-		goto fail;
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
-		stop_teller(w);
-		goto fail;
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		return -1;
 	}
 	*out = w;
 	return 0;
-fail:
-	destroy(w);
-	return -1;
 }
 
 int writer_submit(struct writer *w, struct writer_item *item)
@@ -266,7 +193,8 @@ void writer_stop(struct writer *w)
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
-	stop_teller(w);
 	store_close(w->store);
-	destroy(w);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
 }

@@ -2,9 +2,9 @@
 /*
  * writer.h — the collector's one writer thread: a bounded queue of requests'
  * events and rejects, written with group commit (one transaction for all
- * that waits, not one per event). Each submitted item is told, on a second
- * thread of the writer, whether its events are committed; only then may its
- * request be answered 204. Knows nothing of HTTP.
+ * that waits, not one per event). Each submitted item is told, on the writer
+ * thread, whether its events are committed; only then may its request be
+ * answered 204. Knows nothing of HTTP.
  */
 #ifndef LOTSE_WRITER_H
 #define LOTSE_WRITER_H
@@ -18,10 +18,7 @@
 
 struct writer_item;
 
-/*
- * Called after the item's transaction, on the writer's teller thread, one
- * item after the other: ok is 1 when committed.
- */
+/* Called on the writer thread after the item's transaction: ok is 1 when committed. */
 typedef void (*writer_done_fn)(struct writer_item *item, int ok);
 
 /*
@@ -33,7 +30,6 @@ struct writer_item {
 	const struct beacon_batch *batch;  /* events and rejects to store */
 	int64_t received_ms;               /* time of the rejects */
 	writer_done_fn done;
-	int ok;                            /* the writer's */
 };
 
 struct writer;
