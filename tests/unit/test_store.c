@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "store.h"
+#include "tmpdb.h"
 #include "../test.h"
 
 #define N_EVENTS (3 * STORE_ROWS + 7)
@@ -129,23 +129,12 @@ static void check_rows(struct event *evs, int n)
 	sqlite3_close(db);
 }
 
-static void remove_db(void)
-{
-	char p[300];
-	static const char *const suffix[] = { "", "-wal", "-shm" };
-
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", dbpath, suffix[i]);
-		unlink(p);
-	}
-}
-
 static struct store *open_fresh(void)
 {
 	struct store *s = NULL;
 	char err[256];
 
-	remove_db();
+	tmpdb_remove(dbpath);
 	if (store_open(dbpath, 0, &s, err, sizeof err) != 0)
 		printf("  %s\n", err);
 	return s;
@@ -210,17 +199,10 @@ static void test_rollback_drops_pending_and_flush_writes(void)
 
 int main(void)
 {
-	char dir[64];
-
-	snprintf(dir, sizeof dir, "%s/lotse-store-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		printf("store: mkdtemp failed\n");
+	if (tmpdb_make("store", dbpath, sizeof dbpath) != 0)
 		return 1;
-	}
-	snprintf(dbpath, sizeof dbpath, "%s/store.db", dir);
 	RUN(test_rows_hold_every_column);
 	RUN(test_rollback_drops_pending_and_flush_writes);
-	remove_db();
-	rmdir(dir);
+	tmpdb_cleanup(dbpath);
 	return test_summary("store");
 }

@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "store.h"
+#include "tmpdb.h"
 #include "../test.h"
 
 static sqlite3_mem_methods real;
@@ -68,20 +68,7 @@ static void fail_shutdown(void *app)
 	real.xShutdown(app);
 }
 
-/* In memory (/dev/shm) where there is one: the test fsyncs hundreds of times. */
-static char dir[64];
 static char dbpath[256];
-
-static void remove_db(void)
-{
-	char p[300];
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", dbpath, suffix[i]);
-		unlink(p);
-	}
-}
 
 /* Events of one run: more than STORE_ROWS, so that both inserts run. */
 #define MAX_EVENTS (2 * STORE_ROWS + 5)
@@ -164,14 +151,14 @@ static void test_alloc_failure_on_create_and_write(void)
 	char err[512];
 	long needed, failures = 0;
 
-	remove_db();
+	tmpdb_remove(dbpath);
 	alloc_countdown = -1;
 	allocs_seen = 0;
 	CHECK_INT(one_run(MAX_EVENTS, err, sizeof err), 0);
 	needed = allocs_seen;
 	CHECK(needed > 10);
 	for (long n = 0; n <= needed + 5; n++) {
-		remove_db();
+		tmpdb_remove(dbpath);
 		alloc_countdown = n;
 		int rc = one_run(MAX_EVENTS, err, sizeof err);
 		alloc_countdown = -1;
@@ -195,7 +182,7 @@ static void test_alloc_failure_on_existing_database(void)
 	char err[512];
 	long needed, failures = 0, before;
 
-	remove_db();
+	tmpdb_remove(dbpath);
 	alloc_countdown = -1;
 	CHECK_INT(one_run(STORE_ROWS + 3, err, sizeof err), 0);
 	allocs_seen = 0;
@@ -241,15 +228,10 @@ int main(void)
 		printf("store_alloc: cannot install the failing allocator\n");
 		return 1;
 	}
-	snprintf(dir, sizeof dir, "%s/lotse-store-alloc-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		printf("store_alloc: mkdtemp failed\n");
+	if (tmpdb_make("store_alloc", dbpath, sizeof dbpath) != 0)
 		return 1;
-	}
-	snprintf(dbpath, sizeof dbpath, "%s/alloc.db", dir);
 	RUN(test_alloc_failure_on_create_and_write);
 	RUN(test_alloc_failure_on_existing_database);
-	remove_db();
-	rmdir(dir);
+	tmpdb_cleanup(dbpath);
 	return test_summary("store_alloc");
 }
