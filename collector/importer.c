@@ -61,8 +61,9 @@ struct store_worker {
 
 /*
  * Inserts a chunk's events and rejects; commits every IMPORT_COMMIT_EVERY.
- * Everything is written when it returns: the reader frees the chunk next.
- * Returns 0 or -1.
+ * Returns 0 when everything is written (the reader frees the chunk next),
+ * or -1: then events of c may still be pending in the store, and the
+ * reader's store_rollback must come before it frees the chunk.
  */
 static int store_chunk(struct store_worker *w, struct import_chunk *c)
 {

@@ -52,7 +52,7 @@ int store_probe(struct store *s);
  * written STORE_ROWS to a statement, so ev is read until the next
  * store_flush or store_commit returns (or store_rollback drops it): it must
  * stay valid and unchanged until then. Returns 0, or -1 when writing the
- * events given before failed.
+ * pending events (ev possibly among them) failed; the caller rolls back.
  */
 int store_insert_event(struct store *s, const struct event *ev);
 

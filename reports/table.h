@@ -49,7 +49,8 @@ int tab_upsert(struct tab *t, const void *key, uint32_t *idx, int *created);
 /*
  * tab_upsert and tab_at in one, for callers that need no index: the record
  * of key, or NULL when out of memory or full. Sets *created as tab_upsert
- * when not NULL. The pointer is valid until the next tab_upsert or tab_get.
+ * when not NULL. The pointer is valid until the next tab_upsert, tab_get,
+ * tab_clear or tab_free on the same table.
  */
 void *tab_get(struct tab *t, const void *key, int *created);
 

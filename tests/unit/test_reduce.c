@@ -142,12 +142,30 @@ static void test_url_bytes_in_every_lane(void)
 				if (rc == 0)
 					CHECK_STR(out, want);
 				/* after a '?' the bytes are checked all the same */
-				if (at > 0 && b != 'b') {
+				if (at > 0 && b == '?') {
+					static const unsigned char bad[] = { 0x01, 0x20, 0x7F, 0x80, 0xFF };
 					url[p0] = '?';
-					url[p0 + at] = 0x01;
-					CHECK_INT(reduce_url(url, p0 + n, out, sizeof out, NULL, 0), -1);
+					for (size_t j = 0; j < sizeof bad; j++) {
+						url[p0 + at] = (char)bad[j];
+						CHECK_INT(reduce_url(url, p0 + n, out, sizeof out, NULL, 0), -1);
+					}
 				}
 			}
+		}
+	}
+	/* Multi-byte UTF-8 shifts where the 8-byte steps begin: a bad byte after it still stops. */
+	for (size_t lead = 0; lead < 8; lead++) {
+		size_t n = (size_t)snprintf(url, sizeof url, "https://a.de/%.*s\xc3\xa4" "aaaaaaaaaaaaaaaa",
+		                            (int)lead, "bbbbbbbb");
+		CHECK_INT(reduce_url(url, n, out, sizeof out, NULL, 0), 0);
+		for (size_t k = n - 16; k < n; k++) {
+			char keep = url[k];
+			url[k] = 0x7F;
+			CHECK_INT(reduce_url(url, n, out, sizeof out, NULL, 0), -1);
+			url[k] = '#';
+			CHECK_INT(reduce_url(url, n, out, sizeof out, NULL, 0), 0);
+			CHECK_INT(strlen(out), k - 12); /* the path from the '/' at 12 */
+			url[k] = keep;
 		}
 	}
 }

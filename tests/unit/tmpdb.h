@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 /* Creates the folder and sets path (cap bytes) to NAME.db in it. Returns 0 or -1. */
-static int tmpdb_make(const char *name, char *path, size_t cap)
+static inline int tmpdb_make(const char *name, char *path, size_t cap)
 {
 	char dir[64];
 
@@ -28,7 +28,7 @@ static int tmpdb_make(const char *name, char *path, size_t cap)
 }
 
 /* Removes the database at path with its -wal, -shm and -journal files. */
-static void tmpdb_remove(const char *path)
+static inline void tmpdb_remove(const char *path)
 {
 	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
 	char p[300];
@@ -40,7 +40,7 @@ static void tmpdb_remove(const char *path)
 }
 
 /* Removes the database and the folder tmpdb_make made for it. */
-static void tmpdb_cleanup(const char *path)
+static inline void tmpdb_cleanup(const char *path)
 {
 	char dir[256];
 	const char *slash = strrchr(path, '/');
