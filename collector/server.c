@@ -14,7 +14,6 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,33 +308,36 @@ static enum MHD_Result respond_stored(struct request *r)
 
 /*
  * The request headers the collector reads, found in one pass over them: the
- * first of each name, as MHD_lookup_connection_value would find it (six
- * lookups per beacon walked the header list six times), and the counts that
- * decide whether the body's framing is unambiguous.
+ * first value of each name, as MHD_lookup_connection_value would find it
+ * (six lookups per beacon walked the header list six times), and how often
+ * each name came, which decides whether the body's framing is unambiguous.
  */
-struct headers {
-	const char *content_length, *content_type, *origin, *referer, *user_agent, *dnt, *gpc,
-		*forwarded_for;
-	unsigned n_content_length, n_transfer_encoding;
-	int chunked_only;             /* the (one) Transfer-Encoding is exactly "chunked" */
+enum header {
+	H_DNT, H_ORIGIN, H_REFERER, H_GPC, H_USER_AGENT, H_CONTENT_TYPE, H_CONTENT_LENGTH,
+	H_FORWARDED_FOR, H_TRANSFER_ENCODING, H_COUNT
 };
 
-#define WANT(name, field) { name, sizeof name - 1, offsetof(struct headers, field) }
-static const struct wanted_header {
+static const struct {
 	const char *name;
 	size_t len;
-	size_t offset;                /* of its const char * in struct headers */
-} wanted_headers[] = {
-	WANT("DNT", dnt),
-	WANT(MHD_HTTP_HEADER_ORIGIN, origin),
-	WANT(MHD_HTTP_HEADER_REFERER, referer),
-	WANT("Sec-GPC", gpc),
-	WANT(MHD_HTTP_HEADER_USER_AGENT, user_agent),
-	WANT(MHD_HTTP_HEADER_CONTENT_TYPE, content_type),
-	WANT(MHD_HTTP_HEADER_CONTENT_LENGTH, content_length),
-	WANT("X-Forwarded-For", forwarded_for),
+} header_names[H_COUNT] = {
+#define NAME(s) { s, sizeof s - 1 }
+	[H_DNT] = NAME("DNT"),
+	[H_ORIGIN] = NAME(MHD_HTTP_HEADER_ORIGIN),
+	[H_REFERER] = NAME(MHD_HTTP_HEADER_REFERER),
+	[H_GPC] = NAME("Sec-GPC"),
+	[H_USER_AGENT] = NAME(MHD_HTTP_HEADER_USER_AGENT),
+	[H_CONTENT_TYPE] = NAME(MHD_HTTP_HEADER_CONTENT_TYPE),
+	[H_CONTENT_LENGTH] = NAME(MHD_HTTP_HEADER_CONTENT_LENGTH),
+	[H_FORWARDED_FOR] = NAME("X-Forwarded-For"),
+	[H_TRANSFER_ENCODING] = NAME(MHD_HTTP_HEADER_TRANSFER_ENCODING),
+#undef NAME
 };
-#undef WANT
+
+struct headers {
+	const char *value[H_COUNT]; /* the first of each name, or NULL */
+	unsigned count[H_COUNT];
+};
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
                                       const char *value, size_t value_size)
@@ -344,24 +346,12 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 
 	(void)kind;
 	(void)value_size;
-	for (size_t i = 0; i < sizeof wanted_headers / sizeof wanted_headers[0]; i++) {
-		const struct wanted_header *w = &wanted_headers[i];
-
-		if (w->len == key_size && strncasecmp(key, w->name, key_size) == 0) {
-			const char **slot = (const char **)(void *)((char *)h + w->offset);
-
-			if (*slot == NULL)
-				*slot = value;
+	for (size_t i = 0; i < H_COUNT; i++) {
+		if (header_names[i].len == key_size && strncasecmp(key, header_names[i].name, key_size) == 0) {
+			if (h->count[i]++ == 0)
+				h->value[i] = value;
 			break;
 		}
-	}
-	if (key_size == sizeof MHD_HTTP_HEADER_CONTENT_LENGTH - 1 &&
-	    strncasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH, key_size) == 0) {
-		h->n_content_length++;
-	} else if (key_size == sizeof MHD_HTTP_HEADER_TRANSFER_ENCODING - 1 &&
-	           strncasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING, key_size) == 0) {
-		h->n_transfer_encoding++;
-		h->chunked_only = value != NULL && strcasecmp(value, "chunked") == 0;
 	}
 	return MHD_YES;
 }
@@ -383,9 +373,12 @@ static void read_headers(struct MHD_Connection *c, struct headers *h)
  */
 static int framing_ok(const struct headers *h)
 {
-	if (h->n_content_length > 1 || h->n_transfer_encoding > 1)
+	unsigned cl = h->count[H_CONTENT_LENGTH], te = h->count[H_TRANSFER_ENCODING];
+
+	if (cl > 1 || te > 1)
 		return 0;
-	if (h->n_transfer_encoding == 1 && (h->n_content_length > 0 || !h->chunked_only))
+	if (te == 1 && (cl > 0 || h->value[H_TRANSFER_ENCODING] == NULL ||
+	                strcasecmp(h->value[H_TRANSFER_ENCODING], "chunked") != 0))
 		return 0;
 	return 1;
 }
@@ -737,9 +730,9 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 	r->conn = c;
 	r->route = route;
 	r->received_ms = realtime_ms();
-	r->ua = h->user_agent;
-	client_address(srv, c, h->forwarded_for, r->client, raw, &raw_len);
-	request_origin(r, h->origin, h->referer);
+	r->ua = h->value[H_USER_AGENT];
+	client_address(srv, c, h->value[H_FORWARDED_FOR], r->client, raw, &raw_len);
+	request_origin(r, h->value[H_ORIGIN], h->value[H_REFERER]);
 	if (origin_allowed_for_cors(srv, r->origin, r->origin_len))
 		r->cors = r->origin;
 	if (!ratelimit_allow(srv->deps.ratelimit, raw, raw_len, monotonic_ms(), &retry)) {
@@ -748,9 +741,9 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 		goto refused;
 	}
 	if (route == ROUTE_POST) {
-		unsigned long long declared = h->content_length ? strtoull(h->content_length, NULL, 10) : 0;
+		unsigned long long declared = h->value[H_CONTENT_LENGTH] ? strtoull(h->value[H_CONTENT_LENGTH], NULL, 10) : 0;
 
-		if (!content_type_ok(h->content_type)) {
+		if (!content_type_ok(h->value[H_CONTENT_TYPE])) {
 			ret = refuse(srv, c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, REJECT_CONTENT_TYPE,
 			             "content type: must be text/plain or application/json, UTF-8", r->cors, 0);
 			goto refused;
@@ -762,7 +755,7 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 		}
 		r->declared = (size_t)declared;
 	}
-	dnt_of(r, h->dnt, h->gpc);
+	dnt_of(r, h->value[H_DNT], h->value[H_GPC]);
 	atomic_fetch_add(&srv->active, 1);
 	*con_cls = r;
 	return MHD_YES;
