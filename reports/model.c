@@ -123,7 +123,6 @@ int model_init(struct model *m)
 	}
 	tab_init(&m->fields, 16, sizeof(struct field_rec));
 	m->db_max_day = NO_DAY;
-	m->db_folded_day = NO_DAY;
 	tab_init(&m->flows, 24, sizeof(struct flow_rec));
 	tab_init(&m->flow_errors, 12, sizeof(struct flowerr_rec));
 	tab_init(&m->step_names, 16, sizeof(struct stepname_rec));
@@ -475,22 +474,30 @@ static int flow_error_count(struct model *m, const struct flowerr_rec *e, const 
 	return 0;
 }
 
+/* Counts a table of flows and their field errors. Returns 0 or -1 (out of memory). */
+static int count_flows(struct model *m, const struct tab *flows, const struct tab *errors)
+{
+	for (uint32_t i = 0; i < errors->n; i++) {
+		struct flowerr_rec *e = tab_at(errors, i);
+
+		if (flow_error_count(m, e, tab_at(flows, e->flow)) != 0)
+			return -1;
+	}
+	for (uint32_t i = 0; i < flows->n; i++) {
+		if (flow_count(m, tab_at(flows, i)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Folds a day: counts its visit-linked flows and their field errors, then
  * empties its sets. Returns 0 or -1 (out of memory).
  */
 static int dayset_fold(struct model *m, struct model_dayset *ds)
 {
-	for (uint32_t i = 0; i < ds->flow_errors.n; i++) {
-		struct flowerr_rec *e = tab_at(&ds->flow_errors, i);
-
-		if (flow_error_count(m, e, tab_at(&ds->flows, e->flow)) != 0)
-			return -1;
-	}
-	for (uint32_t i = 0; i < ds->flows.n; i++) {
-		if (flow_count(m, tab_at(&ds->flows, i)) != 0)
-			return -1;
-	}
+	if (count_flows(m, &ds->flows, &ds->flow_errors) != 0)
+		return -1;
 	tab_clear(&ds->visits);
 	tab_clear(&ds->query_visits);
 	tab_clear(&ds->path_visits);
@@ -510,7 +517,6 @@ static int fold_all(struct model *m)
 			return -1;
 	}
 	m->db_max_day = NO_DAY;
-	m->db_folded_day = NO_DAY;
 	return 0;
 }
 
@@ -518,8 +524,8 @@ static int fold_all(struct model *m)
  * Finds the sets of the keyed row r's local day (OUT *out), opening them when
  * new and folding the days two or more before it; *out is NULL (and
  * m->out_of_order set) when that day was folded already. Open days lie in
- * (db_folded_day, db_max_day] and db_folded_day >= db_max_day - 2, so a new
- * day always finds a free set. Returns 0, or -1 when out of memory.
+ * (db_max_day - 2, db_max_day], days up to db_max_day - 2 are folded, so a
+ * new day always finds a free set. Returns 0, or -1 when out of memory.
  */
 static int dayset_of(struct model *m, const struct query_row *r, int64_t day,
                      struct model_dayset **out)
@@ -542,15 +548,14 @@ static int dayset_of(struct model *m, const struct query_row *r, int64_t day,
 			return 0;
 		}
 	}
-	if (day <= m->db_folded_day) {
-		m->out_of_order = 1;
+	if (day + 2 <= m->db_max_day) {
+		m->out_of_order = 1; /* folded already */
 		return 0;
 	}
 	if (day > m->db_max_day) {
 		m->db_max_day = day;
-		m->db_folded_day = day - 2;
 		for (int i = 0; i < MODEL_DAYSETS; i++) {
-			if (m->daysets[i].day != NO_DAY && m->daysets[i].day <= m->db_folded_day &&
+			if (m->daysets[i].day != NO_DAY && m->daysets[i].day + 2 <= day &&
 			    dayset_fold(m, &m->daysets[i]) != 0)
 				return -1;
 		}
@@ -777,15 +782,14 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /*
- * The period's services as one row: started, completed, field errors and
- * ratings summed (feedback naming no service included), every completion
- * time in one sorted array. After finish_services and the feedback.
+ * The period's services as one row: started, completed and field errors
+ * summed, the ratings of all feedback (named or not), every completion time
+ * in one sorted array. After finish_services and the feedback.
  */
 static int finish_total(struct model *m)
 {
 	struct model_result *r = &m->res;
 	struct model_service *t = &r->total;
-	size_t n = 0;
 
 	memset(t, 0, sizeof *t);
 	t->site = t->service = t->name = t->category = "";
@@ -795,28 +799,19 @@ static int finish_total(struct model *m)
 		t->started += s->started;
 		t->completed += s->completed;
 		t->field_errors += s->field_errors;
-		for (int k = 1; k <= 5; k++)
-			t->ratings[k] += s->ratings[k];
 	}
-	for (size_t i = 0; i < r->nfeedback; i++) {
-		if (r->feedback[i].service[0] != '\0')
-			continue; /* named ones are counted through their service above */
+	for (size_t i = 0; i < r->nfeedback; i++)
 		for (int k = 1; k <= 5; k++)
 			t->ratings[k] += r->feedback[i].counts[k];
-	}
 	for (int k = 1; k <= 5; k++)
 		t->ratings_n += t->ratings[k];
+	/* r->times holds every completion time (grouped by service): one per completed flow. */
 	r->total_times = malloc((t->completed ? t->completed : 1) * sizeof *r->total_times);
 	if (r->total_times == NULL)
 		return -1;
-	for (size_t i = 0; i < r->nservices; i++) {
-		if (r->services[i].times == NULL)
-			continue;
-		memcpy(r->total_times + n, r->services[i].times, r->services[i].completed * sizeof *r->total_times);
-		n += r->services[i].completed;
-	}
-	if (n > 1)
-		qsort(r->total_times, n, sizeof *r->total_times, cmp_double);
+	memcpy(r->total_times, r->times, t->completed * sizeof *r->total_times);
+	if (t->completed > 1)
+		qsort(r->total_times, t->completed, sizeof *r->total_times, cmp_double);
 	t->times = r->total_times;
 	return 0;
 }
@@ -871,34 +866,16 @@ static int cmp_feedback(const void *a, const void *b)
 	return c ? c : strcmp(x->service, y->service);
 }
 
-/* Counts the flows by flow id (those by visit were counted with their day). */
-static int finish_flows(struct model *m)
-{
-	for (uint32_t i = 0; i < m->flows.n; i++) {
-		if (flow_count(m, tab_at(&m->flows, i)) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Counts the field errors of flows by flow id, then lists fields.csv's rows. */
+/* Lists fields.csv's rows (after every flow is counted). Returns 0 or -1. */
 static int finish_fields(struct model *m)
 {
-	struct tab *agg = &m->fields;
 	struct model_result *r = &m->res;
-	int rc = -1;
 
-	for (uint32_t i = 0; i < m->flow_errors.n; i++) {
-		struct flowerr_rec *e = tab_at(&m->flow_errors, i);
-
-		if (flow_error_count(m, e, tab_at(&m->flows, e->flow)) != 0)
-			goto out;
-	}
-	r->fields = calloc(agg->n ? agg->n : 1, sizeof *r->fields);
+	r->fields = calloc(m->fields.n ? m->fields.n : 1, sizeof *r->fields);
 	if (r->fields == NULL)
-		goto out;
-	for (uint32_t i = 0; i < agg->n; i++) {
-		struct field_rec *fr = tab_at(agg, i);
+		return -1;
+	for (uint32_t i = 0; i < m->fields.n; i++) {
+		struct field_rec *fr = tab_at(&m->fields, i);
 		struct model_field *o = &r->fields[i];
 
 		o->site = pool_str(&m->strings, fr->site);
@@ -908,11 +885,9 @@ static int finish_fields(struct model *m)
 		o->errors = fr->errors;
 		o->flows = fr->flows;
 	}
-	r->nfields = agg->n;
+	r->nfields = m->fields.n;
 	qsort(r->fields, r->nfields, sizeof *r->fields, cmp_field);
-	rc = 0;
-out:
-	return rc;
+	return 0;
 }
 
 /* Picks each step's most-sent name (ties: the smaller string). */
@@ -1022,6 +997,9 @@ static int finish_services(struct model *m, const struct catalog *cat)
 		if (i == 0 || times[i].svc != times[i - 1].svc)
 			r->services[times[i].svc].times = &r->times[i];
 	}
+	free(m->times); /* copied into r->times */
+	m->times = NULL;
+	m->ntimes = m->cap_times = 0;
 	rc = 0;
 out:
 	free(out_of);
@@ -1174,7 +1152,8 @@ int model_finish(struct model *m, const struct catalog *cat, unsigned min_count)
 	struct model_result *r = &m->res;
 	int rc = -1;
 
-	if (fold_all(m) != 0 || finish_flows(m) != 0 || finish_fields(m) != 0)
+	/* The flows by visit were counted with their day; now those by flow id. */
+	if (fold_all(m) != 0 || count_flows(m, &m->flows, &m->flow_errors) != 0 || finish_fields(m) != 0)
 		goto out;
 	/* Counted: the period's flows by id are not needed again (4 MiB on 10^6 events). */
 	tab_free(&m->flows);

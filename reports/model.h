@@ -113,8 +113,7 @@ struct model {
 	size_t ntimes, cap_times;
 	struct model_dayset daysets[MODEL_DAYSETS];
 	unsigned cur_db;         /* database of the rows being read */
-	int64_t db_max_day;      /* latest local day of cur_db's keyed rows so far */
-	int64_t db_folded_day;   /* cur_db's days up to this one are folded */
+	int64_t db_max_day;      /* latest local day of cur_db's keyed rows so far; days up to 2 before it are folded */
 	int all_days;            /* IN: one set for every day, nothing folded */
 	int out_of_order;        /* OUT: a row came for a folded day: read again with all_days */
 	int64_t min_day, max_day;
