@@ -96,7 +96,9 @@ static void safe_label(char *out, size_t outlen, const char *s)
 			 c >= 0x80 || strchr(" .,-/()", c) != NULL;
 		out[o++] = ok ? (char)c : ' ';
 	}
-	if (*p != '\0' && cap >= 4) {
+	int cut = *p != '\0' && cap >= 4;
+
+	if (cut) {
 		o = cap - 3; /* room for the ellipsis */
 		while (o > 0 && out[o - 1] == ' ')
 			o--;
@@ -106,7 +108,7 @@ static void safe_label(char *out, size_t outlen, const char *s)
 		o--;
 	if (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
 		o--;
-	if (*p != '\0' && cap >= 4) {
+	if (cut) {
 		memcpy(out + o, "\xE2\x80\xA6", 3);
 		o += 3;
 	}
@@ -246,9 +248,10 @@ static void devices_chart(struct script *s, const struct model_result *r, const 
 		if (n == 0)
 			fprintf(s->f, "$d%u << EOD\n", s->block);
 		safe_label(label, sizeof label, d->device);
-		metrics_completion(d->completed, d->started, &lo, &hi);
-		fprintf(s->f, "%u\t%s (n=%u)\t%.2f\t%.2f\t%.2f\n", n, label, d->started,
-			100.0 * d->completed / d->started, 100.0 * lo, 100.0 * hi);
+		double rate = metrics_completion(d->completed, d->started, &lo, &hi);
+
+		fprintf(s->f, "%u\t%s (n=%u)\t%.2f\t%.2f\t%.2f\n", n, label, d->started, 100.0 * rate,
+			100.0 * lo, 100.0 * hi);
 		n++;
 	}
 	if (n == 0)

@@ -87,14 +87,16 @@ static void few(struct html *h, uint64_t n)
 		fprintf(h->f, " <span class=\"few\">(%s)</span>", L(h, "wenige Daten", "little data"));
 }
 
-/* Rate with n and interval: "45,0 % (n = 20; 95 %: 25,8–65,8 %)". */
-static void rate_ci(struct html *h, uint64_t x, uint64_t n, double lo, double hi)
+/* Completion rate with n and interval: "45,0 % (n = 20; 95 %: 25,8–65,8 %)". */
+static void rate_ci(struct html *h, uint64_t x, uint64_t n)
 {
+	double lo, hi, rate = metrics_completion(x, n, &lo, &hi);
+
 	if (n == 0) {
 		put(h, "–");
 		return;
 	}
-	pct(h, (double)x / n);
+	pct(h, rate);
 	fprintf(h->f, " <span class=\"ci\">(n&nbsp;=&nbsp;%llu; 95&nbsp;%%: ", (unsigned long long)n);
 	num(h, lo * 100.0, 1);
 	put(h, "–");
@@ -327,7 +329,7 @@ static void overview(struct html *h)
 	uint_(h, completed);
 	put(h, "</dd></div>\n");
 	kpi_start(h, "Abschlussquote (Effektivität)", "Completion rate (effectiveness)");
-	rate_ci(h, completed, started, m.ci_low, m.ci_high);
+	rate_ci(h, completed, started);
 	put(h, "</dd></div>\n");
 	kpi_start(h, "Eingabefehler je begonnenem Vorgang", "Input errors per started attempt");
 	if (started)
@@ -462,7 +464,7 @@ static void service_table(struct html *h)
 		put(h, "</td><td class=\"n\">");
 		uint_(h, s->completed);
 		put(h, "</td><td>");
-		rate_ci(h, s->completed, s->started, m.ci_low, m.ci_high);
+		rate_ci(h, s->completed, s->started);
 		put(h, "</td><td class=\"n\">");
 		duration(h, m.median_s);
 		put(h, "</td><td class=\"n\">");
@@ -516,7 +518,7 @@ static void service_detail(struct html *h, size_t idx)
 	esc(h, s->site);
 	put(h, ")</small></h3>\n<p>");
 	put(h, L(h, "Abschlussquote: ", "Completion rate: "));
-	rate_ci(h, s->completed, s->started, m.ci_low, m.ci_high);
+	rate_ci(h, s->completed, s->started);
 	put(h, L(h, ". Zeit bis zum Abschluss: Median ", ". Time to complete: median "));
 	duration(h, m.median_s);
 	put(h, L(h, ", geometrisches Mittel ", ", geometric mean "));
@@ -728,9 +730,6 @@ static void devices_section(struct html *h)
 				table_body(h);
 				any = 1;
 			}
-			double lo, hi;
-
-			metrics_completion(d->completed, d->started, &lo, &hi);
 			put(h, "<tr><th scope=\"row\">");
 			esc(h, strcmp(d->device, "mobile") == 0 ? L(h, "Smartphone", "Phone")
 			       : strcmp(d->device, "tablet") == 0 ? "Tablet"
@@ -745,7 +744,7 @@ static void devices_section(struct html *h)
 			put(h, "</td><td class=\"n\">");
 			uint_(h, d->started);
 			put(h, "</td><td>");
-			rate_ci(h, d->completed, d->started, lo, hi);
+			rate_ci(h, d->completed, d->started);
 			put(h, "</td></tr>\n");
 		}
 		if (any)
@@ -841,7 +840,7 @@ static void regions_section(struct html *h)
 			put(h, "</th><td class=\"n\">");
 			uint_(h, o->started);
 			put(h, "</td><td>");
-			rate_ci(h, o->completed, o->started, m.ci_low, m.ci_high);
+			rate_ci(h, o->completed, o->started);
 			put(h, "</td><td class=\"n\">");
 			duration(h, m.median_s);
 			put(h, "</td></tr>\n");

@@ -29,10 +29,8 @@ static void rating_stats(const uint32_t counts[6], struct service_metrics *out)
 double metrics_completion(uint64_t completed, uint64_t started, double *low, double *high)
 {
 	*low = *high = NAN;
-	if (started == 0)
-		return NAN;
-	stats_agresti_coull((double)completed, (double)started, low, high);
-	return (double)completed / started;
+	stats_agresti_coull((double)completed, (double)started, low, high); /* leaves them when started is 0 */
+	return metrics_rate(completed, started);
 }
 
 void metrics_service(const struct model_service *s, struct service_metrics *out)
