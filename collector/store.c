@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbcheck.h"
 #include "schema_sql.h"
 
 /* Parameters of one events row. */
@@ -35,7 +36,7 @@ struct store {
 	sqlite3_stmt *begin;
 	sqlite3_stmt *commit;
 	sqlite3_stmt *rollback;
-	/* Events given but not yet inserted; see store_insert_event. */
+	/* Events given but not yet inserted; see store_insert_batch. */
 	const struct event *pending[STORE_ROWS];
 	size_t n_pending;
 };
@@ -53,42 +54,17 @@ static int exec(sqlite3 *db, const char *sql)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-static int query_int(sqlite3 *db, const char *sql, int64_t *out)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto out;
-	*out = sqlite3_column_int64(st, 0);
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Creates the schema in a new database, or checks an existing one's version. */
+/* Creates the schema in an empty database; any other must be a Lotse database of this layout. */
 static int check_schema(struct store *s, const char *path, char *err, size_t errlen)
 {
-	int64_t version = 0, tables = 0;
+	int empty = dbcheck_empty(s->db, path, err, errlen);
 
-	if (query_int(s->db, "PRAGMA user_version", &version) != 0 ||
-	    query_int(s->db, "SELECT count(*) FROM sqlite_master", &tables) != 0) {
-		snprintf(err, errlen, "%s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));
+	if (empty < 0)
 		return -1;
-	}
-	if (version == 0 && tables == 0) {
-		if (exec(s->db, schema_sql) != 0) {
-			snprintf(err, errlen, "%s: cannot create the schema: %s", path, sqlite3_errmsg(s->db));
-			return -1;
-		}
-		return 0;
-	}
-	if (version != STORE_SCHEMA_VERSION) {
-		snprintf(err, errlen, "%s: not a Lotse database of schema version %d (user_version is %lld)",
-		         path, STORE_SCHEMA_VERSION, (long long)version);
+	if (!empty)
+		return dbcheck_lotse(s->db, "main", path, err, errlen);
+	if (exec(s->db, schema_sql) != 0) {
+		snprintf(err, errlen, "%s: cannot create the schema: %s", path, sqlite3_errmsg(s->db));
 		return -1;
 	}
 	return 0;
@@ -198,7 +174,7 @@ int store_probe(struct store *s)
 	char sql[64];
 	int rc = -1;
 
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", LOTSE_SCHEMA_VERSION);
 	if (store_begin(s) != 0)
 		return -1;
 	if (exec(s->db, sql) == 0 && store_commit(s) == 0)
@@ -294,13 +270,14 @@ int store_flush(struct store *s)
 	return 0;
 }
 
-int store_insert_event(struct store *s, const struct event *ev)
+/* Queues ev (see store_insert_batch), writing STORE_ROWS at once when that many wait. */
+static int insert_event(struct store *s, const struct event *ev)
 {
 	s->pending[s->n_pending++] = ev;
 	return s->n_pending == STORE_ROWS ? store_flush(s) : 0;
 }
 
-int store_insert_reject(struct store *s, int64_t time_ms, const struct beacon_reject *r)
+static int insert_reject(struct store *s, int64_t time_ms, const struct beacon_reject *r)
 {
 	struct insert *in = &s->reject;
 
@@ -315,10 +292,10 @@ int store_insert_reject(struct store *s, int64_t time_ms, const struct beacon_re
 int store_insert_batch(struct store *s, const struct beacon_batch *batch, int64_t reject_time_ms)
 {
 	for (size_t i = 0; i < batch->n_events; i++)
-		if (store_insert_event(s, &batch->events[i]) != 0)
+		if (insert_event(s, &batch->events[i]) != 0)
 			return -1;
 	for (size_t i = 0; i < batch->n_rejects; i++)
-		if (store_insert_reject(s, reject_time_ms, &batch->rejects[i]) != 0)
+		if (insert_reject(s, reject_time_ms, &batch->rejects[i]) != 0)
 			return -1;
 	return 0;
 }

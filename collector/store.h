@@ -12,20 +12,16 @@
 #include <stdint.h>
 
 #include "beacon.h"
-#include "dbcheck.h"
 #include "event.h"
-
-/* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION LOTSE_SCHEMA_VERSION
 
 struct store;
 
 /*
  * Opens (creating when absent) the database at path in WAL mode, with
  * synchronous=FULL when durability_full, else NORMAL. A new database gets
- * schema.sql; an existing one must carry STORE_SCHEMA_VERSION. Returns 0 and
- * *out, or -1 with a one-line reason naming path in err (corrupt file,
- * foreign database, unknown version, cannot create).
+ * schema.sql; an existing one must be a Lotse database of this layout
+ * (dbcheck.h). Returns 0 and *out, or -1 with a one-line reason naming path
+ * in err (corrupt file, foreign database, unknown version, cannot create).
  */
 int store_open(const char *path, int durability_full, struct store **out, char *err, size_t errlen);
 
@@ -48,26 +44,18 @@ void store_rollback(struct store *s);
 int store_probe(struct store *s);
 
 /*
- * Gives one event (all fields, as reduced) to be inserted. Events are
- * written STORE_ROWS to a statement, so ev is read until the next
- * store_flush or store_commit returns (or store_rollback drops it): it must
- * stay valid and unchanged until then. Returns 0, or -1 when writing the
- * pending events (ev possibly among them) failed; the caller rolls back.
+ * Gives every event of batch (all fields, as reduced) to be inserted and
+ * inserts every reject, as received at reject_time_ms. Events are written
+ * STORE_ROWS to a statement, so batch's events are read until the next
+ * store_flush or store_commit returns (or store_rollback drops them): they
+ * must stay valid and unchanged until then. Returns 0, or -1 when a write
+ * failed (pending events of earlier batches possibly among them); the
+ * caller rolls back.
  */
-int store_insert_event(struct store *s, const struct event *ev);
+int store_insert_batch(struct store *s, const struct beacon_batch *batch, int64_t reject_time_ms);
 
 /* Inserts the events given and not yet written. Returns 0 or -1. */
 int store_flush(struct store *s);
-
-/* Inserts one reject received at time_ms, at once. Returns 0 or -1. */
-int store_insert_reject(struct store *s, int64_t time_ms, const struct beacon_reject *r);
-
-/*
- * Gives every event of batch (as store_insert_event: batch must outlive the
- * next store_flush or store_commit) and inserts every reject, as received at
- * reject_time_ms. Returns 0, or -1 at the first failure (the caller rolls back).
- */
-int store_insert_batch(struct store *s, const struct beacon_batch *batch, int64_t reject_time_ms);
 
 /* The last SQLite error message of s (static until the next call on s). */
 const char *store_error(struct store *s);

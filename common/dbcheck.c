@@ -45,3 +45,15 @@ int dbcheck_lotse(sqlite3 *db, const char *sn, const char *path, char *err, size
 	}
 	return 0;
 }
+
+int dbcheck_empty(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	int version = -1, tables = -1;
+
+	if (query_int(db, "SELECT count(*) FROM main.sqlite_master", &tables) != 0 ||
+	    query_int(db, "PRAGMA main.user_version", &version) != 0) {
+		snprintf(err, errlen, "%s: not a usable SQLite database: %s", path, sqlite3_errmsg(db));
+		return -1;
+	}
+	return tables == 0 && version == 0;
+}

@@ -140,6 +140,14 @@ static struct store *open_fresh(void)
 	return s;
 }
 
+/* Gives n events as one batch (read until the next flush or commit). */
+static int give(struct store *s, struct event *evs, size_t n)
+{
+	struct beacon_batch batch = { .events = evs, .n_events = n };
+
+	return store_insert_batch(s, &batch, 0);
+}
+
 /* Events one at a time and as batches of several sizes, over two transactions. */
 static void test_rows_hold_every_column(void)
 {
@@ -154,14 +162,13 @@ static void test_rows_hold_every_column(void)
 		make_event(&evs[k], k);
 	CHECK_INT(store_begin(s), 0);
 	for (; i < STORE_ROWS + 3; i++)
-		CHECK_INT(store_insert_event(s, &evs[i]), 0);
+		CHECK_INT(give(s, &evs[i], 1), 0);
 	CHECK_INT(store_commit(s), 0);
 	CHECK_INT(store_begin(s), 0);
 	/* Batches of 10, 1 and the rest, crossing the STORE_ROWS boundaries. */
 	size_t sizes[] = { 10, 1, N_EVENTS - (STORE_ROWS + 3) - 11 };
 	for (size_t b = 0; b < 3; b++) {
-		struct beacon_batch batch = { .events = &evs[i], .n_events = sizes[b] };
-		CHECK_INT(store_insert_batch(s, &batch, 0), 0);
+		CHECK_INT(give(s, &evs[i], sizes[b]), 0);
 		i += (int)sizes[b];
 	}
 	CHECK_INT(i, N_EVENTS);
@@ -182,12 +189,10 @@ static void test_rollback_drops_pending_and_flush_writes(void)
 	for (int k = 0; k < 2 * STORE_ROWS; k++)
 		make_event(&evs[k], k);
 	CHECK_INT(store_begin(s), 0);
-	for (int k = 0; k < STORE_ROWS + 4; k++)
-		CHECK_INT(store_insert_event(s, &evs[k]), 0);
+	CHECK_INT(give(s, evs, STORE_ROWS + 4), 0);
 	store_rollback(s);
 	CHECK_INT(store_begin(s), 0);
-	CHECK_INT(store_insert_event(s, &evs[0]), 0);
-	CHECK_INT(store_insert_event(s, &evs[1]), 0);
+	CHECK_INT(give(s, evs, 2), 0);
 	CHECK_INT(store_flush(s), 0);
 	/* Written by the flush: changing the events now changes nothing stored. */
 	struct event kept[2] = { evs[0], evs[1] };

@@ -110,14 +110,12 @@ static int one_run(int n_events, char *err, size_t errlen)
 		goto out;
 	if (store_begin(s) != 0)
 		goto fail;
-	for (int i = 0; i < n_events; i++) {
+	for (int i = 0; i < n_events; i++)
 		evs[i] = sample_event(i);
-		if (store_insert_event(s, &evs[i]) != 0)
-			goto fail;
-	}
 	struct beacon_reject rj = { .index = 0, .error = "body: not valid JSON", .site = NULL, .type = NULL,
 		                    .path = NULL };
-	if (store_insert_reject(s, 1700000000000, &rj) != 0 || store_commit(s) != 0)
+	struct beacon_batch batch = { .events = evs, .n_events = (size_t)n_events, .rejects = &rj, .n_rejects = 1 };
+	if (store_insert_batch(s, &batch, 1700000000000) != 0 || store_commit(s) != 0)
 		goto fail;
 	rc = 0;
 	goto out;
