@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-
 enum ingest_result ingest_apply(const struct ingest_request *req, struct beacon_batch *batch)
 {
 	struct ua_class ua;

@@ -280,7 +280,7 @@ static int segment_is_id(const char *s, size_t n)
 		} else {
 			run = 0;
 		}
-		if (n - k >= 36 && is_hex(c) && is_uuid_at(s + k, n - k))
+		if (is_hex(c) && is_uuid_at(s + k, n - k))
 			return 1;
 	}
 	return 0;
