@@ -225,7 +225,6 @@ int importer_run(const char *path, struct store *store, const struct sites *site
 		}
 		struct ingest_request req = {
 			.received_ms = meta.time_ms,
-			.client = meta.client,
 			.ua = meta.ua,
 			.origin = meta.origin,
 			.origin_len = meta.origin ? strlen(meta.origin) : 0,
@@ -233,13 +232,15 @@ int importer_run(const char *path, struct store *store, const struct sites *site
 			.visitkey = vk,
 			.uacache = uac,
 		};
-		char client[ADDR_TEXT_MAX];
 		unsigned char raw[16];
-		size_t alen = meta.client ? addr_parse(meta.client, strlen(meta.client), raw) : 0;
+		size_t alen = meta.client ? addr_unmap(raw, addr_parse(meta.client, strlen(meta.client), raw)) : 0;
 
-		if (alen > 0) { /* one text per address, as the server writes it */
-			addr_format(raw, alen, client);
-			req.client = client;
+		if (alen > 0) { /* the bytes, as the server has them, however the line spelt them */
+			req.addr = raw;
+			req.addr_len = alen;
+		} else if (meta.client != NULL) { /* no address: its text stands for the client */
+			req.addr = (const unsigned char *)meta.client;
+			req.addr_len = strlen(meta.client);
 		}
 		switch (ingest_apply(&req, batch)) {
 		case INGEST_NOMEM:

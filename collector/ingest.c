@@ -40,7 +40,8 @@ enum ingest_result ingest_apply(const struct ingest_request *req, struct beacon_
 		if (req->visitkey != NULL) {
 			/* The events of one request share address and UA: one hash per site. */
 			if (keyed_site == NULL || strcmp(keyed_site, ev->site) != 0) {
-				key = visitkey_compute(req->visitkey, req->received_ms, ev->site, req->client, req->ua);
+				key = visitkey_compute(req->visitkey, req->received_ms, ev->site, req->addr, req->addr_len,
+				                       req->ua);
 				keyed_site = ev->site;
 			}
 			ev->visit = key;

@@ -21,7 +21,8 @@
 /* Where and when a request came from. Every pointer may be NULL. */
 struct ingest_request {
 	int64_t received_ms;  /* UTC ms */
-	const char *client;   /* textual client address */
+	const unsigned char *addr; /* client address (addr_len bytes), for the visit key */
+	size_t addr_len;
 	const char *ua;       /* raw User-Agent */
 	const char *origin;   /* Origin, else scheme://host[:port] of the Referer; NULL: neither */
 	size_t origin_len;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
+
 #define SHARDS 16
 #define SLOTS_PER_SHARD 4096 /* 64 Ki addresses in all, about 2.5 MiB */
 #define PROBE 8
@@ -79,18 +81,11 @@ static struct bucket *find_bucket(struct shard *sh, uint64_t h, const void *addr
  */
 static size_t client_key(const unsigned char *addr, size_t len, unsigned char key[16])
 {
-	static const unsigned char v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
 	if (len > 16)
 		len = 16;
-	if (len == 16 && memcmp(addr, v4_mapped, 12) == 0) {
-		memcpy(key, addr + 12, 4);
-		return 4;
-	}
-	if (len == 16)
-		len = 8;
 	memcpy(key, addr, len);
-	return len;
+	len = addr_unmap(key, len);
+	return len == 16 ? 8 : len;
 }
 
 int ratelimit_allow(struct ratelimit *rl, const void *addr, size_t len, int64_t now_ms,

@@ -75,7 +75,8 @@ struct request {
 	int dnt;                      /* DNT: 1 or Sec-GPC: 1: answer as usual, store nothing */
 	enum metrics_drop dnt_kind;
 	int64_t received_ms;
-	char client[ADDR_TEXT_MAX];
+	unsigned char addr[16];       /* the client's address (addr_len bytes), canonical */
+	size_t addr_len;
 	char origin[ORIGIN_MAX];      /* for the CORS echo and the origin check; "" when none */
 	size_t origin_len;
 	const char *cors;             /* r->origin when CORS may read our answers, else NULL */
@@ -384,14 +385,14 @@ static int framing_ok(const struct headers *h)
 }
 
 /*
- * The client's address as raw bytes (for the rate limit) and as text (for
- * the visit key), always written by addr.c: from the rightmost
- * X-Forwarded-For entry with --trust-proxy (the one our own proxy appended,
- * the only one to trust), else from the socket. So one address always has
- * one text, however a proxy spelt it.
+ * The client's address as bytes (for the rate limit and the visit key):
+ * from the rightmost X-Forwarded-For entry with --trust-proxy (the one our
+ * own proxy appended, the only one to trust), else from the socket; an
+ * IPv4-mapped address as its IPv4 address (addr_unmap), so that one client
+ * is one address however it came.
  */
 static void client_address(struct server *srv, struct MHD_Connection *c, const char *xff,
-                           char out[ADDR_TEXT_MAX], unsigned char raw[16], size_t *raw_len)
+                           unsigned char raw[16], size_t *raw_len)
 {
 	const union MHD_ConnectionInfo *ci;
 	const struct sockaddr *sa;
@@ -416,7 +417,7 @@ static void client_address(struct server *srv, struct MHD_Connection *c, const c
 			*raw_len = 16;
 		}
 	}
-	addr_format(raw, *raw_len, out);
+	*raw_len = addr_unmap(raw, *raw_len);
 }
 
 /* Origin of the request: the Origin header, else the origin of the Referer; "" when neither. */
@@ -537,7 +538,8 @@ static enum MHD_Result process_batch(struct request *r)
 	const char *origin = r->origin_len ? r->origin : NULL;
 	struct ingest_request ir = {
 		.received_ms = r->received_ms,
-		.client = r->client,
+		.addr = r->addr,
+		.addr_len = r->addr_len,
 		.ua = r->ua,
 		.uacache = srv->uacache,
 		.origin = origin,
@@ -718,8 +720,6 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
                                     const struct headers *h, void **con_cls)
 {
 	struct request *r;
-	unsigned char raw[16];
-	size_t raw_len;
 	unsigned retry;
 	enum MHD_Result ret;
 
@@ -731,11 +731,11 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 	r->route = route;
 	r->received_ms = realtime_ms();
 	r->ua = h->value[H_USER_AGENT];
-	client_address(srv, c, h->value[H_FORWARDED_FOR], r->client, raw, &raw_len);
+	client_address(srv, c, h->value[H_FORWARDED_FOR], r->addr, &r->addr_len);
 	request_origin(r, h->value[H_ORIGIN], h->value[H_REFERER]);
 	if (origin_allowed_for_cors(srv, r->origin, r->origin_len))
 		r->cors = r->origin;
-	if (!ratelimit_allow(srv->deps.ratelimit, raw, raw_len, monotonic_ms(), &retry)) {
+	if (!ratelimit_allow(srv->deps.ratelimit, r->addr, r->addr_len, monotonic_ms(), &retry)) {
 		ret = refuse(srv, c, MHD_HTTP_TOO_MANY_REQUESTS, REJECT_RATE_LIMITED, "rate limit exceeded", r->cors,
 		             retry);
 		goto refused;

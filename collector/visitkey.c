@@ -70,30 +70,34 @@ static const unsigned char *salt_for_day(struct visitkey *vk, int64_t day)
 	return s->key;
 }
 
-static size_t append(unsigned char *buf, size_t at, const char *s)
+static size_t append(unsigned char *buf, size_t at, const void *s, size_t n)
 {
-	size_t n = s ? strlen(s) : 0;
-
 	if (n > VISITKEY_INPUT_MAX - 1 - at)
 		n = VISITKEY_INPUT_MAX - 1 - at;
-	memcpy(buf + at, s ? s : "", n);
+	if (n > 0)
+		memcpy(buf + at, s, n);
 	return at + n;
 }
 
-uint64_t visitkey_compute(struct visitkey *vk, int64_t now_ms, const char *site, const char *addr,
-                          const char *ua)
+uint64_t visitkey_compute(struct visitkey *vk, int64_t now_ms, const char *site, const unsigned char *addr,
+                          size_t addr_len, const char *ua)
 {
 	unsigned char input[VISITKEY_INPUT_MAX];
 	unsigned char hash[crypto_shorthash_BYTES];
 	size_t n = 0;
 	uint64_t key = 0;
 
-	/* '|' cannot occur in a site id or an address, so the input is unambiguous. */
-	n = append(input, n, site);
+	/*
+	 * site '|' address-length address ua: '|' cannot occur in a site id and
+	 * the address comes with its length, so the input is unambiguous.
+	 */
+	if (addr_len > 255)
+		addr_len = 255;
+	n = append(input, n, site, site ? strlen(site) : 0);
 	input[n++] = '|';
-	n = append(input, n, addr);
-	input[n++] = '|';
-	n = append(input, n, ua);
+	input[n++] = (unsigned char)addr_len;
+	n = append(input, n, addr, addr_len);
+	n = append(input, n, ua, ua ? strlen(ua) : 0);
 
 	pthread_mutex_lock(&vk->mu);
 	crypto_shorthash(hash, input, n, salt_for_day(vk, tz_local_day(now_ms)));

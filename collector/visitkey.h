@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * visitkey.h — the daily visit key: a 64-bit keyed hash (libsodium's
- * crypto_shorthash, SipHash-2-4) of "site|address|User-Agent" under a random
+ * crypto_shorthash, SipHash-2-4) of the site, the address's bytes and the
+ * User-Agent under a random
  * salt of the Europe/Berlin local day. Salts live in memory only and are wiped
  * when their day is over, so no key can later be recomputed from an address.
  * The clock is the caller's: every call passes the time, which makes the day
@@ -26,10 +27,12 @@ int visitkey_new(size_t max_days, struct visitkey **out);
 /*
  * Computes the key for an event received at now_ms (UTC ms). A day not seen
  * before gets a fresh salt; when more than max_days salts would be kept, the
- * oldest is wiped. Any of site, addr, ua may be NULL (hashed as empty).
+ * oldest is wiped. addr is the client's address, addr_len bytes
+ * (4 or 16, canonical: see addr_unmap; an import line's client that is no
+ * address comes as its text). Any of site, addr, ua may be NULL (empty).
  */
-uint64_t visitkey_compute(struct visitkey *vk, int64_t now_ms, const char *site, const char *addr,
-                          const char *ua);
+uint64_t visitkey_compute(struct visitkey *vk, int64_t now_ms, const char *site, const unsigned char *addr,
+                          size_t addr_len, const char *ua);
 
 /* Returns how many salts are held (for tests). */
 size_t visitkey_salts_held(struct visitkey *vk);

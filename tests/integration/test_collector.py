@@ -206,11 +206,14 @@ def test_visit_key_off_and_same_visit():
         c.stop()
     # Behind our proxy, one address is one visitor however the proxy spells it.
     with Collector("--trust-proxy") as c:
-        for xff in ("2001:DB8::1", "10.0.0.9, 2001:db8:0:0::1", "2001:0db8::0001", "2001:db8::2"):
+        for xff in ("2001:DB8::1", "10.0.0.9, 2001:db8:0:0::1", "2001:0db8::0001", "2001:db8::2",
+                    "::ffff:198.51.100.7", "198.51.100.7"):
             eq(c.post(ev(), headers={"X-Forwarded-For": xff})[0], 204, xff)
         keys = [r[0] for r in c.query("SELECT visit FROM events ORDER BY id")]
         eq(len(set(keys[:3])), 1, "spellings of 2001:db8::1: one key")
         assert keys[3] != keys[0], "another address: another key"
+        eq(keys[4], keys[5], "an IPv4-mapped address is its IPv4 address")
+        assert keys[4] != keys[0], keys
         c.stop()
 
 
