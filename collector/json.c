@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include "swar.h"
+
 /*
  * Bytes a string may hold as they are: printable ASCII other than '"' and
  * '\\'. The hot loops below test one table entry per byte and keep their
@@ -29,21 +31,12 @@ static const unsigned char plain_byte[256] = {
 };
 #undef R16
 
-/*
- * Whether all 8 bytes at p are plain, eight at a time (SWAR): no byte below
- * 0x20, none with the high bit, none equal to '"' or '\\'. Each test is
- * exact for "some byte is": (v - 0x01..) & ~v & 0x80.. is non-zero iff some
- * byte of v is zero, and (w - 0x20..) & ~w & 0x80.. iff some byte is < 0x20.
- */
+/* Whether all 8 bytes at p are plain: none below 0x20, none 0x80 or above, no '"' or '\\'. */
 static int word_is_plain(const char *p)
 {
-	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-	uint64_t w, q, b;
+	uint64_t w = swar_load(p);
 
-	memcpy(&w, p, 8);
-	q = w ^ (ones * '"');
-	b = w ^ (ones * '\\');
-	return (((w - ones * 0x20) & ~w) | w | ((q - ones) & ~q) | ((b - ones) & ~b)) & high ? 0 : 1;
+	return !(swar_below(w, 0x20) | swar_high(w) | swar_has(w, '"') | swar_has(w, '\\'));
 }
 
 static int fail(struct json_reader *r, const char *why)

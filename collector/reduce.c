@@ -33,6 +33,7 @@
 #include <strings.h>
 
 #include "json.h"
+#include "swar.h"
 
 #define TEXT_MAX_CHARS 200
 /* Work buffers for free text: 200 code points are at most 800 bytes, and no
@@ -118,27 +119,12 @@ static int is_host_char(unsigned char c)
 	return is_alnum(c) || c == '-' || c == '.' || c == '_';
 }
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGH (ONES * 0x80)
-
-/* Is some byte of w zero? Exact (SWAR): borrows only pass zero bytes on. */
-static uint64_t has_zero(uint64_t w)
-{
-	return (w - ONES) & ~w & HIGH;
-}
-
-/*
- * Are all 8 bytes at p printable ASCII (0x21..0x7E) and none '?' or '#'?
- * Each test is exact for "some byte is" (SWAR): (w - 0x21..) & ~w flags a
- * byte below 0x21, (w + 0x01..) | w one above 0x7E.
- */
+/* Are all 8 bytes at p printable ASCII (0x21..0x7E) and none '?' or '#'? */
 static int word_is_path(const char *p)
 {
-	uint64_t w;
+	uint64_t w = swar_load(p);
 
-	memcpy(&w, p, 8);
-	return ((((w - ONES * 0x21) & ~w) | (w + ONES) | w | has_zero(w ^ (ONES * '?')) |
-	         has_zero(w ^ (ONES * '#'))) & HIGH) == 0;
+	return !(swar_below(w, 0x21) | swar_above_7e(w) | swar_has(w, '?') | swar_has(w, '#'));
 }
 
 /*
