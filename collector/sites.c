@@ -13,6 +13,7 @@
 
 #include "csvread.h"
 #include "event.h"
+#include "reduce.h"
 
 #define SITES_MAX 256
 #define ORIGINS_MAX 8
@@ -30,40 +31,16 @@ struct sites {
 	struct site *list; /* SITES_MAX entries */
 };
 
-/* An origin is "http://" or "https://", a host of [A-Za-z0-9.-] (or [v6]), an optional port. */
+/*
+ * An origin is what reduce_origin makes of a request's URL, and nothing
+ * more: "http(s)://host[:port]" (no path, user-info or query), the port with
+ * its digits (a browser never sends an empty one).
+ */
 static int valid_origin(const char *s, size_t n)
 {
-	size_t i;
+	char o[ORIGIN_LEN_MAX];
 
-	if (n >= ORIGIN_LEN_MAX)
-		return 0;
-	if (n > 7 && strncasecmp(s, "http://", 7) == 0)
-		i = 7;
-	else if (n > 8 && strncasecmp(s, "https://", 8) == 0)
-		i = 8;
-	else
-		return 0;
-	if (s[i] == '[') {
-		const char *close = memchr(s + i, ']', n - i);
-		if (close == NULL)
-			return 0;
-		i = (size_t)(close - s) + 1;
-	} else {
-		size_t start = i;
-		while (i < n && (s[i] == '.' || s[i] == '-' || (s[i] >= '0' && s[i] <= '9') ||
-		                 ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')))
-			i++;
-		if (i == start)
-			return 0;
-	}
-	if (i < n && s[i] == ':') {
-		size_t digits = 0;
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			digits++;
-		if (digits < 1 || digits > 5)
-			return 0;
-	}
-	return i == n;
+	return n > 0 && reduce_origin(s, n, o, sizeof o) == 0 && strlen(o) == n && s[n - 1] != ':';
 }
 
 static struct site *find(const struct sites *s, const char *id)

@@ -215,9 +215,24 @@ static void test_sites_errors_name_line(void)
 	CHECK(strncmp(err, want, strlen(want)) == 0);
 	unlink(p);
 
-	p = write_tmp("gladbeck,G,https://www.gladbeck.de/path\n");
-	CHECK_INT(sites_load(p, &s, err, sizeof err), -1);
-	CHECK(strstr(err, ":1: origin") != NULL);
+	/* Not an origin as a browser sends it: path, user-info, empty or bad port, scheme, bad IPv6. */
+	static const char *const bad[] = { "https://www.gladbeck.de/path", "https://u@gladbeck.de",
+		                           "https://gladbeck.de:", "https://gladbeck.de:123456", "ftp://gladbeck.de",
+		                           "https://[zz::1]", "https://", "gladbeck.de" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char line[128];
+		snprintf(line, sizeof line, "gladbeck,G,%s\n", bad[i]);
+		p = write_tmp(line);
+		CHECK_INT(sites_load(p, &s, err, sizeof err), -1);
+		if (strstr(err, ":1: origin") == NULL)
+			printf("  accepted or other error for %s: %s\n", bad[i], err);
+		CHECK(strstr(err, ":1: origin") != NULL);
+		unlink(p);
+	}
+	p = write_tmp("gladbeck,G,http://[2001:db8::1]:8080 HTTPS://WWW.Gladbeck.de\n");
+	CHECK_INT(sites_load(p, &s, err, sizeof err), 0);
+	sites_free(s);
+	s = NULL;
 	unlink(p);
 
 	p = write_tmp("gladbeck,G\n");
