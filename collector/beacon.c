@@ -493,20 +493,10 @@ int beacon_batch_add_body_reject(struct beacon_batch *batch, const char *error)
 
 /* ---- reading JSON events -------------------------------------------------- */
 
-/* Whether key (len bytes, may hold NUL) is exactly name; most names differ in the first byte. */
-static int key_is(const char *name, const char *key, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len && name[i] != '\0' && name[i] == key[i])
-		i++;
-	return i == len && name[i] == '\0';
-}
-
 static int field_lookup(const char *key, size_t len)
 {
 	for (int f = 0; f < F_COUNT; f++) {
-		if (key_is(fields[f].name, key, len))
+		if (event_name_is(fields[f].name, key, len))
 			return f;
 	}
 	return -1;
@@ -717,7 +707,7 @@ enum beacon_status beacon_parse_pixel(const struct beacon_kv *kv, size_t n, stru
 		int f = -1;
 		struct json_value *v;
 
-		for (size_t k = 0; kv[i].key != NULL && k < sizeof pixel_fields / sizeof pixel_fields[0]; k++) {
+		for (size_t k = 0; kv[i].key != NULL && f < 0 && k < sizeof pixel_fields / sizeof pixel_fields[0]; k++) {
 			if (strcmp(kv[i].key, fields[pixel_fields[k]].name) == 0)
 				f = pixel_fields[k];
 		}
@@ -815,8 +805,8 @@ enum beacon_status beacon_parse_import_line(const char *line, size_t len, struct
 		out->arena_used = buf.used;
 		if (!more)
 			break;
-		for (int k = 0; k < M_COUNT; k++) {
-			if (key_is(names[k], key, key_len))
+		for (int k = 0; k < M_COUNT && m < 0; k++) {
+			if (event_name_is(names[k], key, key_len))
 				m = k;
 		}
 		if (m >= 0 && seen[m]) {

@@ -26,10 +26,19 @@ const char *event_type_name(enum event_type type)
 	return type_names[type];
 }
 
+int event_name_is(const char *name, const char *key, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && name[i] != '\0' && name[i] == key[i])
+		i++;
+	return i == len && name[i] == '\0';
+}
+
 int event_type_from_name(const char *name, size_t n, enum event_type *out)
 {
 	for (int i = 0; i < EVENT_TYPE_COUNT; i++) {
-		if (strlen(type_names[i]) == n && memcmp(type_names[i], name, n) == 0) {
+		if (event_name_is(type_names[i], name, n)) {
 			*out = (enum event_type)i;
 			return 0;
 		}

@@ -66,6 +66,12 @@ struct event {
 const char *event_type_name(enum event_type type);
 
 /*
+ * Whether key (len bytes, may hold NUL) is exactly name (NUL-terminated);
+ * stops at the first differing byte (most names differ in the first).
+ */
+int event_name_is(const char *name, const char *key, size_t len);
+
+/*
  * Looks up a wire name of n bytes. Returns 0 and sets *out, or -1 when the
  * name is not an event type.
  */
