@@ -112,12 +112,12 @@ test: test-deps
 FUZZ_SECONDS ?= 60
 # Every module compiled once for all targets (with header dependencies), each target linked from them.
 FUZZ_MOD_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(COMMON_SRC) $(COLLECTOR_SRC) $(REPORT_SRC))
-build/fuzz/obj/%.o: %.c $(GEN)
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined
+build/fuzz/obj/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=c11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -MMD -MP $(CPPFLAGS_ALL) \
-		-c -o $@ $<
+	$(FUZZ_CC) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP $(CPPFLAGS_ALL) -c -o $@ $<
 build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_MOD_OBJ)
-	$(FUZZ_CC) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_ALL)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
 fuzz: test-deps $(FUZZ_BIN)
 	sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 

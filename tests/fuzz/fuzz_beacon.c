@@ -15,13 +15,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_path(const char *p)
-{
-	if (p == NULL)
-		return;
-	REQUIRE(strpbrk(p, "?#@ ") == NULL);
-}
-
 static void check_event(const struct beacon_batch *b, const struct event *e)
 {
 	REQUIRE((unsigned)e->type < EVENT_TYPE_COUNT);
@@ -29,19 +22,17 @@ static void check_event(const struct beacon_batch *b, const struct event *e)
 	invariants_in_arena(b, e->site);
 	invariants_in_arena(b, e->path);
 	REQUIRE(e->path[0] == '/');
-	check_path(e->path);
+	invariants_path_like(e->path);
 	REQUIRE(strlen(e->site) >= 1 && strlen(e->site) <= 32);
 	REQUIRE(strspn(e->site, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(e->site));
 	const char *strs[] = {e->ref, e->service, e->flow, e->step_name, e->field, e->error,
 	                      e->q, e->href, e->reason, e->message, e->target};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		invariants_in_arena(b, strs[i]);
-		if (strs[i] != NULL)
-			for (const char *p = strs[i]; *p; p++)
-				REQUIRE((unsigned char)*p >= 0x20 && *p != 0x7F);
+		invariants_no_controls(strs[i]);
 	}
-	check_path(e->ref);
-	check_path(e->href);
+	invariants_path_like(e->ref);
+	invariants_path_like(e->href);
 	if (e->q != NULL)
 		REQUIRE(!invariants_has_email(e->q));
 	if (e->message != NULL) {
@@ -77,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			REQUIRE(i == 0 || b.rejects[i - 1].index < r->index);
 			invariants_in_arena(&b, r->site);
 			invariants_in_arena(&b, r->path);
-			check_path(r->path);
+			invariants_path_like(r->path);
 		}
 		if (b.n_events > 0) {
 			size_t before = b.n_rejects;

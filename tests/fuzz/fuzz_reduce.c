@@ -21,18 +21,6 @@ static void check_terminated(const char *out, size_t cap)
 	REQUIRE(memchr(out, '\0', cap) != NULL);
 }
 
-static void check_no_controls(const char *s)
-{
-	for (; *s; s++)
-		REQUIRE((unsigned char)*s >= 0x20 && *s != 0x7F);
-}
-
-static void check_path_like(const char *s)
-{
-	REQUIRE(strpbrk(s, "?#@") == NULL);
-	check_no_controls(s);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t cap;
@@ -55,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_terminated(out, cap);
 		check_terminated(host, cap);
 		REQUIRE(out[0] == '/');
-		check_path_like(out);
-		check_path_like(host);
+		invariants_path_like(out);
+		invariants_path_like(host);
 		for (const char *p = host; *p; p++)
 			REQUIRE(!(*p >= 'A' && *p <= 'Z'));
 		if (reduce_ref(in, len, host, out, cap) == 0) {
@@ -65,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (reduce_href(in, len, out, cap) == 0) {
 			check_terminated(out, cap);
-			check_path_like(out);
+			invariants_path_like(out);
 		}
 	}
 	if (reduce_origin(in, len, out, cap) == 0) {
@@ -76,14 +64,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (reduce_ref(in, len, "example.org", out, cap) == 0) {
 		check_terminated(out, cap);
-		check_path_like(out);
+		invariants_path_like(out);
 	}
 	if (reduce_query(in, len, out, cap) == 0) {
 		size_t n;
 		const char *p;
 		int run = 0;
 		check_terminated(out, cap);
-		check_no_controls(out);
+		invariants_no_controls(out);
 		REQUIRE(!invariants_has_email(out));
 		n = strlen(out);
 		REQUIRE(n == 0 || (out[0] != ' ' && out[n - 1] != ' '));
@@ -96,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (reduce_message(in, len, out, cap) == 0) {
 		check_terminated(out, cap);
-		check_no_controls(out);
+		invariants_no_controls(out);
 		REQUIRE(!invariants_has_email(out));
 		REQUIRE(strpbrk(out, "0123456789") == NULL);
 	}

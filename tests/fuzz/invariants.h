@@ -2,8 +2,9 @@
 /*
  * invariants.h — what the fuzz targets assert about Lotse's outputs: REQUIRE
  * (abort, so that libFuzzer and the corpus replay report it), that a string
- * a batch returns lies in its arena, and that a redacted text holds no
- * e-mail address any more. Header-only, for fuzz targets only.
+ * a batch returns lies in its arena, that texts hold no control character
+ * and reduced paths no query, fragment or user-info, and that a redacted
+ * text holds no e-mail address any more. Header-only, for fuzz targets only.
  */
 #ifndef LOTSE_FUZZ_INVARIANTS_H
 #define LOTSE_FUZZ_INVARIANTS_H
@@ -26,6 +27,20 @@ static inline void invariants_in_arena(const struct beacon_batch *b, const char 
 		return;
 	REQUIRE(s >= b->arena && s < b->arena + b->arena_used);
 	REQUIRE(memchr(s, '\0', (size_t)(b->arena + b->arena_used - s)) != NULL);
+}
+
+/* s (NULL allowed): no control character (below 0x20, or 0x7F). */
+static inline void invariants_no_controls(const char *s)
+{
+	for (; s != NULL && *s; s++)
+		REQUIRE((unsigned char)*s >= 0x20 && *s != 0x7F);
+}
+
+/* s (NULL allowed), a reduced path or host: no '?', '#', '@', space or control character. */
+static inline void invariants_path_like(const char *s)
+{
+	REQUIRE(s == NULL || strpbrk(s, "?#@ ") == NULL);
+	invariants_no_controls(s);
 }
 
 static inline int invariants_local_char(unsigned char c)
