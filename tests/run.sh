@@ -32,13 +32,13 @@ run_suite() { # label command...
 	f=$(echo "$counts" | awk '{ print $3 }')
 	p=${p:-0}
 	f=${f:-0}
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	# A crash or a missing summary counts as one failure, however both came.
+	if [ -z "$counts" ]; then
+		echo "SUITE $label printed no summary line (exit $rc)"
+		f=1
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "SUITE $label exited $rc"
 		f=1
-	fi
-	if [ -z "$counts" ]; then
-		echo "SUITE $label printed no summary line"
-		f=$((f + 1))
 	fi
 	[ "$f" -gt 0 ] && failed_suites="$failed_suites $label"
 	total_pass=$((total_pass + p))
