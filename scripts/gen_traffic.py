@@ -147,13 +147,12 @@ def weighted(rnd, pairs):
 
 
 class Gen:
-    def __init__(self, args, services, origins):
+    def __init__(self, services, origins):
         self.services = services
         self.origins = origins
         self.svc_pairs = [(s, POPULARITY.get(s[0], 2)) for s in services]
         self.out = sys.stdout
         self.n = 0
-
 
     def origin(self, site):
         """The site's origin: from sites.csv, else https://www.SITE.de."""
@@ -285,7 +284,7 @@ def main():
         now = datetime.datetime.now(datetime.timezone.utc)
         end = (now + datetime.timedelta(hours=berlin_offset_h(now))).date() - datetime.timedelta(days=1)
     sites = [s for s in a.sites.split(",") if s]
-    g = Gen(a, load_services(a.services), load_origins(a.sites_file))
+    g = Gen(load_services(a.services), load_origins(a.sites_file))
     rnd = random.Random(a.seed)
     per_visit = 5.5                     # measured average events per visit of this model
     visits_total = max(1, int(a.events / per_visit))
