@@ -4,7 +4,7 @@
  * visit-key rotation at the Berlin day change (injected clock), the rate
  * limiter (also what an attacker would try and loopback cannot reach: one
  * bucket per IPv6 /64, IPv4-mapped addresses as IPv4), the sites file,
- * --listen parsing, metrics rendering and the Referer origin.
+ * --listen parsing, metrics rendering, and the client address in the visit key.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -14,8 +14,6 @@
 #include "../test.h"
 #include "addr.h"
 #include "config.h"
-#include "ingest.h"
-#include "reduce.h"
 #include "metrics.h"
 #include "ratelimit.h"
 #include "sites.h"
@@ -337,26 +335,6 @@ static void test_metrics_render(void)
 	metrics_free(m);
 }
 
-static void test_referer_origin(void)
-{
-	char out[64];
-	const char *r1 = "https://www.gladbeck.de:8443/rathaus/?q=1";
-	CHECK_INT(reduce_origin(r1, strlen(r1), out, sizeof out), 0);
-	CHECK_STR(out, "https://www.gladbeck.de:8443");
-	const char *r2 = "http://a.de";
-	CHECK_INT(reduce_origin(r2, strlen(r2), out, sizeof out), 0);
-	CHECK_STR(out, "http://a.de");
-	const char *r3 = "HTTPS://user:pw@A.de/x#y";
-	CHECK_INT(reduce_origin(r3, strlen(r3), out, sizeof out), 0);
-	CHECK_STR(out, "HTTPS://A.de");
-	const char *r4 = "ftp://a.de/x";
-	CHECK_INT(reduce_origin(r4, strlen(r4), out, sizeof out), -1);
-	const char *r5 = "https://a.de/x y";
-	CHECK_INT(reduce_origin(r5, strlen(r5), out, sizeof out), -1);
-	const char *r6 = "https://a-very-long-host-name-that-does-not-fit.example.de/";
-	CHECK_INT(reduce_origin(r6, strlen(r6), out, 20), -1);
-}
-
 /* One client, one address: spellings and IPv4-mapped addresses give one key; the input is framed. */
 static void test_addr_one_client_one_key(void)
 {
@@ -404,6 +382,5 @@ int main(void)
 	RUN(test_listen_parse);
 	RUN(test_config_parse);
 	RUN(test_metrics_render);
-	RUN(test_referer_origin);
 	return test_summary("collector_units");
 }

@@ -170,6 +170,27 @@ static void test_url_bytes_in_every_lane(void)
 	}
 }
 
+/* The origin of a Referer: scheme://host[:port] as sent, without user-info. */
+static void test_referer_origin(void)
+{
+	char o[64];
+	const char *r1 = "https://www.gladbeck.de:8443/rathaus/?q=1";
+	CHECK_INT(reduce_origin(r1, strlen(r1), o, sizeof o), 0);
+	CHECK_STR(o, "https://www.gladbeck.de:8443");
+	const char *r2 = "http://a.de";
+	CHECK_INT(reduce_origin(r2, strlen(r2), o, sizeof o), 0);
+	CHECK_STR(o, "http://a.de");
+	const char *r3 = "HTTPS://user:pw@A.de/x#y";
+	CHECK_INT(reduce_origin(r3, strlen(r3), o, sizeof o), 0);
+	CHECK_STR(o, "HTTPS://A.de");
+	const char *r4 = "ftp://a.de/x";
+	CHECK_INT(reduce_origin(r4, strlen(r4), o, sizeof o), -1);
+	const char *r5 = "https://a.de/x y";
+	CHECK_INT(reduce_origin(r5, strlen(r5), o, sizeof o), -1);
+	const char *r6 = "https://a-very-long-host-name-that-does-not-fit.example.de/";
+	CHECK_INT(reduce_origin(r6, strlen(r6), o, 20), -1);
+}
+
 static void test_ref(void)
 {
 	CHECK_STR(ref_of("https://www.google.com/search?q=personalausweis", "www.gladbeck.de"), "www.google.com");
@@ -282,6 +303,7 @@ int main(void)
 	RUN(test_url_hosts);
 	RUN(test_url_invalid);
 	RUN(test_url_bytes_in_every_lane);
+	RUN(test_referer_origin);
 	RUN(test_ref);
 	RUN(test_href);
 	RUN(test_query_normalize);
