@@ -110,6 +110,21 @@ class Collector:
             self.proc.wait()
 
 
+def import_lines(db, lines, *args, name="lines.ndjson", stdin=None, timeout=60):
+    """Runs `lotse-collector --db DB --import FILE ARGS`, FILE holding lines
+    (dicts as JSON, strings as they are) in a temporary folder under the
+    given name; with stdin, reads that text from standard input instead.
+    Returns the CompletedProcess (text)."""
+    src = "-"
+    if stdin is None:
+        src = os.path.join(tempfile.mkdtemp(prefix="lotse-import-"), name)
+        with open(src, "w", encoding="utf-8") as f:
+            for line in lines:
+                f.write((line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n")
+    return subprocess.run([COLLECTOR, "--db", db, "--import", src] + list(args), input=stdin,
+                          capture_output=True, text=True, timeout=timeout)
+
+
 def ev(type_="pageview", site="gladbeck", url="https://www.gladbeck.de/", **fields):
     e = {"site": site, "type": type_, "url": url}
     e.update(fields)

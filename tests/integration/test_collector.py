@@ -11,7 +11,7 @@ import tempfile
 import threading
 import time
 
-from harness import (COLLECTOR, UA_FIREFOX_WIN, UA_GOOGLEBOT, UA_HEADLESS, UA_IPHONE, Collector, eq, ev,
+from harness import (COLLECTOR, import_lines, UA_FIREFOX_WIN, UA_GOOGLEBOT, UA_HEADLESS, UA_IPHONE, Collector, eq, ev,
                      run_tests)
 
 SITES = ("site,name,origins\n"
@@ -378,18 +378,17 @@ def test_import_history():
     tmp = tempfile.mkdtemp(prefix="lotse-it-")
     lines = []
     for day, hour in [(19, 10), (19, 11), (20, 10)]:
-        lines.append(json.dumps({"time": "2026-11-%02dT%02d:15:00+01:00" % (day, hour), "client": "203.0.113.7",
-                                 "ua": UA_FIREFOX_WIN, "origin": "https://www.gladbeck.de",
-                                 "event": ev("flow_start", service="hundeanmeldung")}))
-    lines.append(json.dumps({"time": "2026-11-19T12:00:00+01:00", "client": "203.0.113.7", "ua": UA_FIREFOX_WIN,
-                             "event": ev("flow_step", service="hundeanmeldung", step=99)}))
+        lines.append({"time": "2026-11-%02dT%02d:15:00+01:00" % (day, hour), "client": "203.0.113.7",
+                      "ua": UA_FIREFOX_WIN, "origin": "https://www.gladbeck.de",
+                      "event": ev("flow_start", service="hundeanmeldung")})
+    lines.append({"time": "2026-11-19T12:00:00+01:00", "client": "203.0.113.7", "ua": UA_FIREFOX_WIN,
+                  "event": ev("flow_step", service="hundeanmeldung", step=99)})
     lines.append("this line is broken")
-    lines.append(json.dumps({"time": "2026-11-19T12:00:00+01:00", "client": "203.0.113.9", "ua": UA_GOOGLEBOT,
-                             "event": ev()}))
+    lines.append({"time": "2026-11-19T12:00:00+01:00", "client": "203.0.113.9", "ua": UA_GOOGLEBOT,
+                  "event": ev()})
     lines.append("")
-    src = write(tmp, "history.ndjson", "\n".join(lines) + "\n")
     db = os.path.join(tmp, "import.db")
-    out = subprocess.run([COLLECTOR, "--db", db, "--import", src], capture_output=True, text=True, timeout=30)
+    out = import_lines(db, lines, name="history.ndjson", timeout=30)
     eq(out.returncode, 0, "exit: " + out.stderr)
     eq(out.stdout.splitlines()[0], "imported 3, rejected 2", "summary")
     assert "history.ndjson:5:" in out.stderr, out.stderr
@@ -403,18 +402,15 @@ def test_import_history():
     eq(len(rejects), 1, "invalid event stored as reject")
     assert rejects[0][0].startswith("step: "), rejects
     # Standard input works too.
-    out = subprocess.run([COLLECTOR, "--db", db, "--import", "-"], input=lines[0] + "\n", capture_output=True,
-                         text=True, timeout=30)
+    out = import_lines(db, [], stdin=json.dumps(lines[0]) + "\n", timeout=30)
     eq(out.stdout.strip(), "imported 1, rejected 0", "stdin")
 
 
 def test_import_spellings_of_one_address_one_key():
-    tmp = tempfile.mkdtemp(prefix="lotse-it-")
-    lines = [json.dumps({"time": "2026-11-19T10:00:00+01:00", "client": c, "ua": UA_FIREFOX_WIN, "event": ev()})
+    lines = [{"time": "2026-11-19T10:00:00+01:00", "client": c, "ua": UA_FIREFOX_WIN, "event": ev()}
              for c in ("2001:DB8::1", "2001:db8:0::1", "2001:db8::2", "not an address")]
-    src = write(tmp, "lines.ndjson", "\n".join(lines) + "\n")
-    db = os.path.join(tmp, "import.db")
-    out = subprocess.run([COLLECTOR, "--db", db, "--import", src], capture_output=True, text=True, timeout=30)
+    db = os.path.join(tempfile.mkdtemp(prefix="lotse-it-"), "import.db")
+    out = import_lines(db, lines, timeout=30)
     eq(out.returncode, 0, out.stderr)
     con = sqlite3.connect(db)
     keys = [r[0] for r in con.execute("SELECT visit FROM events ORDER BY id")]

@@ -15,9 +15,9 @@ import os
 import re
 
 from harness import Collector, eq, ev, run_report, run_tests
-from hostile import chunked, event_bytes, exchange, marker, post_bytes, post_chunked
+from hostile import chunked, event_bytes, exchange, post_bytes, post_chunked
 
-GOOD = json.dumps(ev()).encode()
+GOOD = event_bytes()
 URL = b"https://www.gladbeck.de/"
 
 

@@ -36,8 +36,7 @@ def skip_valgrind():
 
 def valgrind_collector(*args):
     """A Collector started under valgrind."""
-    return Collector(*args, tmp=tempfile.mkdtemp(prefix="lotse-vg-"), wrap=[VALGRIND] + VG_ARGS,
-                     start_timeout=60)
+    return Collector(*args, wrap=[VALGRIND] + VG_ARGS, start_timeout=60)
 
 
 def test_valgrind_collector_no_leak():
