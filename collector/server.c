@@ -420,7 +420,6 @@ static void client_address(struct server *srv, struct MHD_Connection *c, const c
 	*raw_len = addr_unmap(raw, *raw_len);
 }
 
-/* Origin of the request: the Origin header, else the origin of the Referer; "" when neither. */
 /* An origin we can compare with the sites: a marker that matches none. */
 static void origin_unusable(struct request *r)
 {
@@ -428,6 +427,7 @@ static void origin_unusable(struct request *r)
 	r->origin_len = 8;
 }
 
+/* Origin of the request: the Origin header, else the origin of the Referer; "" when neither. */
 static void request_origin(struct request *r, const char *o, const char *ref)
 {
 	r->origin[0] = '\0';
