@@ -97,7 +97,8 @@ def ingest_section(recs, targets):
     keys = sorted({(r["server"] != "collector", r["batch"], r["conns"], r["server"]) for r in col})
     rows = []
     for informative, batch, conns, server in keys:
-        c = [r for r in col if (r["server"], r["batch"], r["conns"]) == (server, batch, conns) and r["wrk"]]
+        c = sorted((r for r in col if (r["server"], r["batch"], r["conns"]) == (server, batch, conns) and r["wrk"]),
+                   key=lambda r: r["round"])
         n = [r for r in ngx if (r["batch"], r["conns"]) == (batch, conns) and r["wrk"]]
         ngx_round = {r["round"]: rate(r["wrk"]) for r in n}  # nginx's req/s in each round
         ratios = [ok_rate(rc["wrk"]) / ngx_round[rc["round"]] for rc in c if ngx_round.get(rc["round"], 0) > 0]
@@ -135,7 +136,7 @@ def ingest_section(recs, targets):
             # show how much the machine moved meanwhile.
             rounds = ", ".join("%s (nginx %s req/s)" % (fmt_int(ok_rate(r["wrk"]) * batch),
                                                         fmt_int(ngx_round.get(r["round"], float("nan"))))
-                               for r in sorted(c, key=lambda r: r["round"]))
+                               for r in c)
             targets.append(("events/s committed, batches of 10, 64 conn.", "≥ %s" % fmt_int(TARGET_BATCH_EPS),
                             "%s (median; rounds: %s)" % (fmt_int(c_rps * batch), rounds),
                             c_rps * batch >= TARGET_BATCH_EPS))
@@ -145,9 +146,7 @@ def ingest_section(recs, targets):
             per_ngx = ratio * batch
             targets.append(("events committed per nginx request, batches of 10, 64 conn., same round",
                             "≥ %.2f" % TARGET_BATCH_PER_NGINX,
-                            "%s (median; rounds: %s)" % (fmt(per_ngx, 2), ", ".join(fmt(ok_rate(r["wrk"]) * batch / ngx_round[r["round"]], 2)
-                                                             for r in sorted(c, key=lambda r: r["round"])
-                                                             if ngx_round.get(r["round"], 0) > 0)),
+                            "%s (median; rounds: %s)" % (fmt(per_ngx, 2), ", ".join(fmt(x * batch, 2) for x in ratios)),
                             per_ngx >= TARGET_BATCH_PER_NGINX))
     heads = ["durability", "batch", "conns", "req/s", "events/s", "p50 ms", "p99 ms", "RSS MiB", "CPU µs/req",
              "commit ms", "events/commit",
@@ -168,7 +167,7 @@ def ingest_section(recs, targets):
 
 
 def pss_mib(run):
-    """measure.py's summed PSS in MiB; nan when no sample was taken (0)."""
+    """The summed PSS in MiB of a measure.py --pss run; nan when no sample was taken (0)."""
     return run["tree_pss_kib"] / 1024 if run["tree_pss_kib"] > 0 else float("nan")
 
 
@@ -183,13 +182,13 @@ def report_section(recs, targets, outdir):
         eps = r["imported"] / imp["wall_s"] if imp["wall_s"] > 0 else float("nan")
         rows.append(["lotse", fmt_int(r["events"]), fmt_int(eps), fmt(imp["wall_s"], 2),
                      fmt(r["db_bytes"] / 2**20), fmt(rp["wall_s"], 2), fmt(rp["maxrss_kib"] / 1024),
-                     fmt(pss_mib(rp)),
+                     fmt(pss_mib(r["report_pss"])),
                      fmt(nc["wall_s"], 2), fmt(nc["maxrss_kib"] / 1024),
                      "" if rp["rc"] == 0 and imp["rc"] == 0 else "exit %d/%d" % (imp["rc"], rp["rc"])])
     for g in ga:
         run = g["run"]
         rows.append(["GoAccess", fmt_int(g["events"]), "", "", "", fmt(run["wall_s"], 2),
-                     fmt(run["maxrss_kib"] / 1024), fmt(pss_mib(run)), "", "",
+                     fmt(run["maxrss_kib"] / 1024), fmt(pss_mib(g["run_pss"])), "", "",
                      "" if run["rc"] == 0 else "exit %d" % run["rc"]])
     heads = ["program", "events", "import ev/s", "import s", "DB MiB", "report s", "report RSS MiB",
              "summed PSS MiB", "no-charts s", "no-charts RSS", "note"]
@@ -205,7 +204,7 @@ def report_section(recs, targets, outdir):
                         fmt(speed, 2), speed >= TARGET_VS_GOACCESS))
         targets.append(("lotse-report RSS / GoAccess RSS (10^6)", "≤ %g" % TARGET_MEM_SHARE, fmt(mem, 3),
                         mem <= TARGET_MEM_SHARE))
-        pss = pss_mib(big[0]["report"]) / pss_mib(ga[0]["run"])
+        pss = pss_mib(big[0]["report_pss"]) / pss_mib(ga[0]["run_pss"])
         targets.append(("(info) summed PSS of the process trees, same ratio", "", fmt(pss, 3), None))
     small = [r for r in rep if r["events"] == 10**4]
     if small and big:
