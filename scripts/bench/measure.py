@@ -2,11 +2,10 @@
 # SPDX-License-Identifier: EUPL-1.2
 """measure.py — runs one command and prints what it cost, for `make bench`.
 
-Usage: measure.py [--stdin FILE] [--stdout FILE] [--timeout S] -- CMD ARG...
+Usage: measure.py [--pss] [--stdin FILE] [--stdout FILE] [--timeout S] -- CMD ARG...
 
 Prints one JSON line {"wall_s", "user_s", "sys_s", "maxrss_kib", "tree_pss_kib",
-"rc"} on
-standard output (the command's own standard output goes to --stdout, default
+"rc"} on standard output (the command's own standard output goes to --stdout, default
 /dev/null; its standard error passes through). The command runs under GNU
 time (/usr/bin/time), whose peak resident set size is the largest of the
 command and the children it waited for (lotse-report: gnuplot too). GNU time
@@ -16,11 +15,14 @@ longer than --timeout seconds is killed (rc = -9) so that the benchmark stays
 bounded. It measures; it judges nothing.
 
 GNU time's figure is the largest single process, not what the command and its
-children hold at the same time. So the process tree under time is also
-sampled every few milliseconds, and tree_pss_kib is the largest sum of its
-proportional set sizes (PSS: shared library pages divided among the processes
-that map them): what the run costs the machine at its peak. Sampling can miss
-a spike shorter than the interval.
+children hold at the same time. With --pss the process tree under time is
+also sampled every few milliseconds, and tree_pss_kib is the largest sum of
+its proportional set sizes (PSS: shared library pages divided among the
+processes that map them): what the run costs the machine at its peak.
+Sampling can miss a spike shorter than the interval, and it costs: the
+sampler takes about a sixth of a core, and each read of smaps_rollup walks
+the measured process's page tables under its memory-map lock. So a run with
+--pss is for memory only; times come from a run without it (tree_pss_kib 0).
 """
 import json
 import os
@@ -57,9 +59,13 @@ def pss_kib(pid):
 
 
 def main(argv):
-    stdin_path, stdout_path, timeout = None, os.devnull, 600.0
+    stdin_path, stdout_path, timeout, sample = None, os.devnull, 600.0, False
     i = 0
     while i < len(argv) and argv[i] != "--":
+        if argv[i] == "--pss":
+            sample = True
+            i += 1
+            continue
         if argv[i] == "--stdin":
             stdin_path = argv[i + 1]
         elif argv[i] == "--stdout":
@@ -71,7 +77,7 @@ def main(argv):
         i += 2
     cmd = argv[i + 1:]
     if not cmd:
-        sys.exit("usage: measure.py [--stdin F] [--stdout F] [--timeout S] -- CMD ARG...")
+        sys.exit("usage: measure.py [--pss] [--stdin F] [--stdout F] [--timeout S] -- CMD ARG...")
     fin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf, open(stdout_path, "wb") as fout:
         t0 = time.monotonic()
@@ -83,6 +89,12 @@ def main(argv):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
                 break
+            if not sample:
+                try:
+                    proc.wait(timeout=max(0.0, timeout - (time.monotonic() - t0)) + 0.01)
+                except subprocess.TimeoutExpired:
+                    pass
+                continue
             # Without time itself: its children are what is measured.
             peak_pss = max(peak_pss, sum(pss_kib(p) for p in tree(proc.pid)[1:]))
             time.sleep(0.004)
