@@ -80,6 +80,21 @@ void chart_name_site(char *out, size_t outlen, const char *kind, const char *sit
 	snprintf(out, outlen, "%s-%s", kind, a);
 }
 
+/* The first n bytes of s without a UTF-8 sequence the cut at n left incomplete. */
+static size_t utf8_whole(const char *s, size_t n)
+{
+	size_t lead = n;
+
+	while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return n;
+	unsigned char c = (unsigned char)s[lead - 1];
+	size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+
+	return n - (lead - 1) >= need ? n : lead - 1;
+}
+
 /*
  * Reduces a label to a safe set, at most LABEL_MAX bytes, never cutting
  * UTF-8; a cut label ends in "…" (the tables carry the full names). Longer
@@ -96,21 +111,14 @@ static void safe_label(char *out, size_t outlen, const char *s)
 			 c >= 0x80 || strchr(" .,-/()", c) != NULL;
 		out[o++] = ok ? (char)c : ' ';
 	}
-	int cut = *p != '\0' && cap >= 4;
-
-	if (cut) {
-		o = cap - 3; /* room for the ellipsis */
+	if (*p != '\0' && cap >= 4) {
+		o = utf8_whole(out, cap - 3); /* room for the ellipsis */
 		while (o > 0 && out[o - 1] == ' ')
 			o--;
-	}
-	/* Do not end inside a multi-byte sequence. */
-	while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
-		o--;
-	if (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
-		o--;
-	if (cut) {
 		memcpy(out + o, "\xE2\x80\xA6", 3);
 		o += 3;
+	} else {
+		o = utf8_whole(out, o);
 	}
 	out[o] = '\0';
 }

@@ -559,17 +559,22 @@ def test_charts():
         with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
             html = f.read()
         assert "<svg" in html and "<figcaption" in html and "<?xml" not in html
-        # A long step name is cut with an ellipsis in the chart, whole in the CSV.
+        # A long step name is cut with an ellipsis in the chart, whole in the CSV;
+        # a cut keeps a whole last character, a name that fits keeps all of them.
         long_name = "Angaben zur antragstellenden Person"
+        renamed = {"Angaben": long_name, "Antrag": "Nachweis der Schulgebühr und mehr",
+                   "Zahlung": "Zahlungsmenü"}
         lines = copy.deepcopy(FLOW_LINES)
         for line in lines:
-            if line["event"].get("step_name") == "Angaben":
-                line["event"]["step_name"] = long_name
+            if line["event"].get("step_name") in renamed:
+                line["event"]["step_name"] = renamed[line["event"]["step_name"]]
         p = run_report(["--db", db("longstep", lines), "--out", out + "-long", "--quiet"])
         eq(p.returncode, 0, p.stderr)
         with open(os.path.join(out + "-long", "charts", "funnel-t1-svc.svg"), encoding="utf-8") as f:
             svg = f.read()
         assert "2 Angaben zur antragstell\u2026" in svg, svg[:2000]
+        assert "Nachweis der Schulgeb\u00fc\u2026" in svg, svg[:2000]
+        assert "Zahlungsmen\u00fc<" in svg, svg[:2000]
         assert long_name not in svg
         with open(os.path.join(out + "-long", "funnel.csv"), encoding="utf-8-sig") as f:
             assert long_name in f.read()
