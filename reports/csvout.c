@@ -99,9 +99,9 @@ void csvout_format_num(char *out, size_t outlen, double v, int decimals, int com
 		out[0] = '\0';
 		return;
 	}
-	if (v == 0.0)
-		v = 0.0; /* no "-0.0" */
 	snprintf(out, outlen, "%.*f", decimals, v);
+	if (out[0] == '-' && out[1 + strspn(out + 1, "0.")] == '\0')
+		memmove(out, out + 1, strlen(out)); /* -0.04 rounds to "0.0", not "-0.0" */
 	if (comma) {
 		char *dot = strchr(out, '.');
 
