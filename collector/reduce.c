@@ -359,15 +359,25 @@ int reduce_origin(const char *url, size_t len, char *out, size_t cap)
 {
 	struct url_parts u;
 	struct sbuf sb;
-	const char *colon;
+	const char *colon = url != NULL ? memchr(url, ':', len) : NULL; /* a scheme ends at the first ':' */
+	size_t end, host_port;
 
-	if (url_split(url, len, 1, &u) != 0)
+	if (colon == NULL)
 		return -1;
-	colon = memchr(url, ':', len); /* the scheme ends at the first ':' */
+	/* Only the scheme and the authority are read: the rest of a Referer is not the origin's business. */
+	for (end = (size_t)(colon - url) + 3; end < len; end++) {
+		if (url[end] == '/' || url[end] == '?' || url[end] == '#')
+			break;
+	}
+	if (url_split(url, end < len ? end : len, 1, &u) != 0)
+		return -1;
+	host_port = (size_t)(u.path - u.host);
+	if (u.host[host_port - 1] == ':')
+		host_port--; /* an empty port is no port (RFC 3986, section 6.2.3) */
 	sb_init(&sb, out, cap);
 	sb_put(&sb, url, (size_t)(colon - url) + 3);
-	sb_put(&sb, u.host, (size_t)(u.path - u.host)); /* host and port */
-	return sb_end(&sb);
+	sb_put(&sb, u.host, host_port);
+	return sb_end(&sb) == 0 ? (int)sb.len : -1;
 }
 
 /* ---- free text ----------------------------------------------------------- */

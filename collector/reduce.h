@@ -33,8 +33,11 @@ int reduce_ref(const char *ref, size_t len, const char *page_host, char *out, si
 int reduce_href(const char *href, size_t len, char *out, size_t cap);
 
 /*
- * url: an absolute http(s) URL of at most 2048 bytes (a Referer). Writes its
- * origin, "scheme://host[:port]" as sent (no user-info, path or query).
+ * url: an absolute http(s) URL (a Referer). Writes its origin,
+ * "scheme://host[:port]" as sent (no user-info, path or query; an empty port
+ * dropped), and returns its length; -1 when the scheme or the authority is
+ * not valid or out is too small. Only they are read and checked: a path or
+ * query of any length or content does not matter.
  */
 int reduce_origin(const char *url, size_t len, char *out, size_t cap);
 

@@ -444,8 +444,10 @@ static void request_origin(struct request *r, const char *o, const char *ref)
 	}
 	if (ref == NULL)
 		return;
-	if (reduce_origin(ref, strlen(ref), r->origin, sizeof r->origin) == 0)
-		r->origin_len = strlen(r->origin);
+	int n = reduce_origin(ref, strlen(ref), r->origin, sizeof r->origin);
+
+	if (n > 0)
+		r->origin_len = (size_t)n;
 	else
 		origin_unusable(r); /* a Referer that is no http(s) URL names no allowed origin */
 }

@@ -33,14 +33,13 @@ struct sites {
 
 /*
  * An origin is what reduce_origin makes of a request's URL, and nothing
- * more: "http(s)://host[:port]" (no path, user-info or query), the port with
- * its digits (a browser never sends an empty one).
+ * more: "http(s)://host[:port]" (no path, user-info, query or empty port).
  */
 static int valid_origin(const char *s, size_t n)
 {
 	char o[ORIGIN_LEN_MAX];
 
-	return n > 0 && reduce_origin(s, n, o, sizeof o) == 0 && strlen(o) == n && s[n - 1] != ':';
+	return n > 0 && reduce_origin(s, n, o, sizeof o) == (int)n;
 }
 
 static struct site *find(const struct sites *s, const char *id)

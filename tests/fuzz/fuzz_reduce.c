@@ -56,9 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			invariants_path_like(out);
 		}
 	}
-	if (reduce_origin(in, len, out, cap) == 0) {
-		/* An origin has no path, query, fragment or user-info. */
+	int origin_len = reduce_origin(in, len, out, cap);
+	if (origin_len > 0) {
+		/* An origin has no path, query, fragment or user-info; its length is returned. */
 		check_terminated(out, cap);
+		REQUIRE((size_t)origin_len == strlen(out));
 		const char *authority = strstr(out, "://");
 		REQUIRE(authority != NULL && strpbrk(authority + 3, "/?#@") == NULL);
 	}

@@ -231,6 +231,11 @@ def test_sites_origins_and_reload():
            "origin not allowed for one event's site")
         eq(c.post(ev(), headers={"Referer": "https://evil.example/page"})[0], 403, "foreign referer")
         eq(c.post(ev(), headers={"Referer": "https://gladbeck.de/x?y"})[0], 204, "own referer")
+        # Only the Referer's scheme and authority count: not its length, nor its query's bytes.
+        eq(c.post(ev(), headers={"Referer": "https://gladbeck.de/suche/?q=" + "a" * 2100})[0], 204,
+           "own referer with a long query")
+        eq(c.post(ev(), headers={"Referer": "https://gladbeck.de/?q=caf\xe9"})[0], 204,
+           "own referer with a query that is not UTF-8")
         eq(c.post(ev(), headers={"Referer": "not a url"})[0], 403, "unusable referer")
         st, h, _ = c.post(ev(), headers={"Origin": "https://gladbeck.de"})
         eq((st, h.get("access-control-allow-origin")), (204, "https://gladbeck.de"), "CORS echo on 204")
@@ -241,7 +246,7 @@ def test_sites_origins_and_reload():
         eq(c.post(ev())[0], 204, "neither origin nor referer")
         st, h, _ = c.request("OPTIONS", "/e", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in h, h
-        eq(c.query("SELECT count(*) FROM events")[0][0], 4, "stored")
+        eq(c.query("SELECT count(*) FROM events")[0][0], 6, "stored")
         eq(c.query("SELECT count(*) FROM rejects")[0][0], 2, "rejects")
         eq(c.metric('lotse_rejected_total{reason="origin"}'), 5, "origin metric")
         eq(c.metric('lotse_rejected_total{reason="unknown_site"}'), 1, "unknown site metric")

@@ -175,20 +175,36 @@ static void test_referer_origin(void)
 {
 	char o[64];
 	const char *r1 = "https://www.gladbeck.de:8443/rathaus/?q=1";
-	CHECK_INT(reduce_origin(r1, strlen(r1), o, sizeof o), 0);
+	CHECK_INT(reduce_origin(r1, strlen(r1), o, sizeof o), 28);
 	CHECK_STR(o, "https://www.gladbeck.de:8443");
 	const char *r2 = "http://a.de";
-	CHECK_INT(reduce_origin(r2, strlen(r2), o, sizeof o), 0);
+	CHECK_INT(reduce_origin(r2, strlen(r2), o, sizeof o), 11);
 	CHECK_STR(o, "http://a.de");
 	const char *r3 = "HTTPS://user:pw@A.de/x#y";
-	CHECK_INT(reduce_origin(r3, strlen(r3), o, sizeof o), 0);
+	CHECK_INT(reduce_origin(r3, strlen(r3), o, sizeof o), 12);
 	CHECK_STR(o, "HTTPS://A.de");
 	const char *r4 = "ftp://a.de/x";
 	CHECK_INT(reduce_origin(r4, strlen(r4), o, sizeof o), -1);
-	const char *r5 = "https://a.de/x y";
-	CHECK_INT(reduce_origin(r5, strlen(r5), o, sizeof o), -1);
 	const char *r6 = "https://a-very-long-host-name-that-does-not-fit.example.de/";
 	CHECK_INT(reduce_origin(r6, strlen(r6), o, 20), -1);
+	/* Only scheme and authority are read: what follows may be long or anything. */
+	const char *r5 = "https://a.de/x y\xff";
+	CHECK_INT(reduce_origin(r5, strlen(r5), o, sizeof o), 12);
+	CHECK_STR(o, "https://a.de");
+	char long_ref[3000];
+	snprintf(long_ref, sizeof long_ref, "https://a.de?q=%02900d", 0);
+	CHECK_INT(reduce_origin(long_ref, strlen(long_ref), o, sizeof o), 12);
+	CHECK_STR(o, "https://a.de");
+	const char *r7 = "https://a.de:/x"; /* an empty port is no port */
+	CHECK_INT(reduce_origin(r7, strlen(r7), o, sizeof o), 12);
+	CHECK_STR(o, "https://a.de");
+	const char *r8 = "https://a.de:8443#f";
+	CHECK_INT(reduce_origin(r8, strlen(r8), o, sizeof o), 17);
+	CHECK_STR(o, "https://a.de:8443");
+	const char *bad[] = { "https://a b.de/", "https:/a.de", "https:", "https://", "https://a.de:123456/",
+	                      "https://\xff.de/" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK_INT(reduce_origin(bad[i], strlen(bad[i]), o, sizeof o), -1);
 }
 
 static void test_ref(void)
