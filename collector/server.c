@@ -8,7 +8,6 @@
  */
 #include "server.h"
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -57,6 +56,7 @@ struct server {
 	struct ua_cache *uacache;     /* classes of recent User-Agents, by keyed hash */
 	pthread_mutex_t cache_lock;
 	struct MHD_Response *no_content;                         /* without CORS */
+	struct MHD_Response *pixel;                              /* the GIF of a stored pixel beacon */
 	struct cached_no_content no_content_cors[NO_CONTENT_CACHED]; /* guarded by cache_lock */
 	size_t n_no_content_cors;                                /* guarded by cache_lock */
 };
@@ -147,14 +147,23 @@ static struct MHD_Response *new_response(const void *data, size_t len, enum MHD_
 	return resp;
 }
 
-/* Queues resp, gives back our reference to it and counts the status. Returns MHD's verdict. */
-static enum MHD_Result send_response(struct server *srv, struct MHD_Connection *c, unsigned status,
-                                     struct MHD_Response *resp)
+/* Queues resp, which the server keeps (libmicrohttpd counts the references), and counts the status. */
+static enum MHD_Result send_kept(struct server *srv, struct MHD_Connection *c, unsigned status,
+                                 struct MHD_Response *resp)
 {
 	enum MHD_Result ret = MHD_queue_response(c, status, resp);
 
-	MHD_destroy_response(resp);
 	metrics_status(srv->deps.metrics, status);
+	return ret;
+}
+
+/* Queues resp and gives back our reference to it, counting the status. Returns MHD's verdict. */
+static enum MHD_Result send_response(struct server *srv, struct MHD_Connection *c, unsigned status,
+                                     struct MHD_Response *resp)
+{
+	enum MHD_Result ret = send_kept(srv, c, status, resp);
+
+	MHD_destroy_response(resp);
 	return ret;
 }
 
@@ -220,16 +229,12 @@ static enum MHD_Result respond_no_content(struct request *r)
 {
 	struct server *srv = r->srv;
 	struct MHD_Response *resp = cached_no_content(srv, r->cors, r->origin_len);
-	enum MHD_Result ret;
 
-	if (resp == NULL) {
-		if ((resp = make_no_content(r->cors)) == NULL)
-			return MHD_NO;
-		return send_response(srv, r->conn, MHD_HTTP_NO_CONTENT, resp);
-	}
-	ret = MHD_queue_response(r->conn, MHD_HTTP_NO_CONTENT, resp); /* the cache keeps its reference */
-	metrics_status(srv->deps.metrics, MHD_HTTP_NO_CONTENT);
-	return ret;
+	if (resp != NULL)
+		return send_kept(srv, r->conn, MHD_HTTP_NO_CONTENT, resp);
+	if ((resp = make_no_content(r->cors)) == NULL)
+		return MHD_NO;
+	return send_response(srv, r->conn, MHD_HTTP_NO_CONTENT, resp);
 }
 
 /* Answers {"error":"msg"} and counts the refusal; cors as for respond(). */
@@ -301,7 +306,7 @@ static enum MHD_Result respond_stored(struct request *r)
 	if (r->batch.n_rejects > 0)
 		return respond_rejects(r);
 	if (r->route == ROUTE_PIXEL)
-		return respond(r->srv, r->conn, MHD_HTTP_OK, "image/gif", gif_1x1, sizeof gif_1x1, NULL, 0);
+		return send_kept(r->srv, r->conn, MHD_HTTP_OK, r->srv->pixel);
 	return respond_no_content(r);
 }
 
@@ -935,6 +940,9 @@ static void free_caches(struct server *srv)
 	if (srv->no_content != NULL)
 		MHD_destroy_response(srv->no_content);
 	srv->no_content = NULL;
+	if (srv->pixel != NULL)
+		MHD_destroy_response(srv->pixel);
+	srv->pixel = NULL;
 	pthread_mutex_destroy(&srv->cache_lock);
 }
 
@@ -965,7 +973,8 @@ int server_start(const struct server_config *cfg, const struct server_deps *deps
 	pthread_rwlock_init(&srv->sites_lock, NULL);
 	pthread_mutex_init(&srv->cache_lock, NULL);
 	srv->no_content = make_no_content(NULL);
-	if (srv->no_content == NULL || ua_cache_new(&srv->uacache) != 0) {
+	srv->pixel = new_response(gif_1x1, sizeof gif_1x1, MHD_RESPMEM_PERSISTENT, "image/gif", NULL);
+	if (srv->no_content == NULL || srv->pixel == NULL || ua_cache_new(&srv->uacache) != 0) {
 		snprintf(err, errlen, "out of memory");
 		free_caches(srv);
 		pthread_rwlock_destroy(&srv->sites_lock);
