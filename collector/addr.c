@@ -32,3 +32,12 @@ size_t addr_unmap(unsigned char raw[16], size_t len)
 	memmove(raw, raw + 12, 4);
 	return 4;
 }
+
+const unsigned char *addr_of_text(const char *text, size_t n, unsigned char raw[16], size_t *len)
+{
+	*len = addr_unmap(raw, addr_parse(text, n, raw));
+	if (*len > 0)
+		return raw;
+	*len = n;
+	return (const unsigned char *)text;
+}

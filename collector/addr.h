@@ -23,4 +23,12 @@ size_t addr_parse(const char *text, size_t n, unsigned char raw[16]);
  */
 size_t addr_unmap(unsigned char raw[16], size_t len);
 
+/*
+ * The bytes that stand for a client given as text of n bytes (an --import
+ * line's "client"): its address, parsed and unmapped into raw, as the server
+ * has it however the text spelt it; the text itself when it is no address.
+ * Sets *len and returns the bytes (raw or text).
+ */
+const unsigned char *addr_of_text(const char *text, size_t n, unsigned char raw[16], size_t *len);
+
 #endif

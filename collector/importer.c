@@ -223,25 +223,19 @@ int importer_run(const char *path, struct store *store, const struct sites *site
 			beacon_batch_free(batch);
 			continue;
 		}
+		unsigned char raw[16];
 		struct ingest_request req = {
 			.received_ms = meta.time_ms,
 			.ua = meta.ua,
+			.ua_len = meta.ua ? strlen(meta.ua) : 0,
 			.origin = meta.origin,
 			.origin_len = meta.origin ? strlen(meta.origin) : 0,
 			.sites = sites,
 			.visitkey = vk,
 			.uacache = uac,
 		};
-		unsigned char raw[16];
-		size_t alen = meta.client ? addr_unmap(raw, addr_parse(meta.client, strlen(meta.client), raw)) : 0;
-
-		if (alen > 0) { /* the bytes, as the server has them, however the line spelt them */
-			req.addr = raw;
-			req.addr_len = alen;
-		} else if (meta.client != NULL) { /* no address: its text stands for the client */
-			req.addr = (const unsigned char *)meta.client;
-			req.addr_len = strlen(meta.client);
-		}
+		if (meta.client != NULL)
+			req.addr = addr_of_text(meta.client, strlen(meta.client), raw, &req.addr_len);
 		switch (ingest_apply(&req, batch)) {
 		case INGEST_NOMEM:
 			snprintf(err, errlen, "out of memory");

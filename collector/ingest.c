@@ -8,7 +8,7 @@ enum ingest_result ingest_apply(const struct ingest_request *req, struct beacon_
 {
 	struct ua_class ua;
 
-	ua_cache_classify(req->uacache, req->ua, req->ua ? strlen(req->ua) : 0, &ua);
+	ua_cache_classify(req->uacache, req->ua, req->ua_len, &ua);
 	if (ua.is_bot)
 		return INGEST_BOT;
 
@@ -41,7 +41,7 @@ enum ingest_result ingest_apply(const struct ingest_request *req, struct beacon_
 			/* The events of one request share address and UA: one hash per site. */
 			if (keyed_site == NULL || strcmp(keyed_site, ev->site) != 0) {
 				key = visitkey_compute(req->visitkey, req->received_ms, ev->site, req->addr, req->addr_len,
-				                       req->ua);
+				                       req->ua, req->ua_len);
 				keyed_site = ev->site;
 			}
 			ev->visit = key;

@@ -23,7 +23,8 @@ struct ingest_request {
 	int64_t received_ms;  /* UTC ms */
 	const unsigned char *addr; /* client address (addr_len bytes), for the visit key */
 	size_t addr_len;
-	const char *ua;       /* raw User-Agent */
+	const char *ua;       /* raw User-Agent, ua_len bytes */
+	size_t ua_len;
 	const char *origin;   /* Origin, else scheme://host[:port] of the Referer; NULL: neither */
 	size_t origin_len;
 	const struct sites *sites; /* NULL: every site and origin is accepted */

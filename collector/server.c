@@ -84,6 +84,7 @@ struct request {
 	size_t len, cap;
 	size_t declared;              /* Content-Length when given and <= --max-body, else 0 */
 	const char *ua;               /* User-Agent header (libmicrohttpd's, valid for the request) */
+	size_t ua_len;
 	struct beacon_batch batch;
 };
 
@@ -342,6 +343,7 @@ static const struct {
 
 struct headers {
 	const char *value[H_COUNT]; /* the first of each name, or NULL */
+	size_t len[H_COUNT];        /* its length */
 	unsigned count[H_COUNT];
 };
 
@@ -351,11 +353,12 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 	struct headers *h = cls;
 
 	(void)kind;
-	(void)value_size;
 	for (size_t i = 0; i < H_COUNT; i++) {
 		if (header_names[i].len == key_size && strncasecmp(key, header_names[i].name, key_size) == 0) {
-			if (h->count[i]++ == 0)
+			if (h->count[i]++ == 0) {
 				h->value[i] = value;
+				h->len[i] = value_size;
+			}
 			break;
 		}
 	}
@@ -433,12 +436,14 @@ static void origin_unusable(struct request *r)
 }
 
 /* Origin of the request: the Origin header, else the origin of the Referer; "" when neither. */
-static void request_origin(struct request *r, const char *o, const char *ref)
+static void request_origin(struct request *r, const struct headers *h)
 {
+	const char *o = h->value[H_ORIGIN], *ref = h->value[H_REFERER];
+
 	r->origin[0] = '\0';
 	r->origin_len = 0;
 	if (o != NULL) {
-		size_t n = strlen(o);
+		size_t n = h->len[H_ORIGIN];
 		if (n < sizeof r->origin) {
 			memcpy(r->origin, o, n + 1);
 			r->origin_len = n;
@@ -449,7 +454,7 @@ static void request_origin(struct request *r, const char *o, const char *ref)
 	}
 	if (ref == NULL)
 		return;
-	int n = reduce_origin(ref, strlen(ref), r->origin, sizeof r->origin);
+	int n = reduce_origin(ref, h->len[H_REFERER], r->origin, sizeof r->origin);
 
 	if (n > 0)
 		r->origin_len = (size_t)n;
@@ -548,6 +553,7 @@ static enum MHD_Result process_batch(struct request *r)
 		.addr = r->addr,
 		.addr_len = r->addr_len,
 		.ua = r->ua,
+		.ua_len = r->ua_len,
 		.uacache = srv->uacache,
 		.origin = origin,
 		.origin_len = r->origin_len,
@@ -738,8 +744,9 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 	r->route = route;
 	r->received_ms = realtime_ms();
 	r->ua = h->value[H_USER_AGENT];
+	r->ua_len = h->len[H_USER_AGENT];
 	client_address(srv, c, h->value[H_FORWARDED_FOR], r->addr, &r->addr_len);
-	request_origin(r, h->value[H_ORIGIN], h->value[H_REFERER]);
+	request_origin(r, h);
 	if (origin_allowed_for_cors(srv, r->origin, r->origin_len))
 		r->cors = r->origin;
 	if (!ratelimit_allow(srv->deps.ratelimit, r->addr, r->addr_len, monotonic_ms(), &retry)) {

@@ -80,7 +80,7 @@ static size_t append(unsigned char *buf, size_t at, const void *s, size_t n)
 }
 
 uint64_t visitkey_compute(struct visitkey *vk, int64_t now_ms, const char *site, const unsigned char *addr,
-                          size_t addr_len, const char *ua)
+                          size_t addr_len, const char *ua, size_t ua_len)
 {
 	unsigned char input[VISITKEY_INPUT_MAX];
 	unsigned char hash[crypto_shorthash_BYTES];
@@ -97,7 +97,7 @@ uint64_t visitkey_compute(struct visitkey *vk, int64_t now_ms, const char *site,
 	input[n++] = '|';
 	input[n++] = (unsigned char)addr_len;
 	n = append(input, n, addr, addr_len);
-	n = append(input, n, ua, ua ? strlen(ua) : 0);
+	n = append(input, n, ua, ua_len);
 
 	pthread_mutex_lock(&vk->mu);
 	crypto_shorthash(hash, input, n, salt_for_day(vk, tz_local_day(now_ms)));

@@ -29,10 +29,11 @@ int visitkey_new(size_t max_days, struct visitkey **out);
  * before gets a fresh salt; when more than max_days salts would be kept, the
  * oldest is wiped. addr is the client's address, addr_len bytes
  * (4 or 16, canonical: see addr_unmap; an import line's client that is no
- * address comes as its text). Any of site, addr, ua may be NULL (empty).
+ * address comes as its text: addr_of_text), ua the User-Agent, ua_len bytes.
+ * Any of site, addr, ua may be NULL (empty).
  */
 uint64_t visitkey_compute(struct visitkey *vk, int64_t now_ms, const char *site, const unsigned char *addr,
-                          size_t addr_len, const char *ua);
+                          size_t addr_len, const char *ua, size_t ua_len);
 
 /* Returns how many salts are held (for tests). */
 size_t visitkey_salts_held(struct visitkey *vk);

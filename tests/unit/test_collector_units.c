@@ -27,15 +27,14 @@ static int64_t at(const char *rfc3339)
 	return ms;
 }
 
-/* The visit key of a client given as text, the way the collector takes it (addr.h). */
+/* The visit key of a client given as text, the way --import takes it (addr_of_text). */
 static uint64_t key(struct visitkey *vk, int64_t when, const char *site, const char *client, const char *ua)
 {
 	unsigned char raw[16];
-	size_t n = addr_unmap(raw, addr_parse(client, strlen(client), raw));
+	size_t n;
+	const unsigned char *bytes = addr_of_text(client, strlen(client), raw, &n);
 
-	if (n == 0)
-		return visitkey_compute(vk, when, site, (const unsigned char *)client, strlen(client), ua);
-	return visitkey_compute(vk, when, site, raw, n, ua);
+	return visitkey_compute(vk, when, site, bytes, n, ua, strlen(ua));
 }
 
 static void test_visitkey_same_day_same_key(void)
@@ -360,8 +359,8 @@ static void test_addr_one_client_one_key(void)
 	CHECK(key(vk, t, "s", "2001:DB8::1", "UA") == key(vk, t, "s", "2001:db8:0::1", "UA"));
 	CHECK(key(vk, t, "s", "2001:db8::1", "UA") != key(vk, t, "s", "2001:db8::2", "UA"));
 	/* The address comes with its length: bytes cannot move between address and User-Agent. */
-	CHECK(visitkey_compute(vk, t, "s", (const unsigned char *)"12", 2, "3") !=
-	      visitkey_compute(vk, t, "s", (const unsigned char *)"1", 1, "23"));
+	CHECK(visitkey_compute(vk, t, "s", (const unsigned char *)"12", 2, "3", 1) !=
+	      visitkey_compute(vk, t, "s", (const unsigned char *)"1", 1, "23", 2));
 	visitkey_free(vk);
 }
 
