@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
 
 #define SHARDS 16
 #define SLOTS_PER_SHARD 4096 /* 64 Ki addresses in all, about 2.5 MiB */
@@ -84,7 +83,6 @@ static size_t client_key(const unsigned char *addr, size_t len, unsigned char ke
 	if (len > 16)
 		len = 16;
 	memcpy(key, addr, len);
-	len = addr_unmap(key, len);
 	return len == 16 ? 8 : len;
 }
 

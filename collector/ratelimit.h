@@ -22,8 +22,9 @@ int ratelimit_new(unsigned rate, struct ratelimit **out);
  * monotonic clock). Returns 1 when allowed; 0 when limited, and then
  * *retry_after_s (may be NULL) gets the whole seconds until a token is back.
  * An IPv6 address (16 bytes) is limited by its /64 — one subscriber's
- * network, in which it can pick any address — and an IPv4-mapped one
- * (::ffff:a.b.c.d) as the IPv4 address it is.
+ * network, in which it can pick any address. addr is canonical: an
+ * IPv4-mapped address comes as its IPv4 address (addr_unmap, done where the
+ * server takes the address).
  */
 int ratelimit_allow(struct ratelimit *rl, const void *addr, size_t len, int64_t now_ms,
                     unsigned *retry_after_s);

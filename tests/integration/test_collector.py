@@ -309,6 +309,12 @@ def test_rate_limit():
     with Collector("--rate-limit", "0") as c:
         eq([c.post(ev())[0] for _ in range(150)].count(204), 150, "off")
         c.stop()
+    # One client, one bucket: an IPv4-mapped address is its IPv4 address.
+    with Collector("--rate-limit", "1", "--trust-proxy") as c:
+        codes = [c.post(ev(), headers={"X-Forwarded-For": xff})[0]
+                 for xff in ("::ffff:198.51.100.7", "198.51.100.7", "::ffff:198.51.100.7", "198.51.100.8")]
+        eq(codes, [204, 204, 429, 204], "mapped and plain share a bucket")
+        c.stop()
 
 
 def test_metrics_exposition():

@@ -158,23 +158,6 @@ static void test_ipv6_limited_per_64(void)
 }
 
 /* An IPv4-mapped IPv6 address is its IPv4 address: not one /64 for all of IPv4. */
-static void test_ipv4_mapped_is_ipv4(void)
-{
-	struct ratelimit *rl = NULL;
-	unsigned char m[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 203, 0, 113, 7 };
-	unsigned char v4[4] = { 203, 0, 113, 7 };
-	unsigned allowed = 0;
-
-	CHECK_INT(ratelimit_new(1, &rl), 0);
-	for (unsigned i = 0; i < 2; i++)
-		allowed += (unsigned)ratelimit_allow(rl, m, 16, 1000, NULL);
-	CHECK_INT(allowed, 2);
-	CHECK_INT(ratelimit_allow(rl, v4, 4, 1000, NULL), 0); /* the same client */
-	m[15] = 8; /* a neighbour in IPv4 is another client */
-	CHECK_INT(ratelimit_allow(rl, m, 16, 1000, NULL), 1);
-	ratelimit_free(rl);
-}
-
 static void test_sites_load(void)
 {
 	struct sites *s = NULL;
@@ -375,7 +358,6 @@ int main(void)
 	RUN(test_ratelimit);
 	RUN(test_ratelimit_bounded_table);
 	RUN(test_ipv6_limited_per_64);
-	RUN(test_ipv4_mapped_is_ipv4);
 	RUN(test_sites_load);
 	RUN(test_sites_errors_name_line);
 	RUN(test_listen_parse);
