@@ -100,9 +100,12 @@ struct field_spec {
 
 #define STR_AT(m) offsetof(struct event, m)
 
+/* The site rule is event_site_valid's, checked here by the table like every field. */
+_Static_assert(EVENT_SITE_MAX == 32, "the site field's message says {1,32}");
+
 static const struct field_spec fields[F_COUNT] = {
-	[F_SITE] = {"site", K_SITE, "must match [a-z0-9-]{1,32}", C_LOWER | C_DIGIT | C_DASH, 1, 32, 0, 0,
-	            ALL_TYPES, STR_AT(site)},
+	[F_SITE] = {"site", K_SITE, "must match [a-z0-9-]{1,32}", C_LOWER | C_DIGIT | C_DASH, 1, EVENT_SITE_MAX,
+	            0, 0, ALL_TYPES, STR_AT(site)},
 	[F_TYPE] = {"type", K_TYPE, "unknown event type", 0, 0, 0, 0, 0, ALL_TYPES, 0},
 	[F_URL] = {"url", K_URL, "must be an absolute http(s) URL", 0, 0, 0, 0, 0, ALL_TYPES, STR_AT(path)},
 	[F_REF] = {"ref", K_REF, "must be an absolute URL", 0, 0, 0, 0, 0, 0, STR_AT(ref)},

@@ -83,7 +83,11 @@ int event_type_from_name(const char *name, size_t n, enum event_type *out);
 /* Whether s (NUL-terminated) is 1..max bytes of [a-z0-9] and the bytes in extra. */
 int event_key_valid(const char *s, size_t max, const char *extra);
 
-/* Whether s is a site id, [a-z0-9-]{1,32}: in beacons, sites.csv, the catalogue and --site. */
+/*
+ * Whether s is a site id, [a-z0-9-]{1,EVENT_SITE_MAX}: in sites.csv, the
+ * catalogue and --site. Beacons check the same rule in their field table
+ * (collector/beacon.c), which reads the bytes with their length.
+ */
 int event_site_valid(const char *s);
 
 #endif
