@@ -557,7 +557,7 @@ static enum MHD_Result process_batch(struct request *r)
 		.uacache = srv->uacache,
 		.origin = origin,
 		.origin_len = r->origin_len,
-		.visitkey = srv->deps.visitkey,
+		.visitkey = r->dnt ? NULL : srv->deps.visitkey, /* nothing of a DNT request is stored */
 	};
 	enum ingest_result res;
 	/* The parser's rejects are invalid events; any ingest adds are unlisted sites. */
