@@ -370,8 +370,12 @@ static int run_report(const struct options *o)
 		snprintf(err, sizeof err, "out of memory while finishing the report");
 		goto fail;
 	}
-	if (o->compare)
+	if (o->compare) {
+		/* The comparison period's model is read only here: free it before the charts and the HTML. */
 		model_attach_previous(&m, &prev);
+		model_free(&prev);
+		prev_init = 0;
+	}
 	problems_build(&m.res, problems, &nproblems);
 	if (make_dirs(o->out, err, sizeof err) != 0)
 		goto fail;
@@ -396,10 +400,8 @@ static int run_report(const struct options *o)
 		goto fail;
 	events = (unsigned long long)m.res.events;
 	/* Counting and HTML are done: free the model before gnuplot draws the PNGs. */
-	if (prev_init)
-		model_free(&prev);
 	model_free(&m);
-	prev_init = m_init = 0;
+	m_init = 0;
 	if (job != NULL && chart_draw(job, CHART_PNG, err, sizeof err) != 0)
 		goto fail;
 	if (!o->quiet)

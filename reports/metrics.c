@@ -35,7 +35,6 @@ double metrics_completion(uint64_t completed, uint64_t started, double *low, dou
 
 void metrics_service(const struct model_service *s, struct service_metrics *out)
 {
-	out->rate = out->ci_low = out->ci_high = NAN;
 	out->median_s = out->geomean_s = out->geomean_low = out->geomean_high = NAN;
 	out->rating_mean = out->rating_low = out->rating_high = out->rating_share_good = NAN;
 	out->prev_rate = out->p_value = NAN;
