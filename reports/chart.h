@@ -37,8 +37,9 @@ int chart_prepare(const struct model_result *r, const char *out_dir, int lang_en
 
 /*
  * Runs gnuplot on the SVG or the PNG script and waits for it (at most
- * CHART_TIMEOUT_S). Returns 0, or -1 with a one-line reason in err — among
- * them that gnuplot is missing (then suggest --no-charts).
+ * CHART_TIMEOUT_S each call: a report that draws both may take twice as
+ * long). Returns 0, or -1 with a one-line reason in err — among them that
+ * gnuplot is missing (then suggest --no-charts).
  */
 int chart_draw(struct chart_job *job, enum chart_format format, char *err, size_t errlen);
 

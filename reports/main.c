@@ -336,7 +336,7 @@ static int run_report(const struct options *o)
 	size_t nproblems = 0;
 	struct html_opts ho;
 	struct chart_job *job = NULL;
-	char err[1024];
+	char err[1024], why[512];
 	int rc = 1, prev_init = 0, m_init = 0;
 	unsigned long long events;
 
@@ -402,8 +402,11 @@ static int run_report(const struct options *o)
 	/* Counting and HTML are done: free the model before gnuplot draws the PNGs. */
 	model_free(&m);
 	m_init = 0;
-	if (job != NULL && chart_draw(job, CHART_PNG, err, sizeof err) != 0)
+	if (job != NULL && chart_draw(job, CHART_PNG, why, sizeof why) != 0) {
+		/* The report is complete by now; only the PNG copies (for print and mail) are not. */
+		snprintf(err, sizeof err, "PNG charts: %s (%s/index.html and its SVG charts are written)", why, o->out);
 		goto fail;
+	}
 	if (!o->quiet)
 		printf("lotse-report: %llu events; report written to %s/index.html\n", events, o->out);
 	rc = 0;

@@ -578,6 +578,18 @@ def test_charts():
         assert long_name not in svg
         with open(os.path.join(out + "-long", "funnel.csv"), encoding="utf-8-sig") as f:
             assert long_name in f.read()
+        # gnuplot failing on the PNG copies only: the report is written, and the message says so.
+        fake = os.path.join(tmpdir(), "fakebin")
+        os.makedirs(fake, exist_ok=True)
+        with open(os.path.join(fake, "gnuplot"), "w") as f:
+            f.write('#!/bin/sh\ncase "$1" in *png.gp) echo "png broke" >&2; exit 1;; esac\n'
+                    'exec %s "$@"\n' % shutil.which("gnuplot"))
+        os.chmod(os.path.join(fake, "gnuplot"), 0o755)
+        env = dict(os.environ, PATH=fake + os.pathsep + os.environ["PATH"])
+        p = run_report(["--db", db("flows", FLOW_LINES), "--out", out + "-nopng", "--quiet"], env=env)
+        eq(p.returncode, 1, "PNG charts failed")
+        assert "PNG charts:" in p.stderr and "index.html and its SVG charts are written" in p.stderr, p.stderr
+        assert os.path.exists(os.path.join(out + "-nopng", "index.html"))
     env = dict(os.environ, PATH="/nonexistent")
     p = run_report(["--db", db("flows", FLOW_LINES), "--out", out + "-nognu", "--quiet"], env=env)
     eq(p.returncode, 1, "gnuplot missing")
