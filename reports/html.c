@@ -365,32 +365,6 @@ static void overview(struct html *h)
 	put(h, "</section>\n");
 }
 
-static void problems_section(struct html *h, const struct problem *p, size_t n)
-{
-	section_open(h, "problems", "Handlungsbedarf", "What to fix first");
-	if (n == 0) {
-		fprintf(h->f, "<p>%s</p>\n</section>\n",
-			L(h, "Keine auffälligen Probleme im Zeitraum.", "No notable problems in this period."));
-		return;
-	}
-	fprintf(h->f, "<p>%s</p>\n<table>\n<caption>%s</caption>\n<thead><tr><th scope=\"col\" class=\"n\">%s</th>"
-		      "<th scope=\"col\">%s</th><th scope=\"col\" class=\"n\">%s</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
-		L(h, "Die größten Hürden des Zeitraums, geordnet nach der Zahl der Betroffenen.",
-		  "The biggest obstacles of the period, ordered by how many are affected."),
-		L(h, "Rangliste der Probleme", "Ranked problems"), L(h, "Rang", "Rank"),
-		L(h, "Website", "Site"), L(h, "Betroffen", "Affected"), L(h, "Befund", "Finding"));
-	for (size_t i = 0; i < n; i++) {
-		fprintf(h->f, "<tr><td class=\"n\">%zu</td><td>", i + 1);
-		esc(h, p[i].site);
-		put(h, "</td><td class=\"n\">");
-		uint_(h, p[i].affected);
-		put(h, "</td><td>");
-		esc(h, h->o->lang_en ? p[i].detail_en : p[i].detail_de);
-		put(h, "</td></tr>\n");
-	}
-	put(h, "</tbody>\n</table>\n</section>\n");
-}
-
 static void th(struct html *h, const char *de, const char *en, int numeric)
 {
 	fprintf(h->f, "<th scope=\"col\"%s>%s</th>", numeric ? " class=\"n\"" : "", L(h, de, en));
@@ -418,6 +392,35 @@ static void table_body(struct html *h)
 static void table_close(struct html *h)
 {
 	put(h, "</tbody>\n</table>\n");
+}
+
+static void problems_section(struct html *h, const struct problem *p, size_t n)
+{
+	section_open(h, "problems", "Handlungsbedarf", "What to fix first");
+	if (n == 0) {
+		fprintf(h->f, "<p>%s</p>\n</section>\n",
+			L(h, "Keine auffälligen Probleme im Zeitraum.", "No notable problems in this period."));
+		return;
+	}
+	fprintf(h->f, "<p>%s</p>\n", L(h, "Die größten Hürden des Zeitraums, geordnet nach der Zahl der Betroffenen.",
+	                               "The biggest obstacles of the period, ordered by how many are affected."));
+	table_open(h, NULL, L(h, "Rangliste der Probleme", "Ranked problems"));
+	th(h, "Rang", "Rank", 1);
+	th(h, "Website", "Site", 0);
+	th(h, "Betroffen", "Affected", 1);
+	th(h, "Befund", "Finding", 0);
+	table_body(h);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(h->f, "<tr><td class=\"n\">%zu</td><td>", i + 1);
+		esc(h, p[i].site);
+		put(h, "</td><td class=\"n\">");
+		uint_(h, p[i].affected);
+		put(h, "</td><td>");
+		esc(h, h->o->lang_en ? p[i].detail_en : p[i].detail_de);
+		put(h, "</td></tr>\n");
+	}
+	table_close(h);
+	put(h, "</section>\n");
 }
 
 /* The chart of kind for site, when charts were drawn. */
@@ -575,7 +578,8 @@ static void service_detail(struct html *h, size_t idx)
 		uint_(h, s->completed);
 		put(h, "</td><td class=\"n\">");
 		pct(h, m.rate);
-		put(h, "</td><td class=\"n\"></td></tr>\n</tbody>\n</table>\n");
+		put(h, "</td><td class=\"n\"></td></tr>\n");
+		table_close(h);
 	}
 	for (size_t i = 0; i < h->r->nfields; i++) {
 		const struct model_field *f = &h->r->fields[i];
@@ -793,8 +797,10 @@ static void trend_section(struct html *h)
 			fprintf(h->f, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
 				d->pageviews, d->started, d->completed);
 		}
-		if (any)
-			put(h, "</tbody>\n</table>\n</details>\n");
+		if (any) {
+			table_close(h);
+			put(h, "</details>\n");
+		}
 	}
 	put(h, "</section>\n");
 }
