@@ -177,14 +177,21 @@ static int pool_equal(const struct pool *p, uint32_t id, const char *s, size_t l
 	return strncmp(t, s, len) == 0 && t[len] == '\0';
 }
 
-int pool_lookup(const struct pool *p, const char *s, size_t len, uint32_t *id)
+/* len, cut at a NUL in s: the pool holds C strings. */
+static size_t c_len(const char *s, size_t len)
 {
 	const char *nul = memchr(s, '\0', len);
-	uint32_t j;
 
-	if (nul != NULL)
-		len = (size_t)(nul - s);
-	j = (uint32_t)(tab_hash(s, len) & (p->nslots - 1));
+	return nul != NULL ? (size_t)(nul - s) : len;
+}
+
+/*
+ * As tab_probe: 0 and *id when s (len bytes, no NUL) is held; otherwise -1
+ * and *slot, the empty slot where it belongs.
+ */
+static int pool_probe(const struct pool *p, const char *s, size_t len, uint32_t *id, uint32_t *slot)
+{
+	uint32_t j = (uint32_t)(tab_hash(s, len) & (p->nslots - 1));
 
 	while (p->slots[j] != 0) {
 		if (pool_equal(p, p->slots[j], s, len)) {
@@ -193,7 +200,15 @@ int pool_lookup(const struct pool *p, const char *s, size_t len, uint32_t *id)
 		}
 		j = (j + 1) & (p->nslots - 1);
 	}
+	*slot = j;
 	return -1;
+}
+
+int pool_lookup(const struct pool *p, const char *s, size_t len, uint32_t *id)
+{
+	uint32_t slot;
+
+	return pool_probe(p, s, c_len(s, len), id, &slot);
 }
 
 static int pool_grow_slots(struct pool *p)
@@ -215,15 +230,15 @@ static int pool_grow_slots(struct pool *p)
 
 int pool_intern(struct pool *p, const char *s, size_t len, uint32_t *id)
 {
-	const char *nul = memchr(s, '\0', len);
+	uint32_t slot;
 
-	if (nul != NULL)
-		len = (size_t)(nul - s);
-	if (pool_lookup(p, s, len, id) == 0)
+	len = c_len(s, len);
+	/* Grown before the probe, as in tab_upsert, so that the slot found stays valid. */
+	if ((uint64_t)(p->n + 1) * 2 > p->nslots && pool_grow_slots(p) != 0)
+		return -1;
+	if (pool_probe(p, s, len, id, &slot) == 0)
 		return 0;
 	if (p->used + len + 1 > POOL_MAX_BYTES || p->n >= TAB_MAX_RECORDS)
-		return -1;
-	if ((uint64_t)(p->n + 1) * 2 > p->nslots && pool_grow_slots(p) != 0)
 		return -1;
 	while (p->used + len + 1 > p->cap) {
 		char *b = realloc(p->bytes, p->cap * 2);
@@ -245,7 +260,7 @@ int pool_intern(struct pool *p, const char *s, size_t len, uint32_t *id)
 	p->bytes[p->used + len] = '\0';
 	p->offs[p->n] = (uint32_t)p->used;
 	p->used += len + 1;
-	p->slots[empty_slot(p->slots, p->nslots, tab_hash(s, len))] = p->n;
+	p->slots[slot] = p->n;
 	*id = p->n++;
 	return 0;
 }
