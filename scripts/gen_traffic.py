@@ -157,6 +157,7 @@ class Gen:
     def origin(self, site):
         """The site's origin: from sites.csv, else https://www.SITE.de."""
         return self.origins.get(site, "https://www.%s.de" % site)
+
     def emit(self, t, client, ua, site, event):
         origin = self.origin(site)
         event["site"] = site

@@ -110,18 +110,19 @@ class Collector:
             self.proc.wait()
 
 
-def import_lines(db, lines, *args, name="lines.ndjson", stdin=None, timeout=60):
+def import_lines(db, lines, *args, name="lines.ndjson", stdin=False, timeout=60):
     """Runs `lotse-collector --db DB --import FILE ARGS`, FILE holding lines
     (dicts as JSON, strings as they are) in a temporary folder under the
-    given name; with stdin, reads that text from standard input instead.
-    Returns the CompletedProcess (text)."""
+    given name; with stdin, the same text goes through standard input
+    (`--import -`). Returns the CompletedProcess (text)."""
+    text = "".join((line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n"
+                   for line in lines)
     src = "-"
-    if stdin is None:
+    if not stdin:
         src = os.path.join(tempfile.mkdtemp(prefix="lotse-import-"), name)
         with open(src, "w", encoding="utf-8") as f:
-            for line in lines:
-                f.write((line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n")
-    return subprocess.run([COLLECTOR, "--db", db, "--import", src] + list(args), input=stdin,
+            f.write(text)
+    return subprocess.run([COLLECTOR, "--db", db, "--import", src] + list(args), input=text if stdin else None,
                           capture_output=True, text=True, timeout=timeout)
 
 

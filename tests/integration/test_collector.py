@@ -413,7 +413,7 @@ def test_import_history():
     eq(len(rejects), 1, "invalid event stored as reject")
     assert rejects[0][0].startswith("step: "), rejects
     # Standard input works too.
-    out = import_lines(db, [], stdin=json.dumps(lines[0]) + "\n", timeout=30)
+    out = import_lines(db, lines[:1], stdin=True, timeout=30)
     eq(out.stdout.strip(), "imported 1, rejected 0", "stdin")
 
 

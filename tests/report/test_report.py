@@ -200,6 +200,11 @@ def db(name, lines, rejects=0, **kw):
     return DBS[name]
 
 
+def search_db():
+    """The search cases: SEARCH_LINES holds one invalid line on purpose."""
+    return db("search", SEARCH_LINES, rejects=1)
+
+
 def report(name, *args, dialect="excel"):
     out = os.path.join(tmpdir(), "out-%s-%d" % (name, len(os.listdir(tmpdir()))))
     p = run_report(list(args) + ["--out", out, "--no-charts", "--quiet"])
@@ -293,7 +298,7 @@ def test_midnight_berlin():
 
 
 def test_search_suppression_and_dialects():
-    path = db("search", SEARCH_LINES, rejects=1)
+    path = search_db()
     out = report("s1", "--db", path, "--min-count", "2")
     _, rows = read_csv(os.path.join(out, "search.csv"))
     eq([r["query"] for r in rows][0], "hund", "largest first")
@@ -332,7 +337,7 @@ def test_search_suppression_and_dialects():
 
 def test_html_escaping():
     out = os.path.join(tmpdir(), "html-escape")
-    p = run_report(["--db", db("search", SEARCH_LINES, rejects=1), "--out", out, "--min-count", "2",
+    p = run_report(["--db", search_db(), "--out", out, "--min-count", "2",
                     "--no-charts", "--quiet"])
     eq(p.returncode, 0, p.stderr)
     with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
@@ -343,7 +348,7 @@ def test_html_escaping():
     assert "&lt;img src=x onerror=alert(1)&gt;" in html, "escaped step name missing"
     assert '<html lang="de">' in html and "Handlungsbedarf" in html and "wenige Daten" in html
     assert "<th scope=" in html
-    p = run_report(["--db", db("search", SEARCH_LINES, rejects=1), "--out", out + "-en", "--lang", "en",
+    p = run_report(["--db", search_db(), "--out", out + "-en", "--lang", "en",
                     "--no-charts", "--quiet"])
     eq(p.returncode, 0, p.stderr)
     with open(os.path.join(out + "-en", "index.html"), encoding="utf-8") as f:
