@@ -11,8 +11,13 @@ double metrics_rate(uint64_t x, uint64_t n)
 	return n == 0 ? NAN : (double)x / (double)n;
 }
 
-/* Mean of the ratings 1..5 given as counts, with a Student-t 95 % interval. */
-static void rating_stats(const uint32_t counts[6], struct service_metrics *out)
+/*
+ * Mean of the ratings 1..5 given as counts, with a Student-t 95 % interval
+ * clamped to the scale [1, 5], and the share of 4 and 5 stars; all NAN with
+ * fewer than min ratings (REPORT.md: the mean is not shown below --min-count,
+ * and a share of one rating says as little).
+ */
+static void rating_stats(const uint32_t counts[6], unsigned min, struct service_metrics *out)
 {
 	static const double stars[5] = { 1, 2, 3, 4, 5 };
 	double w[5], n = 0;
@@ -21,8 +26,12 @@ static void rating_stats(const uint32_t counts[6], struct service_metrics *out)
 		w[k - 1] = counts[k];
 		n += counts[k];
 	}
-	if (stats_mean_ci(stars, w, 5, &out->rating_mean, &out->rating_low, &out->rating_high) != 0)
+	if (n < min || stats_mean_ci(stars, w, 5, &out->rating_mean, &out->rating_low, &out->rating_high) != 0)
 		return;
+	if (out->rating_low < 1.0)
+		out->rating_low = 1.0;
+	if (out->rating_high > 5.0)
+		out->rating_high = 5.0;
 	out->rating_share_good = (counts[4] + counts[5]) / n;
 }
 
@@ -44,7 +53,7 @@ void metrics_service(const struct model_service *s, struct service_metrics *out)
 		stats_geomean_ci(s->times, s->completed, METRICS_MIN_SECONDS, &out->geomean_s,
 				 &out->geomean_low, &out->geomean_high);
 	}
-	rating_stats(s->ratings, out);
+	rating_stats(s->ratings, s->rating_min, out);
 	if (s->has_prev) {
 		out->prev_rate = metrics_rate(s->prev_completed, s->prev_started);
 		if (stats_two_proportion_p(s->completed, s->started, s->prev_completed, s->prev_started,

@@ -23,7 +23,11 @@ struct service_metrics {
 	double prev_rate, p_value;
 };
 
-/* Fills *out for s. */
+/*
+ * Fills *out for s. Satisfaction follows REPORT.md: below s->rating_min
+ * ratings the mean, its interval and the share of 4–5 stars are NAN; the
+ * interval is clamped to [1, 5].
+ */
 void metrics_service(const struct model_service *s, struct service_metrics *out);
 
 /* Returns x / n, or NAN when n == 0. */
