@@ -95,7 +95,8 @@ int labels_load_sites(struct labels *l, const char *path, char *err, size_t errl
 		drop_sites(l, sl.first);
 		return -1;
 	}
-	qsort(l->sites, l->nsites, sizeof *l->sites, cmp_site);
+	if (l->nsites > 1)
+		qsort(l->sites, l->nsites, sizeof *l->sites, cmp_site);
 	return 0;
 }
 

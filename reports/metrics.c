@@ -3,6 +3,7 @@
 #include "metrics.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "stats.h"
 
@@ -60,4 +61,32 @@ void metrics_service(const struct model_service *s, struct service_metrics *out)
 					   &out->p_value) != 0)
 			out->p_value = NAN;
 	}
+}
+
+size_t metrics_regions(const struct model_result *r, const char *service, struct metrics_region *out,
+                       size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nservices && n < max; i++) {
+		const struct model_service *s = &r->services[i];
+		struct metrics_region x;
+		size_t j;
+
+		if (strcmp(s->service, service) != 0)
+			continue;
+		x.s = s;
+		x.rate = metrics_completion(s->completed, s->started, &x.ci_low, &x.ci_high);
+		/* Insert in order: rate descending, NAN last; services[] is by site already. */
+		for (j = n; j > 0; j--) {
+			const struct metrics_region *p = &out[j - 1];
+
+			if (isnan(x.rate) || (!isnan(p->rate) && p->rate >= x.rate))
+				break;
+			out[j] = out[j - 1];
+		}
+		out[j] = x;
+		n++;
+	}
+	return n;
 }

@@ -39,4 +39,18 @@ double metrics_rate(uint64_t x, uint64_t n);
  */
 double metrics_completion(uint64_t completed, uint64_t started, double *low, double *high);
 
+/* One site's completion figures for a service: the regional comparison. */
+struct metrics_region {
+	const struct model_service *s;   /* site, site_name, started, completed */
+	double rate, ci_low, ci_high;    /* NAN without started flows */
+};
+
+/*
+ * Fills out[0..n-1] (at most max) with the sites of r that have flows of
+ * service, highest completion rate first (then site key; sites without a
+ * started flow last). Returns n.
+ */
+size_t metrics_regions(const struct model_result *r, const char *service, struct metrics_region *out,
+                       size_t max);
+
 #endif
