@@ -134,7 +134,7 @@ static int apply_period(struct options *o)
 				   o->period_s);
 	set_day(p.from, &o->from, o->from_buf, &o->from_s);
 	set_day(p.to, &o->to, o->to_buf, &o->to_s);
-	if (!o->compare && !o->no_compare) {
+	if (!o->compare && !o->no_compare && !o->check_catalog) {
 		set_day(p.prev_from, &o->cfrom, o->cfrom_buf, &o->cfrom_s);
 		set_day(p.prev_to, &o->cto, o->cto_buf, &o->cto_s);
 		o->compare = 1;
