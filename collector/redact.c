@@ -13,10 +13,11 @@
  * sent):
  *  - E-mail: the local part is RFC 5322 atext (letters of any script,
  *    digits, ".!#$%&'*+-/=?^_`{|}~") or a quoted string; the "@" may be
- *    written "@", "(at)", "[at]", "{at}" (any case), "%40" or "%2540", each
- *    with or without a space on either side; the domain has at least one
- *    dot, written "." or as "(dot)", "[dot]", "{dot}" with or without spaces,
- *    and ends in a label of two or more letters. Sentence punctuation after
+ *    written "@", "(at)", "[at]", "{at}" (any case), "%40", "%2540" or as an
+ *    HTML entity ("&#64;", "&#x40;", "&commat;"), each with or without a
+ *    space on either side; the domain has at least one dot, written "." or
+ *    as "(dot)" or "(punkt)" in any of the three brackets, with or without
+ *    spaces, and ends in a label of two or more letters. Sentence punctuation after
  *    the domain is not part of it. Not caught: "max at example dot de"
  *    spelled with bare words, and addresses without a dot in the domain.
  *  - IBAN: between any two of its characters a run of up to three
@@ -113,26 +114,33 @@ static size_t bracket_word(const char *s, size_t n, size_t i, const char *word)
 /* The length of an "@" written any of rule 1's ways at s[i] (without spaces), or 0. */
 static size_t at_sign(const char *s, size_t n, size_t i)
 {
+	static const char *const encoded[] = {"%40", "%2540", "&#64;", "&#x40;", "&commat;"};
+
 	if (s[i] == '@')
 		return 1;
-	if (s[i] == '%') {
-		if (has_word(s, n, i, "%40"))
-			return 3;
-		if (has_word(s, n, i, "%2540"))
-			return 5;
+	if (s[i] == '%' || s[i] == '&') {
+		for (size_t k = 0; k < sizeof encoded / sizeof encoded[0]; k++) {
+			if (has_word(s, n, i, encoded[k]))
+				return strlen(encoded[k]);
+		}
 		return 0;
 	}
 	return bracket_word(s, n, i, "at");
 }
 
-/* The length of a dot written "." or "(dot)" (spaces allowed around the latter) at s[i], or 0. */
+/* The length of a dot written "." or "(dot)", "(punkt)" (spaces allowed around those) at s[i], or 0. */
 static size_t dot_sign(const char *s, size_t n, size_t i)
 {
 	size_t j = skip_space(s, n, i), w;
 
 	if (s[i] == '.')
 		return 1;
-	if (j >= n || (w = bracket_word(s, n, j, "dot")) == 0)
+	if (j >= n)
+		return 0;
+	w = bracket_word(s, n, j, "dot");
+	if (w == 0)
+		w = bracket_word(s, n, j, "punkt");
+	if (w == 0)
 		return 0;
 	return skip_space(s, n, j + w) - i;
 }
@@ -415,6 +423,10 @@ static size_t match_phone(const char *s, size_t n, size_t i)
 		}
 		for (k = j; k < n && k - j < 3 && is_phone_sep((unsigned char)s[k]); k++)
 			;
+		if (k > j && k < n && s[k] == '(' && !bracket && phone_bracket(s, n, k, &d) != 0) {
+			j = k; /* "+49-(0)2043": the bracket after a separator */
+			continue;
+		}
 		if (k == j || k >= n || !is_digit((unsigned char)s[k]))
 			break;
 		j = k;
@@ -539,7 +551,7 @@ static unsigned triggers(const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 		if (is_digit(c))
 			t |= 1;
-		else if (c == '@' || c == '%' || c == '(' || c == '[' || c == '{')
+		else if (c == '@' || c == '%' || c == '&' || c == '(' || c == '[' || c == '{')
 			t |= 2;
 	}
 	return t;

@@ -307,13 +307,14 @@ static int has_long_mixed_run(const char *s, size_t n)
 
 /*
  * Bytes of a path segment that can start something a segment check looks
- * for: digits (rules 2–6, long mixed runs), the ways of writing "@" (rule 1),
- * '%' (encoded anything) and non-ASCII (folding). A segment without them can
- * only hold a UUID of letters a–f, which needs 32 bytes.
+ * for: digits (rules 2–6, long mixed runs), the ways of writing "@" (rule 1:
+ * "@", "(at)" in three brackets, "&#64;"), '%' (encoded anything) and
+ * non-ASCII (folding). A segment without them can only hold a UUID of
+ * letters a–f, which needs 32 bytes.
  */
 static const unsigned char segment_suspect[256] = {
 	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-	['8'] = 1, ['9'] = 1, ['@'] = 1, ['%'] = 1, ['('] = 1, ['['] = 1, ['{'] = 1,
+	['8'] = 1, ['9'] = 1, ['@'] = 1, ['%'] = 1, ['&'] = 1, ['('] = 1, ['['] = 1, ['{'] = 1,
 	[0x80] = 1, [0x81] = 1, [0x82] = 1, [0x83] = 1, [0x84] = 1, [0x85] = 1, [0x86] = 1, [0x87] = 1,
 	[0x88] = 1, [0x89] = 1, [0x8A] = 1, [0x8B] = 1, [0x8C] = 1, [0x8D] = 1, [0x8E] = 1, [0x8F] = 1,
 	[0x90] = 1, [0x91] = 1, [0x92] = 1, [0x93] = 1, [0x94] = 1, [0x95] = 1, [0x96] = 1, [0x97] = 1,

@@ -433,6 +433,10 @@ static void test_rules(void)
 	CHECK_STR(query("max(at)example.de"), "[email]");
 	CHECK_STR(query("max [AT] example.de"), "[email]");
 	CHECK_STR(query("max{at}example(dot)de"), "[email]");
+	CHECK_STR(query("max (at) example [punkt] de"), "[email]");
+	CHECK_STR(query("max&#64;example.de"), "[email]");
+	CHECK_STR(query("max&commat;example.de"), "[email]");
+	CHECK_STR(query("a & b.de"), "a & b.de");
 	CHECK_STR(query("\"max mustermann\"@example.de"), "[email]");
 	CHECK_STR(query("jürgen.weiß@straße.de"), "[email]");
 	CHECK_STR(query("mail: max@example.de, danke"), "mail: [email], danke");
@@ -471,6 +475,7 @@ static void test_rules(void)
 	CHECK_STR(query("0 20 43 - 99 12 34"), "[tel]");
 	CHECK_STR(query("+49 (0)2043 99 12 34 ab 9 uhr"), "[tel] ab 9 uhr");
 	CHECK_STR(query("(02043) 99 12 34"), "[tel]");
+	CHECK_STR(query("+49-(0)2043-991234"), "[tel]");
 	CHECK_STR(query("tel:0176/1234567"), "tel:[tel]");
 	CHECK_STR(query("0800 12345"), "[tel]");
 	CHECK_STR(query("0201 12"), "[zahl]"); /* 0 and 5 more: no phone number */
