@@ -162,8 +162,9 @@ struct raw_event {
  * the batch index of each event (for beacon_batch_reject_event), and an
  * arena for input_len bytes of input. Each element of a batch becomes
  * exactly one event or one reject, so the arrays never overflow. Strings decoded from the input
- * take at most its size; the reductions write at most 5/2 of a field's
- * decoded size plus a few bytes ("''" → "'…'", "/@" → "/:id", "" → "/").
+ * take at most its size; the reductions write at most twice a field's
+ * decoded size plus a few bytes ("/@" → "/:id", "" → "/"; folding and
+ * redaction of text 9/5, reduce.h).
  * Returns 0, or -1 when out of memory (the batch stays zeroed).
  */
 static int batch_alloc(struct beacon_batch *b, size_t max_events, size_t input_len)
@@ -387,7 +388,7 @@ static int check_field(struct beacon_batch *b, const struct raw_event *raw, int 
 		if (v->type != JSON_STRING || v->chars > spec->max)
 			goto bad;
 		out = room(b, &cap);
-		/* The output is never longer than the input: a failure is the shape. */
+		/* The output fits (twice the input at most, batch_alloc): a failure is the shape. */
 		if (reduce_message(v->s, v->len, out, cap) != 0) {
 			event_err(err, spec->name, "must be NAME or NAME PATH:LINE:COL");
 			return -1;

@@ -5,8 +5,9 @@
  * redact_text runs the rules one after the other over the whole text, each
  * on the previous one's output, so a placeholder is never matched again and
  * an earlier rule wins over a later one ("01761234567@sms.de" is an e-mail
- * address, not a phone number). A text with neither a digit nor anything
- * that can spell "@" skips all of this: no rule can match it.
+ * address, not a phone number); then again over the result until nothing
+ * changes (REDACT_ROUNDS). A text with neither a digit nor anything that can
+ * spell "@" skips all of this: no rule can match it.
  *
  * Decisions beyond PROTOCOL.md (all on the side of privacy; the folded text
  * has single spaces only, so "a space" below is any run of whitespace as
@@ -17,9 +18,12 @@
  *    HTML entity ("&#64;", "&#x40;", "&commat;"), each with or without a
  *    space on either side; the domain has at least one dot, written "." or
  *    as "(dot)" or "(punkt)" in any of the three brackets, with or without
- *    spaces, and ends in a label of two or more letters. Sentence punctuation after
- *    the domain is not part of it. Not caught: "max at example dot de"
- *    spelled with bare words, and addresses without a dot in the domain.
+ *    spaces, and ends in a label of two or more characters with a letter;
+ *    dots doubled or leading ("gmx..de", "@.gmx.de") are typos, still
+ *    caught. Sentence punctuation after the domain is not part of it.
+ *    Overlapping addresses merge into one "[email]". Not caught: "max at
+ *    example dot de" spelled with bare words, and addresses without a dot
+ *    in the domain.
  *  - IBAN: between any two of its characters a run of up to three
  *    separators (" - " is three); it must start after a non-alphanumeric
  *    character and end before one. The longest run that passes mod-97 wins.
@@ -29,8 +33,9 @@
  *  - Phone numbers: between digits a run of up to three of space, "/", "-",
  *    "." (" - " in "0 20 43 - 99 12 34"); the bracketed group may also open
  *    the number when it starts with 0 ("(02043) 99 12 34"); a number does
- *    not start in the middle of a run of digit groups ("3704 0044 …" is one
- *    run for rule 5, not a phone number from "0044" on).
+ *    not start in the middle of a word or of a run of digit groups ("3704
+ *    0044 …" is one run for rule 5, not a phone number from "0044" on), but
+ *    a "+" may follow anything.
  *  - Digit groups and identifiers count ASCII digits only (after folding,
  *    full-width and mathematical digits are ASCII); digits of other scripts
  *    (Arabic-Indic, Devanagari …) are not counted. Rule 6's tokens are runs
@@ -45,6 +50,14 @@
 /* Work buffers: a folded text of 200 characters is at most 1200 bytes, and
  * redaction grows it by 6/5 at most. */
 #define REDACT_BUF 4096
+/*
+ * The rules run again over their own output until nothing changes, at most
+ * this often: a replacement can give a neighbour the boundary it lacked
+ * ("ab12cd34 0 - 201 - 1234": once the identifier is "[id]", the phone
+ * number no longer starts in the middle of a digit run). Ordinary text takes
+ * one round, personal data two.
+ */
+#define REDACT_ROUNDS 8
 
 static int is_digit(unsigned char c)
 {
@@ -147,32 +160,39 @@ static size_t dot_sign(const char *s, size_t n, size_t i)
 
 /*
  * The end of a domain starting at s[i]: labels joined by dots, at least one
- * dot, the last label two or more letters (hyphens at its end, sentence
- * punctuation, are not part of it). 0 when there is none.
+ * dot, the last label two or more characters with a letter among them
+ * (hyphens at its end, sentence punctuation, are not part of it). Labels are
+ * not checked further ("a-.de", "gmx.de1" count): what a person mistypes is
+ * still theirs, and a later rule must not turn the rest into an address
+ * ("x@gmx.de89.37" would be "x@gmx.de[zahl]"). 0 when there is none.
  */
 static size_t domain_end(const char *s, size_t n, size_t i)
 {
 	size_t j = i, end = 0, dots = 0;
 
+	while (j < n && s[j] == '.')
+		j++; /* "max@.gmx.de", a typo */
 	for (;;) {
 		size_t start = j, stop, d;
-		int letters_only = 1;
+		int letter = 0;
 
 		while (j < n && is_label_char((unsigned char)s[j]))
 			j++;
 		stop = j;
 		while (stop > start && s[stop - 1] == '-')
 			stop--;
-		if (stop == start)
+		if (j == start)
 			break;
 		for (size_t k = start; k < stop; k++)
-			letters_only &= !is_digit((unsigned char)s[k]) && s[k] != '-';
-		if (dots > 0 && letters_only && stop - start >= 2)
+			letter |= !is_digit((unsigned char)s[k]) && s[k] != '-';
+		if (dots > 0 && letter && stop - start >= 2)
 			end = stop; /* a top-level domain could end here */
-		if (stop < j || j >= n || (d = dot_sign(s, n, j)) == 0)
+		if (j >= n || (d = dot_sign(s, n, j)) == 0)
 			break;
 		dots++;
 		j += d;
+		while (j < n && s[j] == '.')
+			j++; /* "gmx..de", a typo, is still an address */
 	}
 	return end;
 }
@@ -394,7 +414,10 @@ static size_t match_phone(const char *s, size_t n, size_t i)
 
 	if (c != '+' && c != '0' && c != '(')
 		return 0;
-	if (i > 0 && (is_alnum((unsigned char)s[i - 1]) || inside_digit_run(s, i)))
+	/* A number does not start inside a word or a run of digit groups: rule 5
+	 * takes those whole. A '+' may follow anything ("Tel.+49 …", "9+49 …"):
+	 * rule 5 would leave the digits after it. */
+	if (c != '+' && i > 0 && (is_alnum((unsigned char)s[i - 1]) || inside_digit_run(s, i)))
 		return 0;
 	if (c == '+') {
 		if (i + 1 >= n || !is_digit((unsigned char)s[i + 1]))
@@ -509,20 +532,37 @@ static void rb_put(struct rbuf *b, const char *s, size_t n)
 	b->len += n;
 }
 
+/*
+ * Rule 1 over all of s: every "@" form is tried on its own and each run of
+ * characters that some address covers becomes one "[email]". Overlapping
+ * matches merge: an address in a quoted local part and the address around it
+ * ("\"a@b.de\"@c.de") go together, whichever "@" comes first.
+ */
 static void run_email(const char *s, size_t n, struct rbuf *out)
 {
-	size_t emitted = 0;
+	unsigned char cover[REDACT_BUF];
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		size_t start, end = match_email_at(s, n, i, &start);
-		if (end == 0 || start < emitted)
-			continue;
-		rb_put(out, s + emitted, start - emitted);
-		rb_put(out, "[email]", 7);
-		emitted = end;
-		i = end - 1;
+	if (n > sizeof cover) {
+		out->overflow = 1;
+		return;
 	}
-	rb_put(out, s + emitted, n - emitted);
+	memset(cover, 0, n);
+	for (size_t at = 0; at < n; at++) {
+		size_t start, end = match_email_at(s, n, at, &start);
+		if (end != 0)
+			memset(cover + start, 1, end - start);
+	}
+	while (i < n) {
+		size_t j = i;
+		while (j < n && cover[j] == cover[i])
+			j++;
+		if (cover[i])
+			rb_put(out, "[email]", 7);
+		else
+			rb_put(out, s + i, j - i);
+		i = j;
+	}
 }
 
 static void run_rule(const char *s, size_t n, const struct rule *r, struct rbuf *out)
@@ -557,7 +597,12 @@ static unsigned triggers(const char *s, size_t n)
 	return t;
 }
 
-int redact_text(const char *s, size_t n, char *out, size_t cap)
+/*
+ * One round of rules 1–6 over s (n bytes) into keep (REDACT_BUF bytes), its
+ * length to *len. Returns 1 when something was replaced, 0 when nothing was
+ * (keep is then not written), -1 when a result does not fit.
+ */
+static int redact_round(const char *s, size_t n, char *keep, size_t *len)
 {
 	char a[REDACT_BUF], b[REDACT_BUF];
 	const char *cur = s;
@@ -573,16 +618,38 @@ int redact_text(const char *s, size_t n, char *out, size_t cap)
 		cur = a;
 		cur_len = rb.len;
 	}
-	if (t & 1) {
-		for (size_t k = 0; k < sizeof rules / sizeof rules[0]; k++) {
-			char *dst = cur == a ? b : a;
-			rb = (struct rbuf){dst, REDACT_BUF, 0, 0};
-			run_rule(cur, cur_len, &rules[k], &rb);
-			if (rb.overflow)
-				return -1;
-			cur = dst;
-			cur_len = rb.len;
-		}
+	for (size_t k = 0; k < sizeof rules / sizeof rules[0] && (t & 1); k++) {
+		char *dst = cur == a ? b : a;
+		rb = (struct rbuf){dst, REDACT_BUF, 0, 0};
+		run_rule(cur, cur_len, &rules[k], &rb);
+		if (rb.overflow)
+			return -1;
+		cur = dst;
+		cur_len = rb.len;
+	}
+	/* A replacement always changes the text: no placeholder is matched again. */
+	if (cur == s || (cur_len == n && memcmp(cur, s, n) == 0))
+		return 0;
+	memcpy(keep, cur, cur_len);
+	*len = cur_len;
+	return 1;
+}
+
+int redact_text(const char *s, size_t n, char *out, size_t cap)
+{
+	char keep[2][REDACT_BUF];
+	const char *cur = s;
+	size_t cur_len = n;
+
+	for (int round = 0; round < REDACT_ROUNDS; round++) {
+		size_t len;
+		int rc = redact_round(cur, cur_len, keep[round & 1], &len);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			break;
+		cur = keep[round & 1];
+		cur_len = len;
 	}
 	if (cap == 0 || cur_len >= cap)
 		return -1;

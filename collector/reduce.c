@@ -18,6 +18,9 @@
  *    rule 1 reads as "@") and folded; it is stored as sent, or as ":id".
  *    Path parameters go first: "/a;b=1/c" is "/a/c", and a segment that is
  *    only parameters is empty.
+ *  - A segment with an "@" (also "%40") becomes ":id" even when rule 1 sees
+ *    no address in it ("max@localhost", "@handle"): a path has no business
+ *    holding one.
  *  - A segment "contains a UUID" when it holds 8-4-4-4-12 hex digits or a
  *    run of 32 or more hex digits (a UUID without dashes, and longer hashes),
  *    letters or not; a "run of letters and digits" is a maximal run of
@@ -356,7 +359,7 @@ static size_t percent_decode(const char *s, size_t n, char *out)
 
 /*
  * Should a path segment (without its parameters) become ":id"? Checked as
- * decoded and folded: any of rules 1–6, a UUID, a long mixed run.
+ * decoded and folded: an "@", any of rules 1–6, a UUID, a long mixed run.
  */
 static int segment_is_id(const char *s, size_t n)
 {
@@ -379,7 +382,8 @@ static int segment_is_id(const char *s, size_t n)
 			return 1; /* cannot happen (FOLD_BOUND); never keep what was not checked */
 		t = folded;
 	}
-	return redact_finds(t, t_len) || has_uuid(t, t_len) || has_long_mixed_run(t, t_len);
+	return memchr(t, '@', t_len) != NULL || redact_finds(t, t_len) || has_uuid(t, t_len) ||
+	       has_long_mixed_run(t, t_len);
 }
 
 /*

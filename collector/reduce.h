@@ -34,7 +34,7 @@
  * personal or identifying data (PROTOCOL.md "Redaction", checked
  * percent-decoded and folded) as ":id", any other segment as sent. Writes
  * its lower-cased host without port to host (host_cap bytes) unless host is
- * NULL. The output is never longer than the input.
+ * NULL. The output is at most twice as long as the input ("/@" → "/:id").
  */
 int reduce_url(const char *url, size_t len, char *out, size_t cap, char *host, size_t host_cap);
 
@@ -45,7 +45,11 @@ int reduce_url(const char *url, size_t len, char *out, size_t cap, char *host, s
  */
 int reduce_ref(const char *ref, size_t len, const char *page_host, char *out, size_t cap);
 
-/* href: an http(s) URL of at most 2048 bytes; writes host (no port; "[ip]" for an IP literal) + reduced path. */
+/*
+ * href: an http(s) URL of at most 2048 bytes; writes host (no port; "[ip]"
+ * for an IP literal) + reduced path. Outputs of reduce_ref and reduce_href
+ * are at most twice as long as the input, as reduce_url's.
+ */
 int reduce_href(const char *href, size_t len, char *out, size_t cap);
 
 /*
@@ -72,7 +76,7 @@ int reduce_label(const char *s, size_t len, char *out, size_t cap);
  * (NAME [A-Za-z]{1,40}; PATH a path starting with '/' or an absolute
  * http(s) URL; LINE and COL 1 to 9 digits). Writes NAME, or NAME, one space,
  * PATH reduced as by reduce_url, and ":LINE:COL". -1 for any other shape.
- * The output is never longer than the input plus one byte.
+ * The output is at most twice as long as the input, as reduce_url's.
  */
 int reduce_message(const char *msg, size_t len, char *out, size_t cap);
 

@@ -89,7 +89,8 @@ static void test_url_paths(void)
 	CHECK_STR(url_path("http://a.de/profil/max%40example.com"), "/profil/:id");
 	CHECK_STR(url_path("http://a.de/stra%C3%9Fe/ab%20c"), "/stra%C3%9Fe/ab%20c");
 	CHECK_STR(url_path("http://a.de//x//"), "//x//");
-	CHECK_STR(url_path("http://a.de/@"), "/@");
+	CHECK_STR(url_path("http://a.de/@"), "/:id");
+	CHECK_STR(url_path("http://a.de/max@localhost"), "/:id");
 	CHECK_STR(url_path("http://a.de/a@b.de"), "/:id");
 }
 
@@ -501,6 +502,8 @@ static void test_rules(void)
 	/* the order: an earlier rule wins */
 	CHECK_STR(query("01761234567@sms.de"), "[email]");
 	CHECK_STR(query("01.02.2000"), "[datum]");
+	/* again until nothing changes: "[id]" gives the phone number its start */
+	CHECK_STR(query("ab12cd34 0 - 201 - 1234"), "[id] [tel]");
 	/* bound: 6/5 is the largest growth ("12345" → "[zahl]") */
 	char q[300];
 	size_t n = 0;
@@ -546,9 +549,10 @@ static void test_message(void)
 	memcpy(m + 196, ":1:1", 4);
 	CHECK_INT(reduce_message(m, 200, out, sizeof out), 0);
 	CHECK_INT(reduce_message(m, 201, out, sizeof out), -1);
-	/* the output is never longer than the input */
+	/* the output must fit; it is at most twice the input ("/@" → "/:id") */
 	CHECK_INT(reduce_message("E /a:1:1", 8, out, 9), 0);
 	CHECK_INT(reduce_message("E /a:1:1", 8, out, 8), -1);
+	CHECK_STR(message("E /@/@:1:1"), "E /:id/:id:1:1");
 }
 
 /* ---- the corpus of tests/redaction ------------------------------------------ */
