@@ -76,15 +76,26 @@ static void put_bytes(struct fold_out *o, const char *s, size_t n)
 	o->len += n;
 }
 
+/* One byte, after the pending space if there is one. */
+static void put_char(struct fold_out *o, char c)
+{
+	int space = o->space && o->len > 0;
+
+	if (o->overflow || o->cap - o->len < 1u + space) {
+		o->overflow = 1;
+		return;
+	}
+	if (space)
+		o->p[o->len++] = ' ';
+	o->space = 0;
+	o->p[o->len++] = c;
+}
+
 static void put_ascii(struct fold_out *o, unsigned char c)
 {
-	char ch = (char)c;
-
 	switch (ascii_class[c]) {
 	case A_UPPER:
-		if (o->lower)
-			ch = (char)(c + ('a' - 'A'));
-		put_bytes(o, &ch, 1);
+		put_char(o, (char)(o->lower ? c + ('a' - 'A') : c));
 		break;
 	case A_SPACE:
 		o->space = 1;
@@ -92,9 +103,15 @@ static void put_ascii(struct fold_out *o, unsigned char c)
 	case A_DROP:
 		break;
 	default:
-		put_bytes(o, &ch, 1);
+		put_char(o, (char)c);
 		break;
 	}
+}
+
+/* Is c printable ASCII other than the space (0x21..0x7E)? */
+static int printable(unsigned char c)
+{
+	return c - 0x21u < 0x5Eu;
 }
 
 static const struct fold_entry *lookup(uint32_t cp)
@@ -118,6 +135,18 @@ int fold_text(const char *s, size_t n, unsigned flags, char *out, size_t cap, si
 		uint32_t cp;
 		size_t seq;
 
+		if (printable(c)) {
+			/* The common case: a run of printable ASCII, copied (and lower-cased) byte by byte. */
+			size_t stop;
+			put_ascii(&o, c);
+			k++;
+			stop = o.overflow ? k : k + (o.cap - o.len < n - k ? o.cap - o.len : n - k);
+			while (k < stop && printable((unsigned char)s[k])) {
+				unsigned char d = (unsigned char)s[k++];
+				o.p[o.len++] = (char)(o.lower && d - (unsigned)'A' < 26u ? d + ('a' - 'A') : d);
+			}
+			continue;
+		}
 		if (c < 0x80) {
 			put_ascii(&o, c);
 			k++;

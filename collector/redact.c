@@ -6,8 +6,9 @@
  * on the previous one's output, so a placeholder is never matched again and
  * an earlier rule wins over a later one ("01761234567@sms.de" is an e-mail
  * address, not a phone number); then again over the result until nothing
- * changes (REDACT_ROUNDS). A text with neither a digit nor anything that can
- * spell "@" skips all of this: no rule can match it.
+ * changes (REDACT_ROUNDS). A rule is not even tried on a text with fewer
+ * digits than any of its matches holds: most text (no digits, nothing that
+ * can spell "@") costs one scan.
  *
  * Decisions beyond PROTOCOL.md (all on the side of privacy; the folded text
  * has single spaces only, so "a space" below is any run of whitespace as
@@ -507,12 +508,17 @@ typedef size_t (*matcher)(const char *s, size_t n, size_t i);
 struct rule {
 	matcher match;
 	const char *word;
+	size_t min_digits; /* a text with fewer ASCII digits cannot match */
+	size_t min_len;    /* nor a shorter one */
 };
 
 /* Rule 1 is not a plain matcher: its match starts before the "@" that finds it. */
 static const struct rule rules[] = {
-	{match_iban, "[iban]"}, {match_date, "[datum]"}, {match_phone, "[tel]"},
-	{match_digits, "[zahl]"}, {match_id, "[id]"},
+	{match_iban, "[iban]", 2, 14},  /* two check digits, 14 characters */
+	{match_date, "[datum]", 4, 6},  /* "1.1.11" */
+	{match_phone, "[tel]", 6, 7},   /* "+123456" */
+	{match_digits, "[zahl]", 5, 5}, /* "12345" */
+	{match_id, "[id]", 2, 8},       /* "abcdef12" */
 };
 
 /* A bounded output, as in reduce.c. */
@@ -582,19 +588,36 @@ static void run_rule(const char *s, size_t n, const struct rule *r, struct rbuf 
 	rb_put(out, s + emitted, n - emitted);
 }
 
-/* What in s could start a match: 1 a digit (rules 2–6), 2 an "@" form (rule 1). */
-static unsigned triggers(const char *s, size_t n)
+/* What in a text could start a match: its ASCII digits (rules 2–6), a way of writing "@" (rule 1). */
+struct triggers {
+	size_t digits;
+	int at;
+};
+
+/* Per byte: 1 an ASCII digit, 2 a byte that can start a way of writing "@". */
+static const unsigned char trigger_class[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['@'] = 2, ['%'] = 2, ['&'] = 2, ['('] = 2, ['['] = 2, ['{'] = 2,
+};
+
+static struct triggers triggers_of(const char *s, size_t n)
 {
-	unsigned t = 0;
+	struct triggers t = {0, 0};
+	unsigned at = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (is_digit(c))
-			t |= 1;
-		else if (c == '@' || c == '%' || c == '&' || c == '(' || c == '[' || c == '{')
-			t |= 2;
+		unsigned c = trigger_class[(unsigned char)s[i]];
+		t.digits += c & 1;
+		at |= c;
 	}
+	t.at = (at & 2) != 0;
 	return t;
+}
+
+/* Can rule r match a text of n bytes with t? Replacements only remove digits, so t stays an upper bound. */
+static int may_match(const struct rule *r, const struct triggers *t, size_t n)
+{
+	return t->digits >= r->min_digits && n >= r->min_len;
 }
 
 /*
@@ -607,10 +630,10 @@ static int redact_round(const char *s, size_t n, char *keep, size_t *len)
 	char a[REDACT_BUF], b[REDACT_BUF];
 	const char *cur = s;
 	size_t cur_len = n;
-	unsigned t = triggers(s, n);
+	struct triggers t = triggers_of(s, n);
 	struct rbuf rb;
 
-	if (t & 2) {
+	if (t.at) {
 		rb = (struct rbuf){a, sizeof a, 0, 0};
 		run_email(cur, cur_len, &rb);
 		if (rb.overflow)
@@ -618,8 +641,10 @@ static int redact_round(const char *s, size_t n, char *keep, size_t *len)
 		cur = a;
 		cur_len = rb.len;
 	}
-	for (size_t k = 0; k < sizeof rules / sizeof rules[0] && (t & 1); k++) {
+	for (size_t k = 0; k < sizeof rules / sizeof rules[0]; k++) {
 		char *dst = cur == a ? b : a;
+		if (!may_match(&rules[k], &t, cur_len))
+			continue;
 		rb = (struct rbuf){dst, REDACT_BUF, 0, 0};
 		run_rule(cur, cur_len, &rules[k], &rb);
 		if (rb.overflow)
@@ -661,15 +686,15 @@ int redact_text(const char *s, size_t n, char *out, size_t cap)
 
 int redact_finds(const char *s, size_t n)
 {
-	unsigned t = triggers(s, n);
+	struct triggers t = triggers_of(s, n);
 
-	for (size_t i = 0; i < n && (t & 2); i++) {
+	for (size_t i = 0; i < n && t.at; i++) {
 		size_t start;
 		if (match_email_at(s, n, i, &start) != 0)
 			return 1;
 	}
-	for (size_t k = 0; k < sizeof rules / sizeof rules[0] && (t & 1); k++) {
-		for (size_t i = 0; i < n; i++) {
+	for (size_t k = 0; k < sizeof rules / sizeof rules[0]; k++) {
+		for (size_t i = 0; i < n && may_match(&rules[k], &t, n); i++) {
 			if (rules[k].match(s, n, i) > i)
 				return 1;
 		}
