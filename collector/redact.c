@@ -48,6 +48,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ascii.h"
+
 /* Work buffers: a folded text of 200 characters is at most 1200 bytes, and
  * redaction grows it by 6/5 at most. */
 #define REDACT_BUF 4096
@@ -60,26 +62,6 @@
  */
 #define REDACT_ROUNDS 8
 
-static int is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int is_alpha(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_alnum(unsigned char c)
-{
-	return is_digit(c) || is_alpha(c);
-}
-
-static unsigned char lower(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}
-
 /* Do the n bytes at s[i..] spell word (lower-case ASCII), in any case? */
 static int has_word(const char *s, size_t n, size_t i, const char *word)
 {
@@ -88,7 +70,7 @@ static int has_word(const char *s, size_t n, size_t i, const char *word)
 	if (n - i < w)
 		return 0;
 	for (size_t k = 0; k < w; k++) {
-		if (lower((unsigned char)s[i + k]) != (unsigned char)word[k])
+		if (ascii_lower((unsigned char)s[i + k]) != (unsigned char)word[k])
 			return 0;
 	}
 	return 1;
@@ -103,12 +85,12 @@ static size_t skip_space(const char *s, size_t n, size_t i)
 
 static int is_atext(unsigned char c)
 {
-	return is_alnum(c) || c >= 0x80 || (c != '\0' && strchr(".!#$%&'*+-/=?^_`{|}~", c) != NULL);
+	return ascii_is_alnum(c) || c >= 0x80 || (c != '\0' && strchr(".!#$%&'*+-/=?^_`{|}~", c) != NULL);
 }
 
 static int is_label_char(unsigned char c)
 {
-	return is_alnum(c) || c >= 0x80 || c == '-';
+	return ascii_is_alnum(c) || c >= 0x80 || c == '-';
 }
 
 /*
@@ -185,7 +167,7 @@ static size_t domain_end(const char *s, size_t n, size_t i)
 		if (j == start)
 			break;
 		for (size_t k = start; k < stop; k++)
-			letter |= !is_digit((unsigned char)s[k]) && s[k] != '-';
+			letter |= !ascii_is_digit((unsigned char)s[k]) && s[k] != '-';
 		if (dots > 0 && letter && stop - start >= 2)
 			end = stop; /* a top-level domain could end here */
 		if (j >= n || (d = dot_sign(s, n, j)) == 0)
@@ -246,7 +228,7 @@ static int is_iban_sep(unsigned char c)
 /* The value of an IBAN character in the mod-97 check: digits 0–9, letters 10–35. */
 static unsigned iban_value(unsigned char c)
 {
-	return is_digit(c) ? (unsigned)(c - '0') : (unsigned)(lower(c) - 'a') + 10;
+	return ascii_is_digit(c) ? (unsigned)(c - '0') : (unsigned)(ascii_lower(c) - 'a') + 10;
 }
 
 static unsigned mod97_add(unsigned r, unsigned char c)
@@ -263,7 +245,7 @@ static size_t iban_next(const char *s, size_t n, size_t j)
 
 	while (k < n && k - j < 3 && is_iban_sep((unsigned char)s[k]))
 		k++;
-	return k < n && is_alnum((unsigned char)s[k]) ? k : j;
+	return k < n && ascii_is_alnum((unsigned char)s[k]) ? k : j;
 }
 
 /*
@@ -276,12 +258,12 @@ static size_t match_iban_run(const char *s, size_t n, size_t i, int whole)
 	unsigned r = 0;
 	size_t j = i, count = 0, best = 0;
 
-	if (i > 0 && is_alnum((unsigned char)s[i - 1]))
+	if (i > 0 && ascii_is_alnum((unsigned char)s[i - 1]))
 		return 0;
-	while (j < n && is_alnum((unsigned char)s[j])) {
+	while (j < n && ascii_is_alnum((unsigned char)s[j])) {
 		unsigned char c = (unsigned char)s[j];
 		if (count < 4) {
-			if ((count < 2 && !is_alpha(c)) || (count >= 2 && !is_digit(c)))
+			if ((count < 2 && !ascii_is_alpha(c)) || (count >= 2 && !ascii_is_digit(c)))
 				return 0;
 			head[count] = c;
 		} else {
@@ -291,14 +273,14 @@ static size_t match_iban_run(const char *s, size_t n, size_t i, int whole)
 		if (count > 34)
 			break;
 		j++;
-		if (count >= 14 && (j == n || !is_alnum((unsigned char)s[j]))) {
+		if (count >= 14 && (j == n || !ascii_is_alnum((unsigned char)s[j]))) {
 			unsigned f = r;
 			for (int h = 0; h < 4; h++)
 				f = mod97_add(f, head[h]);
 			if (f == 1 && (!whole || j == n))
 				best = j;
 		}
-		if (j < n && !is_alnum((unsigned char)s[j]))
+		if (j < n && !ascii_is_alnum((unsigned char)s[j]))
 			j = iban_next(s, n, j);
 	}
 	return best;
@@ -306,7 +288,7 @@ static size_t match_iban_run(const char *s, size_t n, size_t i, int whole)
 
 static size_t match_iban(const char *s, size_t n, size_t i)
 {
-	if (!is_alpha((unsigned char)s[i]))
+	if (!ascii_is_alpha((unsigned char)s[i]))
 		return 0;
 	return match_iban_run(s, n, i, 0);
 }
@@ -324,7 +306,7 @@ static size_t read_number(const char *s, size_t n, size_t *j, size_t max, unsign
 	size_t k = *j;
 
 	*v = 0;
-	while (k < n && is_digit((unsigned char)s[k]) && k - *j <= max) {
+	while (k < n && ascii_is_digit((unsigned char)s[k]) && k - *j <= max) {
 		*v = *v * 10 + (unsigned)(s[k] - '0');
 		k++;
 	}
@@ -345,7 +327,7 @@ static size_t match_date(const char *s, size_t n, size_t i)
 	size_t j = i, dl, ml, yl;
 	unsigned d, m, y;
 
-	if (!is_digit((unsigned char)s[i]) || (i > 0 && is_digit((unsigned char)s[i - 1])))
+	if (!ascii_is_digit((unsigned char)s[i]) || (i > 0 && ascii_is_digit((unsigned char)s[i - 1])))
 		return 0;
 	/* JJJJ-MM-TT */
 	if (read_number(s, n, &j, 4, &y) == 4 && j < n && s[j] == '-') {
@@ -353,7 +335,7 @@ static size_t match_date(const char *s, size_t n, size_t i)
 		if (read_number(s, n, &j, 2, &m) > 0 && j < n && s[j] == '-') {
 			j++;
 			if (read_number(s, n, &j, 2, &d) > 0 && day_month_ok(d, m) &&
-			    (j == n || !is_digit((unsigned char)s[j])))
+			    (j == n || !ascii_is_digit((unsigned char)s[j])))
 				return j;
 		}
 	}
@@ -383,7 +365,7 @@ static int is_phone_sep(unsigned char c)
 /* Is s[i] right after a digit group and one separator (inside a run of groups)? */
 static int inside_digit_run(const char *s, size_t i)
 {
-	return i >= 2 && is_phone_sep((unsigned char)s[i - 1]) && is_digit((unsigned char)s[i - 2]);
+	return i >= 2 && is_phone_sep((unsigned char)s[i - 1]) && ascii_is_digit((unsigned char)s[i - 2]);
 }
 
 /*
@@ -396,12 +378,12 @@ static size_t phone_bracket(const char *s, size_t n, size_t j, size_t *digits)
 
 	if (k >= n || s[k] != '(')
 		return 0;
-	for (k++; k < n && is_digit((unsigned char)s[k]); k++)
+	for (k++; k < n && ascii_is_digit((unsigned char)s[k]); k++)
 		d++;
 	if (d == 0 || d > 6 || k >= n || s[k] != ')')
 		return 0;
 	k = skip_space(s, n, k + 1);
-	if (k >= n || !is_digit((unsigned char)s[k]))
+	if (k >= n || !ascii_is_digit((unsigned char)s[k]))
 		return 0;
 	*digits = d;
 	return k;
@@ -418,10 +400,10 @@ static size_t match_phone(const char *s, size_t n, size_t i)
 	/* A number does not start inside a word or a run of digit groups: rule 5
 	 * takes those whole. A '+' may follow anything ("Tel.+49 …", "9+49 …"):
 	 * rule 5 would leave the digits after it. */
-	if (c != '+' && i > 0 && (is_alnum((unsigned char)s[i - 1]) || inside_digit_run(s, i)))
+	if (c != '+' && i > 0 && (ascii_is_alnum((unsigned char)s[i - 1]) || inside_digit_run(s, i)))
 		return 0;
 	if (c == '+') {
-		if (i + 1 >= n || !is_digit((unsigned char)s[i + 1]))
+		if (i + 1 >= n || !ascii_is_digit((unsigned char)s[i + 1]))
 			return 0;
 		j = i + 1;
 		need = 6;
@@ -434,7 +416,7 @@ static size_t match_phone(const char *s, size_t n, size_t i)
 	}
 	while (j < n) {
 		size_t k, d;
-		if (is_digit((unsigned char)s[j])) {
+		if (ascii_is_digit((unsigned char)s[j])) {
 			digits++;
 			end = ++j;
 			continue;
@@ -451,7 +433,7 @@ static size_t match_phone(const char *s, size_t n, size_t i)
 			j = k; /* "+49-(0)2043": the bracket after a separator */
 			continue;
 		}
-		if (k == j || k >= n || !is_digit((unsigned char)s[k]))
+		if (k == j || k >= n || !ascii_is_digit((unsigned char)s[k]))
 			break;
 		j = k;
 	}
@@ -469,14 +451,14 @@ static size_t match_digits(const char *s, size_t n, size_t i)
 {
 	size_t j = i, digits = 0;
 
-	if (!is_digit((unsigned char)s[i]) || (i > 0 && is_digit((unsigned char)s[i - 1])))
+	if (!ascii_is_digit((unsigned char)s[i]) || (i > 0 && ascii_is_digit((unsigned char)s[i - 1])))
 		return 0;
 	for (;;) {
-		while (j < n && is_digit((unsigned char)s[j])) {
+		while (j < n && ascii_is_digit((unsigned char)s[j])) {
 			digits++;
 			j++;
 		}
-		if (j + 1 < n && is_group_sep((unsigned char)s[j]) && is_digit((unsigned char)s[j + 1]))
+		if (j + 1 < n && is_group_sep((unsigned char)s[j]) && ascii_is_digit((unsigned char)s[j + 1]))
 			j++;
 		else
 			break;
@@ -490,10 +472,10 @@ static size_t match_id(const char *s, size_t n, size_t i)
 {
 	size_t j = i, digits = 0;
 
-	if (!is_alnum((unsigned char)s[i]) || (i > 0 && is_alnum((unsigned char)s[i - 1])))
+	if (!ascii_is_alnum((unsigned char)s[i]) || (i > 0 && ascii_is_alnum((unsigned char)s[i - 1])))
 		return 0;
-	while (j < n && is_alnum((unsigned char)s[j])) {
-		digits += is_digit((unsigned char)s[j]);
+	while (j < n && ascii_is_alnum((unsigned char)s[j])) {
+		digits += ascii_is_digit((unsigned char)s[j]);
 		j++;
 	}
 	if (j - i < 8 || j - i > 12 || digits < 2 || digits == j - i)

@@ -46,6 +46,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "fold.h"
 #include "json.h"
 #include "redact.h"
@@ -99,31 +100,6 @@ static int sb_end(struct sbuf *sb)
 	return 0;
 }
 
-static int is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int is_alpha(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_alnum(unsigned char c)
-{
-	return is_digit(c) || is_alpha(c);
-}
-
-static int is_hex(unsigned char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static unsigned char lower_ascii(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}
-
 /* ---- URLs ---------------------------------------------------------------- */
 
 struct url_parts {
@@ -135,7 +111,7 @@ struct url_parts {
 
 static int is_host_char(unsigned char c)
 {
-	return is_alnum(c) || c == '-' || c == '.' || c == '_';
+	return ascii_is_alnum(c) || c == '-' || c == '.' || c == '_';
 }
 
 /* Are all 8 bytes at p printable ASCII (0x21..0x7E) and none '?' or '#'? */
@@ -190,9 +166,9 @@ static int url_split(const char *url, size_t len, int http_only, struct url_part
 		return -1;
 	if ((query = check_url_bytes(url, len)) < 0)
 		return -1;
-	if (!is_alpha((unsigned char)url[0]))
+	if (!ascii_is_alpha((unsigned char)url[0]))
 		return -1;
-	while (i < len && (is_alnum((unsigned char)url[i]) || url[i] == '+' || url[i] == '-' || url[i] == '.'))
+	while (i < len && (ascii_is_alnum((unsigned char)url[i]) || url[i] == '+' || url[i] == '-' || url[i] == '.'))
 		i++;
 	if (http_only) {
 		int http = i == 4 && strncasecmp(url, "http", 4) == 0;
@@ -216,7 +192,7 @@ static int url_split(const char *url, size_t len, int http_only, struct url_part
 	host_end = host_start;
 	if (host_start < auth_end && url[host_start] == '[') {
 		host_end = host_start + 1;
-		while (host_end < auth_end && (is_hex((unsigned char)url[host_end]) || url[host_end] == ':' ||
+		while (host_end < auth_end && (ascii_is_hex((unsigned char)url[host_end]) || url[host_end] == ':' ||
 		                               url[host_end] == '.'))
 			host_end++;
 		if (host_end >= auth_end || url[host_end] != ']' || host_end - host_start < 3)
@@ -233,7 +209,7 @@ static int url_split(const char *url, size_t len, int http_only, struct url_part
 		if (url[host_end] != ':')
 			return -1;
 		for (size_t k = host_end + 1; k < auth_end; k++) {
-			if (!is_digit((unsigned char)url[k]))
+			if (!ascii_is_digit((unsigned char)url[k]))
 				return -1;
 			digits++;
 		}
@@ -261,7 +237,7 @@ static int is_uuid_at(const char *s, size_t n)
 			if (s[k] != '-')
 				return 0;
 			d++;
-		} else if (!is_hex((unsigned char)s[k])) {
+		} else if (!ascii_is_hex((unsigned char)s[k])) {
 			return 0;
 		}
 	}
@@ -274,7 +250,7 @@ static int has_uuid(const char *s, size_t n)
 	size_t run = 0;
 
 	for (size_t k = 0; k < n; k++) {
-		if (is_hex((unsigned char)s[k])) {
+		if (ascii_is_hex((unsigned char)s[k])) {
 			if (++run >= 32)
 				return 1;
 			continue;
@@ -294,10 +270,10 @@ static int has_long_mixed_run(const char *s, size_t n)
 
 	for (size_t k = 0; k <= n; k++) {
 		unsigned char c = k < n ? (unsigned char)s[k] : 0;
-		if (is_alnum(c)) {
+		if (ascii_is_alnum(c)) {
 			run++;
-			letters |= is_alpha(c);
-			digits |= is_digit(c);
+			letters |= ascii_is_alpha(c);
+			digits |= ascii_is_digit(c);
 			continue;
 		}
 		if (run >= 16 && letters && digits)
@@ -338,7 +314,7 @@ static const unsigned char segment_suspect[256] = {
 
 static unsigned hex_value(unsigned char c)
 {
-	return is_digit(c) ? (unsigned)(c - '0') : (unsigned)(lower_ascii(c) - 'a') + 10;
+	return ascii_is_digit(c) ? (unsigned)(c - '0') : (unsigned)(ascii_lower(c) - 'a') + 10;
 }
 
 /* Percent-decodes s (n bytes) once into out (at least n bytes); a '%' without two hex digits stays. */
@@ -347,7 +323,8 @@ static size_t percent_decode(const char *s, size_t n, char *out)
 	size_t len = 0;
 
 	for (size_t k = 0; k < n; k++) {
-		if (s[k] == '%' && n - k >= 3 && is_hex((unsigned char)s[k + 1]) && is_hex((unsigned char)s[k + 2])) {
+		if (s[k] == '%' && n - k >= 3 && ascii_is_hex((unsigned char)s[k + 1]) &&
+		    ascii_is_hex((unsigned char)s[k + 2])) {
 			out[len++] = (char)(hex_value((unsigned char)s[k + 1]) << 4 | hex_value((unsigned char)s[k + 2]));
 			k += 2;
 		} else {
@@ -432,13 +409,13 @@ static int host_is_ip(const char *host, size_t n)
 		return 0;
 	if (end - start >= 2 && host[start] == '0' && (host[start + 1] == 'x' || host[start + 1] == 'X')) {
 		for (size_t k = start + 2; k < end; k++) {
-			if (!is_hex((unsigned char)host[k]))
+			if (!ascii_is_hex((unsigned char)host[k]))
 				return 0;
 		}
 		return 1;
 	}
 	for (size_t k = start; k < end; k++) {
-		if (!is_digit((unsigned char)host[k]))
+		if (!ascii_is_digit((unsigned char)host[k]))
 			return 0;
 	}
 	return 1;
@@ -456,7 +433,7 @@ static void put_host(struct sbuf *sb, const char *host, size_t n, int ip)
 	sb_put(sb, host, n);
 	if (!sb->overflow)
 		for (size_t k = at; k < sb->len; k++)
-			sb->p[k] = (char)lower_ascii((unsigned char)sb->p[k]);
+			sb->p[k] = (char)ascii_lower((unsigned char)sb->p[k]);
 }
 
 int reduce_url(const char *url, size_t len, char *out, size_t cap, char *host, size_t host_cap)
@@ -580,7 +557,7 @@ static int take_number(const char *s, size_t *n, size_t *digits)
 {
 	size_t k = *n;
 
-	while (k > 0 && is_digit((unsigned char)s[k - 1]))
+	while (k > 0 && ascii_is_digit((unsigned char)s[k - 1]))
 		k--;
 	if (k == *n || *n - k > MESSAGE_NUMBER_MAX || k == 0 || s[k - 1] != ':')
 		return -1;
@@ -599,7 +576,7 @@ int reduce_message(const char *msg, size_t len, char *out, size_t cap)
 
 	if (text_ok(msg, len) != 0)
 		return -1;
-	while (name < len && is_alpha((unsigned char)msg[name]))
+	while (name < len && ascii_is_alpha((unsigned char)msg[name]))
 		name++;
 	if (name == 0 || name > MESSAGE_NAME_MAX)
 		return -1;

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import urllib.parse
 
-from harness import Collector, eq, ev, run_tests
+from harness import Collector, database_bytes, eq, ev, run_tests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "..", "redaction")
@@ -128,12 +128,7 @@ def check_segment_rows(rows, tag, want, value, misses):
 
 def database_text(c):
     """Every byte of the database files and every text value in it, lower-cased."""
-    blob = b""
-    for suffix in ("", "-wal", "-shm"):
-        path = c.db + suffix
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                blob += f.read()
+    blob = database_bytes(c.db)
     con = sqlite3.connect("file:%s?mode=ro" % c.db, uri=True)
     try:
         dump = "\n".join(con.iterdump())

@@ -98,7 +98,8 @@ static void test_url_paths(void)
 static void test_url_segments(void)
 {
 	CHECK_STR(url_path("https://www.gladbeck.de/suche;jsessionid=8F3AC0DE99B1"), "/suche");
-	CHECK_STR(url_path("https://a.de/formulare/vollmacht.pdf;jsessionid=8F3AC0DE99B1?x=1"), "/formulare/vollmacht.pdf");
+	CHECK_STR(url_path("https://a.de/formulare/vollmacht.pdf;jsessionid=8F3AC0DE99B1?x=1"),
+	          "/formulare/vollmacht.pdf");
 	CHECK_STR(url_path("https://a.de/a;b=1/c;d/e"), "/a/c/e");
 	CHECK_STR(url_path("https://a.de/;jsessionid=x"), "/");
 	CHECK_STR(url_path("https://a.de/a%3Bb"), "/a%3Bb");
@@ -392,8 +393,9 @@ static void test_fold(void)
 	CHECK_STR(folded("m\xC2\xB2 H\xE2\x82\x82O \xEF\xAC\x81" "le", 0), "m2 H2O file");
 	CHECK_STR(folded("\xE2\x84\xAA", 0), "K"); /* Kelvin sign, a canonical singleton */
 	/* every dash to "-", the minus sign included */
-	CHECK_STR(folded("a\xE2\x80\x90" "b\xE2\x80\x91" "c\xE2\x80\x93" "d\xE2\x80\x94" "e\xE2\x88\x92" "f\xEF\xBC\x8D" "g",
-	                 0), "a-b-c-d-e-f-g");
+	CHECK_STR(folded("a\xE2\x80\x90" "b\xE2\x80\x91" "c\xE2\x80\x93" "d\xE2\x80\x94"
+	                 "e\xE2\x88\x92" "f\xEF\xBC\x8D" "g", 0),
+	          "a-b-c-d-e-f-g");
 	/* every space to a space, runs to one, ends trimmed */
 	CHECK_STR(folded("\xC2\xA0" "a\xE2\x80\x83\xE2\x80\xAF" "b\xE3\x80\x80" "c\xE2\x80\xA8" "d\xC2\x85" "e ", 0),
 	          "a b c d e");
@@ -452,7 +454,8 @@ static void test_rules(void)
 	CHECK_STR(query("DE89.3704.0044.0532.0130.00"), "[iban]");
 	CHECK_STR(query("DE89+3704+0044+0532+0130+00 ok"), "[iban] ok");
 	CHECK_STR(query("de89 - 3704 - 0044 - 0532 - 0130 - 00"), "[iban]");
-	CHECK_STR(query("DE89\xE2\x80\x8B" "3704\xE2\x80\x8B" "0044\xE2\x80\x8B" "0532\xE2\x80\x8B" "0130\xE2\x80\x8B" "00"),
+	CHECK_STR(query("DE89\xE2\x80\x8B" "3704\xE2\x80\x8B" "0044\xE2\x80\x8B"
+	                "0532\xE2\x80\x8B" "0130\xE2\x80\x8B" "00"),
 	          "[iban]");
 	CHECK_STR(query("NL91 ABNA 0417 1643 00 bitte"), "[iban] bitte");
 	CHECK_STR(query("DE89 3704 0044 0532 0130 01"), "de[zahl]"); /* the check fails: digits still go */
@@ -637,7 +640,9 @@ static void check_segment(const char *seg, const char *want, const char *value)
 		miss("href", value, got, want_path);
 	snprintf(url, sizeof url, "TypeError /js/%s/app.js:12:5", seg);
 	snprintf(want_path, sizeof want_path, "TypeError /js/%s/app.js:12:5", want);
-	if (strlen(url) <= 200 && (reduce_message(url, strlen(url), got, sizeof got) != 0 || strcmp(got, want_path) != 0))
+	if (strlen(url) > 200)
+		return; /* longer than a message may be */
+	if (reduce_message(url, strlen(url), got, sizeof got) != 0 || strcmp(got, want_path) != 0)
 		miss("message", value, got, want_path);
 }
 
