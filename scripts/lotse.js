@@ -151,8 +151,9 @@
   }
 
   let errors = 0;
-  function scriptError(message) {
-    if (errors++ < MAX_ERRORS) send('js_error', { message: String(message || 'error').slice(0, 200) });
+  function scriptError(e) {
+    const n = e.error && e.error.name, m = /\/\/[^/]*(\/[^?#]*)/.exec(e.filename);
+    if (errors++ < MAX_ERRORS) send('js_error', { message: (n || 'Error') + (m ? ' ' + m[1] + ':' + e.lineno + ':' + e.colno : '') });
   }
 
   const shownStep = new Map();   // service -> step shown last
@@ -287,8 +288,8 @@
     });
     on(document, 'click', click, true);
     on(document, 'input', () => { rageEl = null; }, true);
-    on(window, 'error', (e) => scriptError(e.message));
-    on(window, 'unhandledrejection', (e) => scriptError('Unhandled rejection: ' + (e.reason && e.reason.message || e.reason)));
+    on(window, 'error', scriptError);
+    on(window, 'unhandledrejection', (e) => scriptError({ error: e.reason }));
     on(document, 'invalid', invalid, true);
     on(document, 'submit', feedback, true);
     if (document.readyState === 'loading') on(document, 'DOMContentLoaded', start);

@@ -126,6 +126,16 @@ def import_lines(db, lines, *args, name="lines.ndjson", stdin=False, timeout=60)
                           capture_output=True, text=True, timeout=timeout)
 
 
+def database_bytes(db):
+    """The bytes of a database's files (the database, its -wal and -shm where they exist), joined."""
+    blob = b""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            with open(db + suffix, "rb") as f:
+                blob += f.read()
+    return blob
+
+
 def ev(type_="pageview", site="gladbeck", url="https://www.gladbeck.de/", **fields):
     e = {"site": site, "type": type_, "url": url}
     e.update(fields)

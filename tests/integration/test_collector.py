@@ -11,8 +11,8 @@ import tempfile
 import threading
 import time
 
-from harness import (COLLECTOR, import_lines, UA_FIREFOX_WIN, UA_GOOGLEBOT, UA_HEADLESS, UA_IPHONE, Collector, eq, ev,
-                     run_tests)
+from harness import (COLLECTOR, import_lines, UA_FIREFOX_WIN, UA_GOOGLEBOT, UA_HEADLESS, UA_IPHONE, Collector,
+                     database_bytes, eq, ev, run_tests)
 
 SITES = ("site,name,origins\n"
          "gladbeck,Stadt Gladbeck,https://www.gladbeck.de https://gladbeck.de\n"
@@ -174,17 +174,18 @@ def test_privacy_nothing_identifying_on_disk():
         batch = [ev(url="https://www.gladbeck.de/formular?vorname=Maximilian&email=max.mustermann@example.org"),
                  ev("search", q="Max.Mustermann@Example.org DE89 3704 0044 0532 0130 00 0176 12345678", results=0),
                  ev("field_error", service="hundeanmeldung", field="iban", error="format"),
+                 ev("js_error", message="TypeError https://www.gladbeck.de/js/vorgang/123456/app.js?u=Mustermann:3:7"),
                  ev("js_error", message="TypeError: cannot read 'Mustermann' of 123456")]
-        eq(c.post(batch, headers=hdr)[0], 204, "status")
+        st, _, body = c.post(batch, headers=hdr)
+        eq(st, 400, "status")
+        eq(json.loads(body), {"accepted": 4, "rejected": [
+            {"index": 4, "error": "message: must be NAME or NAME PATH:LINE:COL"}]}, "free-text message refused")
         (q,), = c.query("SELECT q FROM events WHERE type='search'")
         eq(q, "[email] [iban] [tel]", "redacted query")
+        (m,), = c.query("SELECT message FROM events WHERE type='js_error'")
+        eq(m, "TypeError /js/vorgang/:id/app.js:3:7", "reduced message")
         c.stop(signal.SIGKILL)  # keep -wal and -shm as they are
-    blob = b""
-    for suffix in ("", "-wal", "-shm"):
-        p = c.db + suffix
-        if os.path.exists(p):
-            with open(p, "rb") as f:
-                blob += f.read()
+    blob = database_bytes(c.db)
     for needle in [b"127.0.0.1", b"198.51.100.77", b"SecretMarker", b"Maximilian", b"max.mustermann",
                    b"Mustermann", b"mustermann", b"DE89", b"3704", b"0532", b"12345678", b"123456", b"vorname",
                    b"Windows NT"]:
