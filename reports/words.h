@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Below this many flows or ratings a figure is uncertain and marked "wenige Daten". */
+#define WORDS_FEW 10
+
 /* Big enough for every number words_* writes. */
 #define WORDS_NUM_MAX 48
 

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * servicepage.c — one page per service and site; see servicepage.h. Every
+ * figure from fewer than WORDS_FEW flows or ratings carries "wenige Daten";
+ * a mean rating from fewer than --min-count ratings is not shown at all.
+ */
+#include "servicepage.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "metrics.h"
+
+void servicepage_href(char *out, size_t outlen, const struct model_service *s)
+{
+	snprintf(out, outlen, SERVICEPAGE_DIR "/%s_%s.html", s->site, s->service);
+}
+
+struct svc {
+	struct page p;
+	const struct model_result *r;
+	const struct model_service *s;
+	const struct html_opts *o;
+	struct service_metrics m;
+};
+
+static const char *L(const struct svc *v, const char *de, const char *en)
+{
+	return page_L(&v->p, de, en);
+}
+
+static void kpi_open(struct svc *v, const char *de, const char *en)
+{
+	page_printf(&v->p, "<div><dt>%s</dt><dd><span class=\"v\">", L(v, de, en));
+}
+
+static void key_figures(struct svc *v)
+{
+	const struct model_service *s = v->s;
+
+	page_put(&v->p, "<dl class=\"kpi\">\n");
+	kpi_open(v, "Begonnene Vorgänge", "Attempts started");
+	page_int(&v->p, s->started);
+	page_put(&v->p, "</span></dd></div>\n");
+	kpi_open(v, "Abschlussquote", "Completion rate");
+	page_rate(&v->p, s->completed, s->started);
+	page_put(&v->p, "</span>");
+	page_ci(&v->p, s->completed, s->started);
+	page_put(&v->p, "</dd></div>\n");
+	kpi_open(v, "Zeit bis zum Abschluss (Median)", "Time to complete (median)");
+	page_duration(&v->p, v->m.median_s);
+	page_put(&v->p, "</span>");
+	if (s->completed > 0 && s->completed < WORDS_FEW)
+		page_few(&v->p);
+	page_put(&v->p, "</dd></div>\n");
+	kpi_open(v, "Zufriedenheit", "Satisfaction");
+	if (s->ratings_n == 0) {
+		page_put(&v->p, "–</span>");
+	} else if (s->ratings_n < v->o->min_count) {
+		page_printf(&v->p, "</span><span class=\"few\">%s</span>",
+			    L(v, "zu wenige Bewertungen", "too few ratings"));
+	} else {
+		page_num(&v->p, v->m.rating_mean, 1);
+		page_put(&v->p, L(v, " von 5</span>", " of 5</span>"));
+		if (s->ratings_n < WORDS_FEW)
+			page_few(&v->p);
+	}
+	page_put(&v->p, "</dd></div>\n");
+	kpi_open(v, "Eingabefehler", "Input errors");
+	page_int(&v->p, s->field_errors);
+	page_put(&v->p, "</span></dd></div>\n</dl>\n");
+}
+
+static void funnel_section(struct svc *v)
+{
+	const struct model_service *s = v->s;
+
+	page_section(&v->p, "funnel", "Wo Menschen aufgeben", "Where people give up");
+	if (s->started == 0) {
+		page_printf(&v->p, "<p>%s</p>\n",
+			    L(v, "Im Zeitraum wurde dieser Dienst nicht begonnen.",
+			      "This service was not started in the period."));
+		page_section_end(&v->p);
+		return;
+	}
+	page_printf(&v->p, "<p>%s</p>\n",
+		    L(v, "Wie viele der begonnenen Vorgänge jeden Schritt erreichen, und wie viele vor dem "
+		         "nächsten Schritt verloren gehen.",
+		      "How many of the started attempts reach each step, and how many are lost before the next."));
+	page_table(&v->p, L(v, "Schritte des Dienstes", "The service's steps"));
+	page_th(&v->p, "Schritt", "Step", 0);
+	page_th(&v->p, "Erreicht", "Reached", 1);
+	page_th(&v->p, "Anteil der Begonnenen", "Share of started", 0);
+	page_th(&v->p, "Verloren vor dem nächsten Schritt", "Lost before the next step", 1);
+	page_table_body(&v->p);
+	for (uint32_t k = 0; k <= s->nsteps; k++) {
+		uint32_t next = k < s->nsteps ? s->reached[k + 1] : s->completed;
+
+		page_printf(&v->p, "<tr><th scope=\"row\">%u&nbsp;", k);
+		page_esc(&v->p, k == 0 ? L(v, "Start", "Start") : s->step_name[k]);
+		page_put(&v->p, "</th><td class=\"n\">");
+		page_int(&v->p, s->reached[k]);
+		page_put(&v->p, "</td><td>");
+		if (s->started >= WORDS_FEW)
+			page_share_bar(&v->p, metrics_rate(s->reached[k], s->started));
+		page_rate(&v->p, s->reached[k], s->started);
+		page_put(&v->p, "</td><td class=\"n\">");
+		page_int(&v->p, s->reached[k] - next);
+		page_put(&v->p, "</td></tr>\n");
+	}
+	page_printf(&v->p, "<tr><th scope=\"row\">%s</th><td class=\"n\">", L(v, "Abgeschlossen", "Completed"));
+	page_int(&v->p, s->completed);
+	page_put(&v->p, "</td><td>");
+	page_bar(&v->p, s->completed, s->started);
+	page_rate(&v->p, s->completed, s->started);
+	page_put(&v->p, "</td><td></td></tr>\n");
+	page_table_end(&v->p);
+	page_section_end(&v->p);
+}
+
+static void fields_section(struct svc *v)
+{
+	const struct model_result *r = v->r;
+	size_t shown = 0;
+
+	page_section(&v->p, "fields", "Eingabefehler", "Input errors");
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct model_field *f = &r->fields[i];
+
+		if (strcmp(f->site, v->s->site) != 0 || strcmp(f->service, v->s->service) != 0)
+			continue;
+		if (shown++ == 0) {
+			page_table(&v->p, L(v, "Felder mit Fehlermeldungen, die meisten Betroffenen zuerst",
+			                    "Fields with error messages, most affected first"));
+			page_th(&v->p, "Feld", "Field", 0);
+			page_th(&v->p, "Fehler", "Error", 0);
+			page_th(&v->p, "Betroffene Vorgänge", "Attempts affected", 1);
+			page_th(&v->p, "Meldungen", "Messages", 1);
+			page_table_body(&v->p);
+		}
+		page_put(&v->p, "<tr><th scope=\"row\">");
+		page_esc(&v->p, f->field);
+		page_put(&v->p, "</th><td>");
+		page_esc(&v->p, f->error);
+		page_put(&v->p, "</td><td class=\"n\">");
+		page_int(&v->p, f->flows);
+		page_put(&v->p, "</td><td class=\"n\">");
+		page_int(&v->p, f->errors);
+		page_put(&v->p, "</td></tr>\n");
+	}
+	if (shown)
+		page_table_end(&v->p);
+	else
+		page_printf(&v->p, "<p>%s</p>\n", L(v, "Keine Fehlermeldungen an Feldern im Zeitraum.",
+		                                   "No field error messages in the period."));
+	page_section_end(&v->p);
+}
+
+/* Bins of the time to complete: upper bounds in seconds and their names. */
+static const double time_upper[] = { 60, 120, 300, 600, 1200, 1800, 3600, INFINITY };
+static const char *const time_bin_de[] = { "unter 1 min", "1–2 min", "2–5 min", "5–10 min", "10–20 min",
+	"20–30 min", "30–60 min", "über 60 min" };
+static const char *const time_bin_en[] = { "under 1 min", "1–2 min", "2–5 min", "5–10 min", "10–20 min",
+	"20–30 min", "30–60 min", "over 60 min" };
+#define TIME_BINS (sizeof time_upper / sizeof time_upper[0])
+
+static void time_section(struct svc *v)
+{
+	const struct model_service *s = v->s;
+	uint32_t bins[TIME_BINS] = { 0 };
+
+	page_section(&v->p, "time", "Dauer bis zum Abschluss", "Time to complete");
+	if (s->completed == 0 || s->times == NULL) {
+		page_printf(&v->p, "<p>%s</p>\n", L(v, "Kein abgeschlossener Vorgang im Zeitraum.",
+		                                   "No completed attempt in the period."));
+		page_section_end(&v->p);
+		return;
+	}
+	page_put(&v->p, "<p>");
+	page_put(&v->p, L(v, "Median ", "Median "));
+	page_duration(&v->p, v->m.median_s);
+	if (!isnan(v->m.geomean_s)) {
+		page_put(&v->p, L(v, ", geometrisches Mittel ", ", geometric mean "));
+		page_duration(&v->p, v->m.geomean_s);
+		if (!isnan(v->m.geomean_low)) {
+			page_put(&v->p, " <span class=\"ci\">(95&nbsp;%: ");
+			page_duration(&v->p, v->m.geomean_low);
+			page_put(&v->p, "–");
+			page_duration(&v->p, v->m.geomean_high);
+			page_put(&v->p, ")</span>");
+		}
+	}
+	page_put(&v->p, L(v, ", aus ", ", from "));
+	page_int(&v->p, s->completed);
+	page_put(&v->p, L(v, " abgeschlossenen Vorgängen.", " completed attempts."));
+	if (s->completed < WORDS_FEW)
+		page_few(&v->p);
+	page_put(&v->p, "</p>\n");
+	for (uint32_t k = 0; k < s->completed; k++) {
+		size_t b = 0;
+
+		while (b + 1 < TIME_BINS && s->times[k] >= time_upper[b])
+			b++;
+		bins[b]++;
+	}
+	page_table(&v->p, L(v, "Wie lange ein abgeschlossener Vorgang dauerte", "How long a completed attempt took"));
+	page_th(&v->p, "Dauer", "Time", 0);
+	page_th(&v->p, "Vorgänge", "Attempts", 1);
+	page_th(&v->p, "Anteil", "Share", 0);
+	page_table_body(&v->p);
+	for (size_t b = 0; b < TIME_BINS; b++) {
+		page_printf(&v->p, "<tr><th scope=\"row\">%s</th><td class=\"n\">", L(v, time_bin_de[b], time_bin_en[b]));
+		page_int(&v->p, bins[b]);
+		page_put(&v->p, "</td><td>");
+		if (s->completed >= WORDS_FEW) {
+			page_share_bar(&v->p, metrics_rate(bins[b], s->completed));
+			page_pct(&v->p, metrics_rate(bins[b], s->completed), 0);
+		}
+		page_put(&v->p, "</td></tr>\n");
+	}
+	page_table_end(&v->p);
+	page_section_end(&v->p);
+}
+
+static void ratings_section(struct svc *v)
+{
+	const struct model_service *s = v->s;
+
+	page_section(&v->p, "ratings", "Bewertungen", "Ratings");
+	if (s->ratings_n == 0) {
+		page_printf(&v->p, "<p>%s</p>\n", L(v, "Keine Bewertungen im Zeitraum.", "No ratings in the period."));
+		page_section_end(&v->p);
+		return;
+	}
+	page_put(&v->p, "<p>");
+	if (s->ratings_n < v->o->min_count) {
+		page_int(&v->p, s->ratings_n);
+		page_put(&v->p, L(v, " Bewertungen: <span class=\"few\">zu wenige Bewertungen</span> für ein Mittel "
+		                     "(es wird ab ",
+		                  " ratings: <span class=\"few\">too few ratings</span> for a mean (shown from "));
+		page_int(&v->p, v->o->min_count);
+		page_put(&v->p, L(v, " gezeigt).", ")."));
+	} else {
+		page_put(&v->p, L(v, "Mittel ", "Mean "));
+		page_num(&v->p, v->m.rating_mean, 1);
+		page_put(&v->p, L(v, " von 5", " of 5"));
+		if (!isnan(v->m.rating_low)) {
+			page_put(&v->p, " <span class=\"ci\">(95&nbsp;%: ");
+			page_num(&v->p, v->m.rating_low, 1);
+			page_put(&v->p, "–");
+			page_num(&v->p, v->m.rating_high, 1);
+			page_put(&v->p, ")</span>");
+		}
+		page_put(&v->p, L(v, ", aus ", ", from "));
+		page_int(&v->p, s->ratings_n);
+		page_put(&v->p, L(v, " Bewertungen", " ratings"));
+		if (s->ratings_n < WORDS_FEW)
+			page_few(&v->p);
+		else {
+			page_put(&v->p, L(v, "; 4 oder 5 Sterne: ", "; 4 or 5 stars: "));
+			page_pct(&v->p, v->m.rating_share_good, 0);
+		}
+		page_put(&v->p, ".");
+	}
+	page_put(&v->p, "</p>\n");
+	page_table(&v->p, L(v, "Verteilung der Bewertungen", "Distribution of ratings"));
+	page_th(&v->p, "Sterne", "Stars", 0);
+	page_th(&v->p, "Anzahl", "Count", 1);
+	page_th(&v->p, "Anteil", "Share", 0);
+	page_table_body(&v->p);
+	for (int k = 5; k >= 1; k--) {
+		page_printf(&v->p, "<tr><th scope=\"row\">%d</th><td class=\"n\">", k);
+		page_int(&v->p, s->ratings[k]);
+		page_put(&v->p, "</td><td>");
+		if (s->ratings_n >= WORDS_FEW) {
+			page_share_bar(&v->p, metrics_rate(s->ratings[k], s->ratings_n));
+			page_pct(&v->p, metrics_rate(s->ratings[k], s->ratings_n), 0);
+		}
+		page_put(&v->p, "</td></tr>\n");
+	}
+	page_table_end(&v->p);
+	page_section_end(&v->p);
+}
+
+int servicepage_write(const struct model_result *r, size_t i, const struct html_opts *o,
+                      const struct page_head *head, const char *dir, char *err, size_t errlen)
+{
+	struct svc v = { .r = r, .s = &r->services[i], .o = o };
+	struct page_head h = *head;
+	char rel[300], path[4400], title[400];
+
+	metrics_service(v.s, &v.m);
+	servicepage_href(rel, sizeof rel, v.s);
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	snprintf(title, sizeof title, "%s – %s", v.s->name, v.s->site);
+	h.title = title;
+	h.sites = NULL;
+	h.back = 1;
+	if (page_open(&v.p, path, o->lang_en, "../", &h, err, errlen) != 0)
+		return -1;
+	page_main(&v.p);
+	if (v.s->category[0] != '\0') {
+		page_printf(&v.p, "<p class=\"meta\">%s", L(&v, "Themenfeld: ", "Category: "));
+		page_esc(&v.p, v.s->category);
+		page_put(&v.p, "</p>\n");
+	}
+	key_figures(&v);
+	funnel_section(&v);
+	fields_section(&v);
+	time_section(&v);
+	ratings_section(&v);
+	return page_close(&v.p, err, errlen);
+}

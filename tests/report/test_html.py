@@ -1,0 +1,355 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""test_html.py — the report's HTML read back and held against its CSV files:
+the services (rates, intervals, order, links), the key figures, the service
+pages (funnel, fields, ratings), the honest display of small numbers
+("wenige Daten", no mean below --min-count, no "100 %" from four attempts),
+the charts (gnuplot must be there unless --no-charts; files referenced,
+titles not gnuplot's), unique ids and working links on every page, and the
+size limits of REPORT.md on a network-size report."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from htmlread import de_int_text, pct_text, read  # noqa: E402
+from lotse_testlib import UA_DESKTOP, eq, ev, make_db, num, read_csv, run_report, run_tests  # noqa: E402
+
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+DAY = "2026-11-19"
+
+
+def tmpdir():
+    return tempfile.gettempdir()
+
+
+def url(path):
+    return "https://www.example.org" + path
+
+
+class Clients:
+    """Distinct client addresses, one per flow (2001:db8::/32 is for documentation)."""
+
+    def __init__(self):
+        self.n = 0
+
+    def next(self):
+        self.n += 1
+        return "2001:db8::%x" % self.n
+
+
+def flows(clients, site, service, started, completed, fields=0, ratings=(), day=DAY):
+    """started flows of site/service, the first `completed` of them completed after
+    (i + 1) minutes; the first `fields` not completed get an iban/format error; then
+    feedback with the given ratings. Flows run through steps 1 "Angaben" and 2 "Bezahlung";
+    those not completed stop at step 2."""
+    lines = []
+    for i in range(started):
+        c = clients.next()
+        fid = "f%s%s%04d" % (site, service, i)
+        t0 = "%sT%02d:%02d:00+01:00" % (day, 8 + i // 60, i % 60)
+
+        def e(type_, t=t0, **extra):
+            x = {"site": site, "type": type_, "url": url("/" + service), "service": service, "flow": fid}
+            x.update(extra)
+            return ev(t, c, x)
+        lines.append(ev(t0, c, {"site": site, "type": "pageview", "url": url("/" + service)}))
+        lines.append(e("flow_start"))
+        lines.append(e("flow_step", step=1, step_name="Angaben"))
+        lines.append(e("flow_step", step=2, step_name="Bezahlung"))
+        if i < completed:
+            t1 = "%sT%02d:%02d:00+01:00" % (day, 8 + (i + 1 + i) // 60 + 10, (i + 1) % 60)
+            lines.append(e("flow_complete", t=t1))
+        elif i - completed < fields:
+            lines.append(e("field_error", field="iban", error="format"))
+    for i, r in enumerate(ratings):
+        c = clients.next()
+        lines.append(ev("%sT20:%02d:00+01:00" % (day, i), c,
+                        {"site": site, "type": "feedback", "url": url("/" + service), "service": service,
+                         "rating": r}))
+    return lines
+
+
+# The services of the "shown" case, chosen for what the HTML must show:
+#   s1/antrag 40 started, 13 completed (32,5 %), 8 flows with IBAN errors, 7 ratings
+#             (a mean from fewer than 10: "wenige Daten")
+#   s1/hund   25 started, 20 completed (80,0 %), 12 ratings (a mean without marker)
+#   s2/antrag  4 started, 4 completed: "4 von 4", never "100 %"
+#   s2/park   12 started, 3 completed (25,0 %), 3 ratings: below --min-count 5, no mean
+CASE = [("s1", "antrag", 40, 13, 8, (4, 5, 3, 4, 2, 5, 4)),
+        ("s1", "hund", 25, 20, 0, (5, 4, 4, 5, 3, 5, 4, 4, 5, 2, 4, 5)),
+        ("s2", "antrag", 4, 4, 0, ()),
+        ("s2", "park", 12, 3, 0, (1, 2, 2))]
+
+_CACHE = {}
+
+
+def shown_db():
+    if "db" not in _CACHE:
+        clients = Clients()
+        lines = []
+        for site, svc, started, completed, nfields, ratings in CASE:
+            lines += flows(clients, site, svc, started, completed, nfields, ratings)
+        path = os.path.join(tmpdir(), "shown.db")
+        imported, rejected = make_db(path, lines)
+        eq(rejected, 0, "rejected")
+        _CACHE["db"] = path
+    return _CACHE["db"]
+
+
+def report(name, *args):
+    out = os.path.join(tmpdir(), name)
+    p = run_report(["--db", shown_db(), "--out", out, "--quiet"] + list(args))
+    eq(p.returncode, 0, p.stderr)
+    return out
+
+
+def shown_report():
+    if "out" not in _CACHE:
+        _CACHE["out"] = report("shown", "--no-charts")
+    return _CACHE["out"]
+
+
+def rate_text(completed, started):
+    """What a reader sees for a rate: a percentage from 10 attempts, else "x von n" with the marker."""
+    if started < 10:
+        return "%d von %d wenige Daten" % (completed, started)
+    return pct_text(completed / started)
+
+
+def test_services_match_csv():
+    out = shown_report()
+    _, svc = read_csv(os.path.join(out, "services.csv"))
+    doc = read(os.path.join(out, "index.html"))
+    rows = [r for r in doc.find("section", id="services").find_all("tr") if "data-site" in r.attrs]
+    eq(len(rows), len(svc), "one row per service")
+    seen = []
+    for tr in rows:
+        site, key = tr.attrs["data-site"], tr.attrs["data-service"]
+        c = [r for r in svc if r["site"] == site and r["service"] == key]
+        eq(len(c), 1, "CSV row of %s/%s" % (site, key))
+        c = c[0]
+        started, completed = int(c["started"]), int(c["completed"])
+        th = tr.find("th")
+        eq(th.find("a").text(), c["name"], "name")
+        eq(th.find("a").attrs["href"], "dienste/%s_%s.html" % (site, key), "link")
+        eq(th.find("span", cls="started").text(), "%s begonnen" % de_int_text(started), "started")
+        eq(tr.find("span", cls="rate").text(), rate_text(completed, started), "rate of %s/%s" % (site, key))
+        ci = tr.find("span", cls="ci")
+        if started >= 10:
+            want = "95 %%: %s–%s %%" % (de_int_text(num(c["ci_low"]) * 100, 1), de_int_text(num(c["ci_high"]) * 100, 1))
+            eq(ci.text(), want, "interval of %s/%s" % (site, key))
+        else:
+            eq(ci, None, "no interval from fewer than 10")
+            assert "100" not in tr.text(), tr.text()
+        seen.append((site, key, started, completed))
+    # Worst rate first among those with 10 or more started; the few ones after them.
+    many = [(c / s) for _, _, s, c in seen if s >= 10]
+    eq(many, sorted(many), "worst first")
+    eq([s >= 10 for _, _, s, _ in seen], sorted((s >= 10 for _, _, s, _ in seen), reverse=True),
+       "few last")
+
+
+def test_key_figures_match_csv():
+    out = shown_report()
+    _, svc = read_csv(os.path.join(out, "services.csv"))
+    _, daily = read_csv(os.path.join(out, "daily.csv"))
+    doc = read(os.path.join(out, "index.html"))
+    kpi = {d.find("dt").text(): d.find("span", cls="v").text() for d in doc.find("dl", cls="kpi").find_all("div")}
+    started = sum(int(r["started"]) for r in svc)
+    completed = sum(int(r["completed"]) for r in svc)
+    eq(kpi["Begonnene Vorgänge"], de_int_text(started), "started")
+    eq(kpi["Abschlussquote"], pct_text(completed / started), "rate")
+    eq(kpi["Besuche"], de_int_text(sum(int(r["visits"]) for r in daily)), "visits")
+    eq(kpi["Eingabefehler je Vorgang"], de_int_text(sum(int(r["field_errors"]) for r in svc) / started, 2),
+       "errors per attempt")
+
+
+def test_service_pages():
+    out = shown_report()
+    _, svc = read_csv(os.path.join(out, "services.csv"))
+    _, funnel = read_csv(os.path.join(out, "funnel.csv"))
+    _, fields = read_csv(os.path.join(out, "fields.csv"))
+    for c in svc:
+        doc = read(os.path.join(out, "dienste", "%s_%s.html" % (c["site"], c["service"])))
+        assert c["name"] in doc.find("h1").text()
+        rows = doc.find("section", id="funnel").find("tbody").find_all("tr")
+        steps = [r for r in funnel if r["site"] == c["site"] and r["service"] == c["service"]]
+        eq(len(rows), len(steps) + 1, "a row per step and one for completed")
+        for tr, f in zip(rows, steps):
+            cells = [td.text() for td in tr.find_all("td")]
+            eq(tr.find("th").text(), "%s %s" % (f["step"], f["step_name"]), "step")
+            eq(cells[0], de_int_text(int(f["reached"])), "reached")
+            eq(cells[1], rate_text(int(f["reached"]), int(c["started"])), "share")
+            eq(cells[2], de_int_text(int(f["lost_before_next"])), "lost")
+        want = [(f["field"], f["error"], f["flows_affected"], f["errors"]) for f in fields
+                if f["site"] == c["site"] and f["service"] == c["service"]]
+        sec = doc.find("section", id="fields")
+        got = [tuple([tr.find("th").text()] + [td.text() for td in tr.find_all("td")])
+               for tr in (sec.find("tbody").find_all("tr") if sec.find("tbody") else [])]
+        eq(got, want, "fields of %s/%s" % (c["site"], c["service"]))
+
+
+def test_small_numbers_are_marked():
+    out = shown_report()
+    page = lambda s, k: read(os.path.join(out, "dienste", "%s_%s.html" % (s, k)))  # noqa: E731
+    # 3 ratings, below --min-count 5: no mean anywhere on the page.
+    doc = page("s2", "park")
+    sec = doc.find("section", id="ratings")
+    assert "zu wenige Bewertungen" in sec.text(), sec.text()
+    assert not re.search(r"\d,\d von 5", doc.text()), doc.text()
+    # 7 ratings: a mean, marked.
+    doc = page("s1", "antrag")
+    p = doc.find("section", id="ratings").find("p").text()
+    assert p.startswith("Mittel 3,9 von 5") and "wenige Daten" in p, p
+    # 12 ratings: a mean with its interval, unmarked.
+    p = page("s1", "hund").find("section", id="ratings").find("p").text()
+    assert p.startswith("Mittel 4,2 von 5 (95 %:") and "wenige Daten" not in p, p
+    # 4 of 4: nowhere "100 %", everywhere marked.
+    doc = page("s2", "antrag")
+    assert "100 %" not in doc.text(), doc.text()
+    kpi = doc.find("dl", cls="kpi").text()
+    assert "4 von 4 wenige Daten" in kpi, kpi
+    # The time to complete of 4 completed attempts is marked too.
+    assert "wenige Daten" in doc.find("section", id="time").text()
+    # --min-count 2: the 3 ratings give a mean, marked as little data.
+    out2 = report("shown-min2", "--no-charts", "--min-count", "2")
+    p = read(os.path.join(out2, "dienste", "s2_park.html")).find("section", id="ratings").find("p").text()
+    assert p.startswith("Mittel 1,7 von 5") and "wenige Daten" in p, p
+
+
+def all_pages(out):
+    pages = [os.path.join(out, "index.html")]
+    pages += [os.path.join(out, "dienste", f) for f in sorted(os.listdir(os.path.join(out, "dienste")))]
+    return pages
+
+
+def check_pages(out):
+    """Every page: ids unique, every local link and image resolves."""
+    for path in all_pages(out):
+        doc = read(path)
+        ids = [e.attrs["id"] for e in doc.iter() if "id" in e.attrs]
+        eq(len(ids), len(set(ids)), "duplicate ids in %s" % path)
+        for e in doc.iter():
+            ref = e.attrs.get("href") if e.tag == "a" else e.attrs.get("src") if e.tag == "img" else None
+            if ref is None:
+                continue
+            assert not re.match(r"^[a-z]+:", ref), "external reference %s in %s" % (ref, path)
+            target, _, frag = ref.partition("#")
+            tpath = os.path.normpath(os.path.join(os.path.dirname(path), target)) if target else path
+            assert os.path.isfile(tpath), "%s: %s does not exist" % (path, ref)
+            if frag:
+                assert frag in [x.attrs.get("id") for x in read(tpath).iter()], "%s: no #%s" % (path, frag)
+
+
+def test_ids_and_links():
+    check_pages(shown_report())
+
+
+def test_charts():
+    """Charts are part of the report: without gnuplot the run fails (unless --no-charts)."""
+    assert shutil.which("gnuplot"), "gnuplot is missing: charts cannot be tested (make deps installs it)"
+    out = report("charts")
+    check_pages(out)
+    charts = set(os.listdir(os.path.join(out, "charts")))
+    used = set()
+    for path in all_pages(out):
+        for img in read(path).find_all("img"):
+            name = os.path.basename(img.attrs["src"])
+            assert name.endswith(".svg"), name
+            used.add(name[:-4])
+            assert img.attrs.get("alt"), "alt text of %s" % name
+    assert {"regions", "spark-started", "spark-visits"} <= used, used
+    for name in used:
+        assert name + ".svg" in charts and name + ".png" in charts, (name, charts)
+        with open(os.path.join(out, "charts", name + ".svg"), encoding="utf-8") as f:
+            svg = f.read()
+        titles = re.findall(r"<title>(.*?)</title>", svg)
+        eq(len(titles), 1, "one title in %s" % name)
+        assert "gnuplot" not in titles[0].lower() and "<desc>" not in svg, (name, titles)
+    # The regional chart names the services and sites; the hollow point of s2/antrag (4 started).
+    with open(os.path.join(out, "charts", "regions.svg"), encoding="utf-8") as f:
+        svg = f.read()
+    assert ">antrag<" in svg and ">s1<" in svg and ">s2<" in svg, svg[:3000]
+    # --no-charts: no chart referenced, no charts folder.
+    doc = read(os.path.join(shown_report(), "index.html"))
+    eq(doc.find_all("img"), [], "no images with --no-charts")
+    # gnuplot missing: exit 1 with the way out.
+    env = dict(os.environ, PATH="/nonexistent")
+    p = run_report(["--db", shown_db(), "--out", os.path.join(tmpdir(), "nognu"), "--quiet"], env=env)
+    eq(p.returncode, 1, "gnuplot missing")
+    assert "gnuplot" in p.stderr and "--no-charts" in p.stderr, p.stderr
+    # gnuplot failing on the PNG copies only: the report is written, and the message says so.
+    fake = os.path.join(tmpdir(), "fakebin")
+    os.makedirs(fake, exist_ok=True)
+    with open(os.path.join(fake, "gnuplot"), "w") as f:
+        f.write('#!/bin/sh\ncase "$1" in *png.gp) echo "png broke" >&2; exit 1;; esac\n'
+                'exec %s "$@"\n' % shutil.which("gnuplot"))
+    os.chmod(os.path.join(fake, "gnuplot"), 0o755)
+    env = dict(os.environ, PATH=fake + os.pathsep + os.environ["PATH"])
+    p = run_report(["--db", shown_db(), "--out", os.path.join(tmpdir(), "nopng"), "--quiet"], env=env)
+    eq(p.returncode, 1, "PNG charts failed")
+    assert "PNG charts:" in p.stderr and "index.html and its SVG charts are written" in p.stderr, p.stderr
+    assert os.path.exists(os.path.join(tmpdir(), "nopng", "index.html"))
+
+
+def test_chart_labels_are_cut_whole():
+    """A long service name is cut with an ellipsis in the chart (a whole last character), whole in the HTML."""
+    cat = os.path.join(tmpdir(), "long.csv")
+    long_name = "Anmeldung einer Nebenwohnung mit Zweitwohnungssteuer und mehr"
+    with open(cat, "w", encoding="utf-8") as f:
+        f.write("site,service,name,category,steps\n*,antrag,%s,Bürgerservice,Angaben|Bezahlung\n"
+                "*,hund,Hundesteuer für Menü-Liebhaber,Steuern,Angaben|Bezahlung\n" % long_name)
+    out = report("long", "--services", cat)
+    with open(os.path.join(out, "charts", "regions.svg"), encoding="utf-8") as f:
+        svg = f.read()
+    cut = re.findall(r">(Anmeldung einer[^<]*)<", svg)
+    eq(len(cut), 1, "the service's heading")
+    assert cut[0].endswith("\u2026") and len(cut[0].encode()) <= 52, cut
+    assert long_name in read(os.path.join(out, "index.html")).text()
+
+
+def test_english():
+    out = report("en", "--no-charts", "--lang", "en")
+    doc = read(os.path.join(out, "index.html"))
+    eq(doc.find("html").attrs["lang"], "en", "lang")
+    assert "What to fix first" in doc.text()
+    row = [r for r in doc.find("section", id="services").find_all("tr") if r.attrs.get("data-site") == "s1"
+           and r.attrs.get("data-service") == "antrag"][0]
+    eq(row.find("span", cls="rate").text(), "32.5 %", "English rate")
+
+
+def network_report():
+    """The pilot network (13 sites) for four weeks from gen_traffic.py, as REPORT.md's limits are about."""
+    if "network" not in _CACHE:
+        with open(os.path.join(TOP, "data", "sites.csv"), encoding="utf-8") as f:
+            sites = ",".join(line.split(",")[0] for line in f.read().splitlines()[1:] if line)
+        gen = subprocess.run([sys.executable, os.path.join(TOP, "scripts", "gen_traffic.py"), "--days", "28",
+                              "--end", "2026-11-29", "--sites", sites, "--events", "40000", "--seed", "3"],
+                             capture_output=True, text=True, timeout=300, check=True)
+        path = os.path.join(tmpdir(), "network.db")
+        make_db(path, gen.stdout.splitlines())
+        out = os.path.join(tmpdir(), "network")
+        p = run_report(["--db", path, "--out", out, "--services", os.path.join(TOP, "data", "services.csv"),
+                        "--quiet"], timeout=300)
+        eq(p.returncode, 0, p.stderr)
+        _CACHE["network"] = out
+    return _CACHE["network"]
+
+
+def test_size_limits():
+    out = network_report()
+    size = os.path.getsize(os.path.join(out, "index.html"))
+    assert size <= 300 * 1024, "index.html is %d bytes" % size
+    pages = all_pages(out)[1:]
+    assert len(pages) >= 100, "a page per service and site: %d" % len(pages)
+    for path in pages:
+        size = os.path.getsize(path)
+        assert size <= 200 * 1024, "%s is %d bytes" % (path, size)
+    check_pages(out)
+
+
+if __name__ == "__main__":
+    run_tests("html", globals())
