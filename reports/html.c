@@ -20,6 +20,7 @@
 #include "metrics.h"
 #include "page.h"
 #include "servicepage.h"
+#include "summary.h"
 #include "tz.h"
 #include "words.h"
 
@@ -115,6 +116,17 @@ static void kpi_open(struct html *h, const char *de, const char *en)
 	page_printf(&h->p, "<div><dt>%s</dt><dd><span class=\"v\">", L(h, de, en));
 }
 
+/* The change of the total completion rate against the comparison period, under its key figure. */
+static void total_change(struct html *h)
+{
+	struct model_service t;
+	struct service_metrics m;
+
+	summary_total(h->r, &t);
+	metrics_service(&t, &m);
+	page_change(&h->p, t.completed, t.started, t.prev_completed, t.prev_started, m.p_value);
+}
+
 /* A small daily line beside a key figure, when charts were drawn. */
 static void spark(struct html *h, const char *name, const char *alt)
 {
@@ -153,6 +165,8 @@ static void key_figures(struct html *h)
 	page_rate(&h->p, t->completed, t->started);
 	page_put(&h->p, "</span>");
 	page_ci(&h->p, t->completed, t->started);
+	if (h->o->compare)
+		total_change(h);
 	page_put(&h->p, "</dd></div>\n");
 	kpi_open(h, "Zeit bis zum Abschluss (Median)", "Time to complete (median)");
 	page_duration(&h->p, m.median_s);
@@ -183,9 +197,21 @@ static void key_figures(struct html *h)
 	page_put(&h->p, "</dd></div>\n</dl>\n");
 }
 
-static void summary_section(struct html *h)
+static void summary_section(struct html *h, const struct problem *p, size_t np)
 {
+	struct summary sum;
+
+	summary_build(h->r, p, np, h->o->compare, h->o->lang_en, &sum);
 	page_section(&h->p, "summary", "Das Wichtigste", "Key points");
+	if (sum.n > 0) {
+		page_put(&h->p, "<ul class=\"key\">\n");
+		for (size_t i = 0; i < sum.n; i++) {
+			page_put(&h->p, "<li>");
+			page_esc(&h->p, sum.sentence[i]);
+			page_put(&h->p, "</li>\n");
+		}
+		page_put(&h->p, "</ul>\n");
+	}
 	key_figures(h);
 	page_section_end(&h->p);
 }
@@ -627,7 +653,7 @@ int html_write(const struct model_result *r, const struct problem *problems, siz
 		goto out;
 	nav(&h);
 	page_main(&h.p);
-	summary_section(&h);
+	summary_section(&h, problems, nproblems);
 	causes_section(&h, problems, nproblems);
 	services_section(&h);
 	regions_section(&h);

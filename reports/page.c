@@ -23,7 +23,7 @@ static const char css[] =
 	"*{box-sizing:border-box}"
 	"body{font-family:system-ui,'Segoe UI',Roboto,Arial,sans-serif;color:#1a1a1a;background:#fff;"
 	"margin:0 auto;max-width:64rem;padding:.75rem 1rem 2rem;line-height:1.5;overflow-wrap:break-word}"
-	"h1{font-size:1.5rem;line-height:1.25;margin:.4rem 0}"
+	"h1{font-size:1.35rem;line-height:1.25;margin:.4rem 0}@media(min-width:48rem){h1{font-size:1.6rem}}"
 	"h2{font-size:1.3rem;line-height:1.3;border-bottom:2px solid #1f5fa8;padding-bottom:.2rem;margin:2rem 0 .75rem}"
 	"h3{font-size:1.1rem;margin:1.25rem 0 .4rem}"
 	"a{color:#0b4f9c}"
@@ -42,13 +42,14 @@ static const char css[] =
 	".bar i{position:absolute;left:0;top:0;bottom:0;background:#1f5fa8}"
 	".bar b{position:absolute;top:-.2rem;bottom:-.2rem;border-left:2px solid #111;border-right:2px solid #111}"
 	".bar.few i{background:repeating-linear-gradient(45deg,#7f9cc4 0 3px,#e3e7ee 3px 6px)}"
-	".kpi{display:grid;grid-template-columns:repeat(auto-fit,minmax(10.5rem,1fr));gap:.6rem;margin:.75rem 0;padding:0}"
+	".kpi{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.6rem;margin:.75rem 0;padding:0}"
+	"@media(min-width:48rem){.kpi{grid-template-columns:repeat(3,minmax(0,1fr))}}"
 	".kpi>div{border:1px solid #c8c8c8;border-radius:.4rem;padding:.5rem .7rem}"
 	".kpi dt{font-size:.9rem;color:#333}.kpi dd{margin:0}"
 	".kpi .v{display:block;font-size:1.4rem;font-weight:650}"
 	".kpi img{display:block;width:100%;max-width:12rem;height:auto;margin-top:.3rem}"
 	".up{color:#0b5d1e}.down{color:#a3200f}"
-	".key li{margin:.35rem 0}"
+	"ul.key{padding-left:1.1rem}.key li{margin:.35rem 0}"
 	"ol.causes{padding-left:1.4rem}ol.causes>li{margin:.8rem 0}"
 	"ol.causes p{margin:.15rem 0}"
 	"figure{margin:1rem 0}figure img{display:block;max-width:100%;height:auto}"
@@ -203,10 +204,9 @@ void page_change(struct page *p, uint64_t x, uint64_t n, uint64_t px, uint64_t p
 	if (n > 0) {
 		delta = 100.0 * (metrics_rate(x, n) - metrics_rate(px, pn));
 		page_put(p, " · ");
-		page_printf(p, "<span class=\"%s\">", delta > 0 ? "up" : delta < 0 ? "down" : "same");
-		if (delta > 0)
-			page_put(p, "+");
-		page_num(p, delta, 1);
+		page_printf(p, "<span class=\"%s\">%s", delta > 0 ? "up" : delta < 0 ? "down" : "same",
+			    delta > 0 ? "+" : delta < 0 ? "−" : "±");
+		page_num(p, fabs(delta), 1);
 		page_put(p, page_L(p, "&nbsp;Prozentpunkte</span>, ", "&nbsp;percentage points</span>, "));
 		page_put(p, !isnan(p_value) && p_value < 0.05
 				    ? page_L(p, "statistisch signifikant", "statistically significant")

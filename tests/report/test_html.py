@@ -220,6 +220,51 @@ def test_small_numbers_are_marked():
     assert p.startswith("Mittel 1,7 von 5") and "wenige Daten" in p, p
 
 
+def test_summary_and_comparison():
+    """With a comparison period: the change of each service against the CSV's prev_* and p_value,
+    in words, and at most five sentences in "Das Wichtigste" naming the clearest change."""
+    clients = Clients()
+    lines = []
+    for site, svc, started, completed, nfields, ratings in CASE:
+        lines += flows(clients, site, svc, started, completed, nfields, ratings)
+    # The week before: s1/antrag completed far more often (30 of 40), s1/hund the same (20 of 25).
+    lines += flows(clients, "s1", "antrag", 40, 30, day="2026-11-12")
+    lines += flows(clients, "s1", "hund", 25, 20, day="2026-11-12")
+    path = os.path.join(tmpdir(), "compare.db")
+    make_db(path, lines)
+    out = os.path.join(tmpdir(), "compare")
+    p = run_report(["--db", path, "--out", out, "--quiet", "--no-charts", "--from", DAY, "--to", DAY,
+                    "--compare-from", "2026-11-12", "--compare-to", "2026-11-12"])
+    eq(p.returncode, 0, p.stderr)
+    _, svc = read_csv(os.path.join(out, "services.csv"))
+    doc = read(os.path.join(out, "index.html"))
+    for tr in doc.find("section", id="services").find_all("tr"):
+        if "data-site" not in tr.attrs:
+            continue
+        c = [r for r in svc if r["site"] == tr.attrs["data-site"] and r["service"] == tr.attrs["data-service"]][0]
+        line = tr.find("span", cls="change").text()
+        if c["prev_started"] == "0":
+            eq(line, "vorher nicht begonnen", "no previous attempts")
+            continue
+        prev = num(c["prev_completion_rate"])
+        delta = (num(c["completion_rate"]) - prev) * 100
+        sign = "+" if delta > 0.05 else "−" if delta < -0.05 else "±"
+        word = "statistisch signifikant" if num(c["p_value"]) < 0.05 else "nicht signifikant"
+        eq(line, "vorher %s · %s%s Prozentpunkte, %s" % (pct_text(prev), sign, de_int_text(abs(delta), 1), word),
+           "change of %s" % c["service"])
+    items = [li.text() for li in doc.find("ul", cls="key").find_all("li")]
+    assert 1 <= len(items) <= 5, items
+    assert ("Am deutlichsten verschlechtert hat sich „antrag“ (s1): von 75,0 % auf 32,5 % "
+            "(statistisch signifikant).") in items, items
+    started = sum(int(r["started"]) for r in svc)
+    completed = sum(int(r["completed"]) for r in svc)
+    prev_s = sum(int(r["prev_started"]) for r in svc)
+    prev_c = sum(int(r["prev_completed"]) for r in svc)
+    want = "von %s auf %s gesunken; das ist statistisch signifikant." % (pct_text(prev_c / prev_s),
+                                                                         pct_text(completed / started))
+    assert any(want in i for i in items), (want, items)
+
+
 def all_pages(out):
     pages = [os.path.join(out, "index.html")]
     pages += [os.path.join(out, "dienste", f) for f in sorted(os.listdir(os.path.join(out, "dienste")))]

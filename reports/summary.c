@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * summary.c — the sentences of "Das Wichtigste"; see summary.h. Each
+ * sentence is one function that either writes its sentence or leaves it
+ * out; the order of the calls is the order of importance.
+ */
+#include "summary.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "words.h"
+
+struct ctx {
+	const struct model_result *r;
+	int lang_en;
+	struct summary *out;
+};
+
+static const char *L(const struct ctx *c, const char *de, const char *en)
+{
+	return c->lang_en ? en : de;
+}
+
+static void add(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->out->n == SUMMARY_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->out->sentence[c->out->n++], SUMMARY_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* Room for a rate in words ("1.234 von 5.678"). */
+#define RATE_TEXT (2 * WORDS_NUM_MAX + 8)
+
+/* A rate as a sentence says it: "57,6 %", or "3 von 4" below WORDS_FEW. */
+static void rate_words(const struct ctx *c, char *out, size_t outlen, uint64_t x, uint64_t n)
+{
+	char a[WORDS_NUM_MAX], b[WORDS_NUM_MAX];
+
+	if (n < WORDS_FEW) {
+		words_int(a, sizeof a, x, c->lang_en);
+		words_int(b, sizeof b, n, c->lang_en);
+		snprintf(out, outlen, "%s %s %s", a, L(c, "von", "of"), b);
+		return;
+	}
+	words_pct(out, outlen, metrics_rate(x, n), 1, c->lang_en);
+}
+
+static const char *open_q(const struct ctx *c)
+{
+	return L(c, "„", "“");
+}
+
+static const char *close_q(const struct ctx *c)
+{
+	return L(c, "“", "”");
+}
+
+/* The two largest problems: what to fix first, and next. */
+static void top_problems(struct ctx *c, const struct problem *p, size_t np)
+{
+	for (size_t i = 0; i < np && i < 2; i++)
+		add(c, "%s%s", i == 0 ? L(c, "Zuerst angehen: ", "Fix first: ") : L(c, "Danach: ", "Next: "),
+		    c->lang_en ? p[i].detail_en : p[i].detail_de);
+}
+
+/* The service with the lowest completion rate among those with enough data. */
+static void worst_service(struct ctx *c)
+{
+	const struct model_service *w = NULL;
+	char rate[RATE_TEXT], n[WORDS_NUM_MAX];
+
+	for (size_t i = 0; i < c->r->nservices; i++) {
+		const struct model_service *s = &c->r->services[i];
+
+		if (s->started < WORDS_FEW)
+			continue;
+		if (w == NULL || (double)s->completed / s->started < (double)w->completed / w->started)
+			w = s;
+	}
+	if (w == NULL || c->r->nservices < 2)
+		return;
+	rate_words(c, rate, sizeof rate, w->completed, w->started);
+	words_int(n, sizeof n, w->started, c->lang_en);
+	add(c, c->lang_en ? "The lowest completion rate is that of %s%s%s (%s): %s of %s started attempts are completed."
+			     : "Die niedrigste Abschlussquote hat %s%s%s (%s): %s der %s begonnenen Vorgänge werden abgeschlossen.",
+	    open_q(c), w->name, close_q(c), w->site, rate, n);
+}
+
+/* Writes "statistisch signifikant" or "kann Zufall sein" for a p-value. */
+static const char *significance(const struct ctx *c, double p)
+{
+	if (!isnan(p) && p < 0.05)
+		return L(c, "das ist statistisch signifikant", "this is statistically significant");
+	return L(c, "das kann Zufall sein (nicht signifikant)", "this may be chance (not significant)");
+}
+
+/* The completion rate of all services against the comparison period, or the period's alone. */
+static void overall(struct ctx *c, int compare)
+{
+	struct model_service t;
+	struct service_metrics m;
+	char now[RATE_TEXT], before[RATE_TEXT], n[WORDS_NUM_MAX], x[WORDS_NUM_MAX];
+
+	summary_total(c->r, &t);
+	if (t.started == 0)
+		return;
+	rate_words(c, now, sizeof now, t.completed, t.started);
+	if (!compare) {
+		words_int(x, sizeof x, t.completed, c->lang_en);
+		words_int(n, sizeof n, t.started, c->lang_en);
+		add(c, c->lang_en ? "In all, %s of %s started attempts were completed (%s)."
+			     : "Insgesamt wurden %s von %s begonnenen Vorgängen abgeschlossen (%s).",
+		    x, n, now);
+		return;
+	}
+	if (t.prev_started == 0)
+		return;
+	metrics_service(&t, &m);
+	rate_words(c, before, sizeof before, t.prev_completed, t.prev_started);
+	if (strcmp(now, before) == 0) {
+		add(c, c->lang_en ? "The completion rate is the same as in the comparison period (%s)."
+			     : "Die Abschlussquote ist gegenüber dem Vergleichszeitraum unverändert (%s).",
+		    now);
+		return;
+	}
+	if (c->lang_en)
+		add(c, "Against the comparison period the completion rate %s from %s to %s; %s.",
+		    m.rate > m.prev_rate ? "rose" : "fell", before, now, significance(c, m.p_value));
+	else
+		add(c, "Gegenüber dem Vergleichszeitraum ist die Abschlussquote insgesamt von %s auf %s %s; %s.",
+		    before, now, m.rate > m.prev_rate ? "gestiegen" : "gesunken", significance(c, m.p_value));
+}
+
+/* The service whose rate changed most against the comparison period, when the change is significant. */
+static void biggest_change(struct ctx *c)
+{
+	const struct model_service *best = NULL;
+	double best_delta = 0;
+	char now[RATE_TEXT], before[RATE_TEXT];
+
+	for (size_t i = 0; i < c->r->nservices; i++) {
+		const struct model_service *s = &c->r->services[i];
+		struct service_metrics m;
+
+		if (!s->has_prev || s->started < WORDS_FEW || s->prev_started < WORDS_FEW)
+			continue;
+		metrics_service(s, &m);
+		if (isnan(m.p_value) || m.p_value >= 0.05)
+			continue;
+		if (fabs(m.rate - m.prev_rate) > fabs(best_delta)) {
+			best = s;
+			best_delta = m.rate - m.prev_rate;
+		}
+	}
+	if (best == NULL)
+		return;
+	rate_words(c, now, sizeof now, best->completed, best->started);
+	rate_words(c, before, sizeof before, best->prev_completed, best->prev_started);
+	add(c, c->lang_en ? "The clearest %s is %s%s%s (%s): from %s to %s (statistically significant)."
+			     : "Am deutlichsten %s hat sich %s%s%s (%s): von %s auf %s (statistisch signifikant).",
+	    best_delta > 0 ? L(c, "verbessert", "improvement") : L(c, "verschlechtert", "decline"), open_q(c),
+	    best->name, close_q(c), best->site, before, now);
+}
+
+void summary_total(const struct model_result *r, struct model_service *out)
+{
+	*out = r->total;
+	out->has_prev = 1;
+	out->prev_started = out->prev_completed = 0;
+	for (size_t i = 0; i < r->nservices; i++) {
+		out->prev_started += r->services[i].prev_started;
+		out->prev_completed += r->services[i].prev_completed;
+	}
+}
+
+void summary_build(const struct model_result *r, const struct problem *p, size_t np, int compare, int lang_en,
+                   struct summary *out)
+{
+	struct ctx c = { .r = r, .lang_en = lang_en, .out = out };
+
+	memset(out, 0, sizeof *out);
+	top_problems(&c, p, np);
+	worst_service(&c);
+	overall(&c, compare);
+	if (compare)
+		biggest_change(&c);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * summary.h — "Das Wichtigste": at most SUMMARY_MAX plain sentences made
+ * from the report's figures, in German or English: what to fix first and
+ * why (the largest causes), which service loses the most, and what changed
+ * against the comparison period, with its significance in words. Pure: it
+ * reads the model and the problem list, formats through words.h and writes
+ * plain text into fixed buffers (html.c escapes it). It computes no new
+ * figure: rates and p-values come from metrics.c.
+ */
+#ifndef LOTSE_SUMMARY_H
+#define LOTSE_SUMMARY_H
+
+#include <stddef.h>
+
+#include "model.h"
+#include "problems.h"
+
+#define SUMMARY_MAX 5
+#define SUMMARY_LEN 600
+
+struct summary {
+	char sentence[SUMMARY_MAX][SUMMARY_LEN];
+	size_t n;
+};
+
+/*
+ * r->total with the comparison period's started and completed summed over
+ * r's services (has_prev set), for the change of the total rate.
+ */
+void summary_total(const struct model_result *r, struct model_service *out);
+
+/*
+ * Fills *out from r and the ranked problems p[0..np-1]; compare says
+ * whether r's services carry the comparison period. Never fails; a
+ * sentence whose figures are missing is left out.
+ */
+void summary_build(const struct model_result *r, const struct problem *p, size_t np, int compare, int lang_en,
+                   struct summary *out);
+
+#endif
