@@ -25,7 +25,9 @@
 #include "words.h"
 
 /* Rows of the search, page and link tables on index.html (the CSV files have all). */
-#define TOP_ROWS 10
+#define TOP_ROWS 15
+/* Rows of the services table on index.html; every service's page is linked below it. */
+#define SERVICES_MAX 40
 
 struct html {
 	struct page p;
@@ -259,9 +261,38 @@ static void service_rate_cell(struct html *h, const struct model_service *s)
 	page_change(&h->p, s->completed, s->started, s->prev_completed, s->prev_started, m.p_value);
 }
 
+/* The list of every service page, site by site: names as links. */
+static void page_directory(struct html *h)
+{
+	const struct model_result *r = h->r;
+	char href[300];
+
+	page_printf(&h->p, "<h3 id=\"all-services\">%s</h3>\n<dl class=\"dir\">\n",
+		    L(h, "Alle Seiten der Dienste", "Every service's page"));
+	for (size_t i = 0; i < r->nservices; i++) {
+		const struct model_service *s = &r->services[i];
+		int first = i == 0 || strcmp(r->services[i - 1].site, s->site) != 0;
+		int last = i + 1 == r->nservices || strcmp(r->services[i + 1].site, s->site) != 0;
+
+		if (first) {
+			page_put(&h->p, "<dt>");
+			page_esc(&h->p, s->site);
+			page_put(&h->p, "</dt><dd>");
+		}
+		servicepage_href(href, sizeof href, s);
+		page_put(&h->p, "<a href=\"");
+		page_esc(&h->p, href);
+		page_put(&h->p, "\">");
+		page_esc(&h->p, s->name);
+		page_put(&h->p, last ? "</a></dd>\n" : "</a> · ");
+	}
+	page_put(&h->p, "</dl>\n");
+}
+
 static void services_section(struct html *h)
 {
 	const struct model_result *r = h->r;
+	size_t shown = r->nservices < SERVICES_MAX ? r->nservices : SERVICES_MAX;
 	char href[300];
 
 	page_section(&h->p, "services", "Online-Dienste", "Online services");
@@ -270,16 +301,28 @@ static void services_section(struct html *h)
 		page_section_end(&h->p);
 		return;
 	}
-	page_printf(&h->p, "<p>%s</p>\n",
-		    L(h, "Die niedrigste Abschlussquote zuerst; Dienste mit weniger als 10 begonnenen Vorgängen "
-		         "stehen am Ende. Jeder Name führt zur Seite des Dienstes.",
-		      "Lowest completion rate first; services with fewer than 10 started attempts come last. "
-		      "Each name leads to the service's page."));
+	page_put(&h->p, "<p>");
+	if (shown < r->nservices) {
+		page_put(&h->p, L(h, "Die ", "The "));
+		page_int(&h->p, shown);
+		page_put(&h->p, L(h, " von ", " of "));
+		page_int(&h->p, r->nservices);
+		page_put(&h->p, L(h, " Diensten mit der niedrigsten Abschlussquote, die niedrigste zuerst (alle in "
+		                     "services.csv und unten verlinkt). ",
+		                  " services with the lowest completion rate, lowest first (all in services.csv and "
+		                  "linked below). "));
+	} else {
+		page_put(&h->p, L(h, "Die niedrigste Abschlussquote zuerst. ", "Lowest completion rate first. "));
+	}
+	page_put(&h->p, L(h, "Dienste mit weniger als 10 begonnenen Vorgängen stehen am Ende. Jeder Name führt zur "
+	                     "Seite des Dienstes.</p>\n",
+	                  "Services with fewer than 10 started attempts come last. Each name leads to the service's "
+	                  "page.</p>\n"));
 	page_table(&h->p, L(h, "Online-Dienste nach Abschlussquote", "Online services by completion rate"));
 	page_th(&h->p, "Dienst und Website", "Service and site", 0);
 	page_th(&h->p, "Abschlussquote", "Completion rate", 0);
 	page_table_body(&h->p);
-	for (size_t k = 0; k < r->nservices; k++) {
+	for (size_t k = 0; k < shown; k++) {
 		const struct model_service *s = h->order[k];
 
 		servicepage_href(href, sizeof href, s);
@@ -301,7 +344,19 @@ static void services_section(struct html *h)
 		page_put(&h->p, "</td></tr>\n");
 	}
 	page_table_end(&h->p);
+	if (shown < r->nservices || r->nsites > 1)
+		page_directory(h);
 	page_section_end(&h->p);
+}
+
+/* The service key of site, or NULL (services are sorted by site, service). */
+static const struct model_service *find_service(const struct model_result *r, const char *site, const char *key)
+{
+	for (size_t i = 0; i < r->nservices; i++) {
+		if (strcmp(r->services[i].site, site) == 0 && strcmp(r->services[i].service, key) == 0)
+			return &r->services[i];
+	}
+	return NULL;
 }
 
 static void regions_section(struct html *h)
@@ -317,12 +372,16 @@ static void regions_section(struct html *h)
 	if (h->o->charts && height > 0)
 		page_figure(&h->p, "regions", CHART_WIDTH, height,
 			    L(h, "Abschlussquote je Dienst und Website als Punkt mit 95-%-Intervall; die Werte stehen in "
-			         "den Tabellen darunter.",
+			         "der Tabelle darunter.",
 			      "Completion rate by service and site as a point with its 95 % interval; the values are in "
-			      "the tables below."),
+			      "the table below."),
 			    L(h, "Abschlussquote je Dienst und Website mit 95-%-Intervall (hohle Punkte: wenige Daten)",
 			      "Completion rate by service and site with 95 % interval (hollow points: little data)"));
-	/* Services are sorted by site then service: compare each service key across sites. */
+	/*
+	 * One row per service key started on two sites or more, one column per
+	 * site. Services are sorted by site then service: a key's first row
+	 * opens its table row.
+	 */
 	for (size_t i = 0; i < r->nservices; i++) {
 		const struct model_service *s = &r->services[i];
 		int first = 1, count = 0;
@@ -336,27 +395,34 @@ static void regions_section(struct html *h)
 		}
 		if (!first || count < 2 || s->started == 0)
 			continue;
-		any = 1;
-		page_table(&h->p, s->name);
-		page_th(&h->p, "Website", "Site", 0);
-		page_th(&h->p, "Begonnen", "Started", 1);
-		page_th(&h->p, "Abschlussquote", "Completion rate", 0);
-		page_table_body(&h->p);
-		for (size_t j = 0; j < r->nservices; j++) {
-			const struct model_service *o = &r->services[j];
-
-			if (strcmp(o->service, s->service) != 0 || o->started == 0)
-				continue;
-			page_put(&h->p, "<tr><th scope=\"row\">");
-			page_esc(&h->p, o->site);
-			page_put(&h->p, "</th><td class=\"n\">");
-			page_int(&h->p, o->started);
-			page_put(&h->p, "</td><td>");
-			rate_cell(h, o->completed, o->started);
-			page_put(&h->p, "</td></tr>\n");
+		if (!any) {
+			page_table(&h->p, L(h, "Abschlussquote je Dienst und Website", "Completion rate by service and site"));
+			page_th(&h->p, "Dienst", "Service", 0);
+			for (size_t k = 0; k < r->nsites; k++) {
+				page_put(&h->p, "<th scope=\"col\">");
+				page_esc(&h->p, r->sites[k]);
+				page_put(&h->p, "</th>");
+			}
+			page_table_body(&h->p);
+			any = 1;
 		}
-		page_table_end(&h->p);
+		page_put(&h->p, "<tr><th scope=\"row\">");
+		page_esc(&h->p, s->name);
+		page_put(&h->p, "</th>");
+		for (size_t k = 0; k < r->nsites; k++) {
+			const struct model_service *o = find_service(r, r->sites[k], s->service);
+
+			page_put(&h->p, "<td class=\"n\">");
+			if (o != NULL && o->started > 0)
+				page_rate(&h->p, o->completed, o->started);
+			else
+				page_put(&h->p, "–");
+			page_put(&h->p, "</td>");
+		}
+		page_put(&h->p, "</tr>\n");
 	}
+	if (any)
+		page_table_end(&h->p);
 	if (!any)
 		page_printf(&h->p, "<p>%s</p>\n",
 			    L(h, "Kein Online-Dienst wurde auf mehreren Websites begonnen.",
@@ -366,68 +432,92 @@ static void regions_section(struct html *h)
 
 enum item_kind { ITEM_SEARCH, ITEM_PAGE, ITEM_LINK };
 
-/* The first TOP_ROWS items of one site (searches, pages or links), and the "(weitere)" row. */
-static void item_table(struct html *h, const struct model_item *items, size_t n, const char *site,
-                       enum item_kind kind)
+/* Largest count first, then site and key: the order of the top lists. */
+static int cmp_item(const void *a, const void *b)
 {
-	size_t shown = 0, total = 0;
-	char caption[300];
+	const struct model_item *x = *(const struct model_item *const *)a;
+	const struct model_item *y = *(const struct model_item *const *)b;
+	int c;
 
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	c = strcmp(x->site, y->site);
+	return c != 0 ? c : strcmp(x->key, y->key);
+}
+
+/*
+ * The TOP_ROWS named items (searches, pages or links) of all sites with the
+ * largest counts; the "(weitere)" rows of small groups are never listed.
+ */
+static void item_table(struct html *h, const struct model_item *items, size_t n, enum item_kind kind)
+{
+	const struct model_item **top = malloc((n + 1) * sizeof *top);
+	size_t m = 0, shown;
+	int sites = h->r->nsites > 1;
+
+	if (top == NULL)
+		return;
 	for (size_t i = 0; i < n; i++) {
-		const struct model_item *it = &items[i];
+		if (items[i].key != NULL)
+			top[m++] = &items[i];
+	}
+	qsort(top, m, sizeof *top, cmp_item);
+	shown = m < TOP_ROWS ? m : TOP_ROWS;
+	if (shown == 0) {
+		free(top);
+		return;
+	}
+	page_table(&h->p, kind == ITEM_SEARCH ? L(h, "Häufigste Suchbegriffe", "Top search queries")
+	                  : kind == ITEM_PAGE ? L(h, "Meistbesuchte Seiten", "Most visited pages")
+	                                      : L(h, "Häufigste Links zu anderen Websites", "Top links to other sites"));
+	if (kind == ITEM_SEARCH)
+		page_th(&h->p, "Suchbegriff", "Query", 0);
+	else if (kind == ITEM_PAGE)
+		page_th(&h->p, "Seite", "Page", 0);
+	else
+		page_th(&h->p, "Ziel", "Host", 0);
+	if (sites)
+		page_th(&h->p, "Website", "Site", 0);
+	if (kind == ITEM_SEARCH) {
+		page_th(&h->p, "Suchen", "Searches", 1);
+		page_th(&h->p, "Ohne Ergebnis", "Without results", 1);
+	} else if (kind == ITEM_PAGE) {
+		page_th(&h->p, "Aufrufe", "Views", 1);
+		page_th(&h->p, "Verweildauer (Median)", "Time on page (median)", 1);
+	} else {
+		page_th(&h->p, "Klicks", "Clicks", 1);
+	}
+	page_table_body(&h->p);
+	for (size_t i = 0; i < shown; i++) {
+		const struct model_item *it = top[i];
 
-		if (strcmp(it->site, site) != 0)
-			continue;
-		total++;
-		if (shown >= TOP_ROWS && it->key != NULL)
-			continue;
-		if (shown++ == 0) {
-			snprintf(caption, sizeof caption, "%s: %s", site,
-				 kind == ITEM_SEARCH ? L(h, "häufigste Suchbegriffe", "top search queries")
-				 : kind == ITEM_PAGE ? L(h, "meistbesuchte Seiten", "most visited pages")
-						     : L(h, "Links zu anderen Websites", "links to other sites"));
-			page_table(&h->p, caption);
-			if (kind == ITEM_SEARCH) {
-				page_th(&h->p, "Suchbegriff", "Query", 0);
-				page_th(&h->p, "Suchen", "Searches", 1);
-				page_th(&h->p, "Besuche", "Visits", 1);
-				page_th(&h->p, "Ohne Ergebnis", "Without results", 1);
-			} else if (kind == ITEM_PAGE) {
-				page_th(&h->p, "Seite", "Page", 0);
-				page_th(&h->p, "Aufrufe", "Views", 1);
-				page_th(&h->p, "Besuche", "Visits", 1);
-				page_th(&h->p, "Verweildauer (Median)", "Time on page (median)", 1);
-			} else {
-				page_th(&h->p, "Ziel", "Host", 0);
-				page_th(&h->p, "Klicks", "Clicks", 1);
-			}
-			page_table_body(&h->p);
-		}
 		page_put(&h->p, "<tr><th scope=\"row\">");
-		if (it->key != NULL)
-			page_esc(&h->p, it->key);
-		else
-			page_put(&h->p, L(h, "(weitere)", "(others)"));
-		page_put(&h->p, "</th><td class=\"n\">");
+		page_esc(&h->p, it->key);
+		page_put(&h->p, "</th>");
+		if (sites) {
+			page_put(&h->p, "<td>");
+			page_esc(&h->p, it->site);
+			page_put(&h->p, "</td>");
+		}
+		page_put(&h->p, "<td class=\"n\">");
 		page_int(&h->p, it->count);
 		page_put(&h->p, "</td>");
-		if (kind != ITEM_LINK) {
+		if (kind == ITEM_SEARCH) {
 			page_put(&h->p, "<td class=\"n\">");
-			page_int(&h->p, it->visits);
-			page_put(&h->p, "</td><td class=\"n\">");
-			if (kind == ITEM_SEARCH)
-				page_int(&h->p, it->zero);
-			else
-				page_duration(&h->p, it->median_engaged_s);
+			page_int(&h->p, it->zero);
+			page_put(&h->p, "</td>");
+		} else if (kind == ITEM_PAGE) {
+			page_put(&h->p, "<td class=\"n\">");
+			page_duration(&h->p, it->median_engaged_s);
 			page_put(&h->p, "</td>");
 		}
 		page_put(&h->p, "</tr>\n");
 	}
-	if (shown)
-		page_table_end(&h->p);
-	if (total > shown)
+	page_table_end(&h->p);
+	if (m > shown)
 		page_printf(&h->p, "<p>%s</p>\n",
 			    L(h, "Gekürzt; vollständig in der CSV-Datei.", "Shortened; complete in the CSV file."));
+	free(top);
 }
 
 static void items_sections(struct html *h)
@@ -438,52 +528,69 @@ static void items_sections(struct html *h)
 	page_printf(&h->p, "<p>%s</p>\n",
 		    L(h, "Suchanfragen ohne Ergebnis zeigen, was Menschen erwarten und nicht finden.",
 		      "Queries without results show what people expect and do not find."));
-	for (size_t s = 0; s < r->nsites; s++)
-		item_table(h, r->searches, r->nsearches, r->sites[s], ITEM_SEARCH);
+	item_table(h, r->searches, r->nsearches, ITEM_SEARCH);
 	if (r->nsearches == 0)
 		page_printf(&h->p, "<p>%s</p>\n", L(h, "Keine Suchen im Zeitraum.", "No searches in this period."));
 	page_section_end(&h->p);
 	page_section(&h->p, "pages", "Seiten und Links", "Pages and links");
-	for (size_t s = 0; s < r->nsites; s++) {
-		item_table(h, r->pages, r->npages, r->sites[s], ITEM_PAGE);
-		item_table(h, r->outlinks, r->noutlinks, r->sites[s], ITEM_LINK);
-	}
+	item_table(h, r->pages, r->npages, ITEM_PAGE);
+	item_table(h, r->outlinks, r->noutlinks, ITEM_LINK);
 	page_section_end(&h->p);
 }
+
+/* Devices summed over the sites, in the order of devices.csv's first site. */
+#define DEVICES_MAX 8
 
 static void devices_section(struct html *h)
 {
 	const struct model_result *r = h->r;
+	struct model_device sum[DEVICES_MAX];
+	size_t n = 0;
 
 	page_section(&h->p, "devices", "Geräte", "Devices");
-	if (r->ndevices == 0) {
+	memset(sum, 0, sizeof sum);
+	for (size_t i = 0; i < r->ndevices; i++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(sum[k].device, r->devices[i].device) != 0)
+			k++;
+		if (k == DEVICES_MAX)
+			continue; /* the collector knows four classes */
+		if (k == n)
+			sum[n++].device = r->devices[i].device;
+		sum[k].visits += r->devices[i].visits;
+		sum[k].started += r->devices[i].started;
+		sum[k].completed += r->devices[i].completed;
+	}
+	if (n == 0) {
 		page_printf(&h->p, "<p>%s</p>\n", L(h, "Keine Daten.", "No data."));
 		page_section_end(&h->p);
 		return;
 	}
+	if (r->nsites > 1)
+		page_printf(&h->p, "<p>%s</p>\n",
+			    L(h, "Alle Websites zusammen; jede Website einzeln in devices.csv.",
+			      "All sites together; each site in devices.csv."));
 	page_table(&h->p, L(h, "Besuche und Abschlussquote nach Gerät", "Visits and completion rate by device"));
-	page_th(&h->p, "Website", "Site", 0);
 	page_th(&h->p, "Gerät", "Device", 0);
 	page_th(&h->p, "Besuche", "Visits", 1);
 	page_th(&h->p, "Begonnen", "Started", 1);
 	page_th(&h->p, "Abschlussquote", "Completion rate", 0);
 	page_table_body(&h->p);
-	for (size_t i = 0; i < r->ndevices; i++) {
-		const struct model_device *d = &r->devices[i];
-
-		page_put(&h->p, "<tr><td>");
-		page_esc(&h->p, d->site);
-		page_put(&h->p, "</td><th scope=\"row\">");
-		page_esc(&h->p, words_device(d->device, h->o->lang_en));
+	for (size_t k = 0; k < n; k++) {
+		page_put(&h->p, "<tr data-device=\"");
+		page_esc(&h->p, sum[k].device);
+		page_put(&h->p, "\"><th scope=\"row\">");
+		page_esc(&h->p, words_device(sum[k].device, h->o->lang_en));
 		page_put(&h->p, "</th><td class=\"n\">");
 		if (r->any_keyed)
-			page_int(&h->p, d->visits);
+			page_int(&h->p, sum[k].visits);
 		else
 			page_put(&h->p, "–");
 		page_put(&h->p, "</td><td class=\"n\">");
-		page_int(&h->p, d->started);
+		page_int(&h->p, sum[k].started);
 		page_put(&h->p, "</td><td>");
-		rate_cell(h, d->completed, d->started);
+		rate_cell(h, sum[k].completed, sum[k].started);
 		page_put(&h->p, "</td></tr>\n");
 	}
 	page_table_end(&h->p);

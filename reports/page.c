@@ -55,7 +55,7 @@ static const char css[] =
 	"figure{margin:1rem 0}figure img{display:block;max-width:100%;height:auto}"
 	"figcaption{font-size:.9rem;color:#333}"
 	".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,24rem),1fr));gap:0 1.5rem}"
-	"dl.gloss dt{font-weight:600;margin-top:.5rem}dl.gloss dd{margin:0}"
+	"dl.gloss dt,dl.dir dt{font-weight:600;margin-top:.5rem}dl.gloss dd,dl.dir dd{margin:0}"
 	"@media print{body{max-width:none;padding:0;font-size:10pt}nav,.noprint{display:none}"
 	"a{color:inherit;text-decoration:none}.scroll{overflow:visible}h2,h3{break-after:avoid}"
 	"table,figure,.kpi>div,ol.causes>li{break-inside:avoid}thead{display:table-header-group}"

@@ -167,6 +167,23 @@ def test_key_figures_match_csv():
        "errors per attempt")
 
 
+def test_devices_match_csv():
+    out = shown_report()
+    _, dev = read_csv(os.path.join(out, "devices.csv"))
+    doc = read(os.path.join(out, "index.html"))
+    rows = doc.find("section", id="devices").find("tbody").find_all("tr")
+    names = {"desktop": "Computer", "mobile": "Smartphone", "tablet": "Tablet", "unknown": "unbekannt"}
+    eq(sorted(r.attrs["data-device"] for r in rows), sorted({d["device"] for d in dev}), "devices")
+    for tr in rows:
+        mine = [d for d in dev if d["device"] == tr.attrs["data-device"]]
+        cells = [td.text() for td in tr.find_all("td")]
+        eq(tr.find("th").text(), names[tr.attrs["data-device"]], "one word per device")
+        eq(cells[0], de_int_text(sum(int(d["visits"]) for d in mine)), "visits")
+        started = sum(int(d["started"]) for d in mine)
+        eq(cells[1], de_int_text(started), "started")
+        eq(tr.find("span", cls="rate").text(), rate_text(sum(int(d["completed"]) for d in mine), started), "rate")
+
+
 def test_service_pages():
     out = shown_report()
     _, svc = read_csv(os.path.join(out, "services.csv"))
@@ -394,6 +411,11 @@ def test_size_limits():
         size = os.path.getsize(path)
         assert size <= 200 * 1024, "%s is %d bytes" % (path, size)
     check_pages(out)
+    index = read(os.path.join(out, "index.html"))
+    linked = {a.attrs["href"] for a in index.find_all("a") if a.attrs.get("href", "").startswith("dienste/")}
+    eq(linked, {"dienste/" + os.path.basename(p) for p in pages}, "every service page linked from index.html")
+    rows = [r for r in index.find("section", id="services").find_all("tr") if "data-site" in r.attrs]
+    assert 0 < len(rows) <= 40, "the services table is the worst 40 at most: %d" % len(rows)
 
 
 if __name__ == "__main__":
