@@ -37,6 +37,7 @@ static const char css[] =
 	".n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
 	".few{color:#8a3b00;font-style:italic;white-space:nowrap}"
 	".ci,.sub{color:#444;font-size:.85em;font-weight:400}.sub{display:block}.rate{white-space:nowrap}"
+	".worst{color:#a3200f;font-weight:600}"
 	".bar{display:inline-block;position:relative;width:6rem;height:.8rem;background:#e3e7ee;"
 	"vertical-align:middle;margin-right:.4rem}"
 	".bar i{position:absolute;left:0;top:0;bottom:0;background:#1f5fa8}"

@@ -75,6 +75,7 @@ static void key_figures(struct svc *v)
 static void funnel_section(struct svc *v)
 {
 	const struct model_service *s = v->s;
+	uint32_t worst = 0, worst_lost = 0;
 
 	page_section(&v->p, "funnel", "Wo Menschen aufgeben", "Where people give up");
 	if (s->started == 0) {
@@ -84,37 +85,52 @@ static void funnel_section(struct svc *v)
 		page_section_end(&v->p);
 		return;
 	}
+	for (uint32_t k = 0; k <= s->nsteps; k++) {
+		uint32_t lost = s->reached[k] - (k < s->nsteps ? s->reached[k + 1] : s->completed);
+
+		if (lost > worst_lost) {
+			worst_lost = lost;
+			worst = k;
+		}
+	}
 	page_printf(&v->p, "<p>%s</p>\n",
 		    L(v, "Wie viele der begonnenen Vorgänge jeden Schritt erreichen, und wie viele vor dem "
 		         "nächsten Schritt verloren gehen.",
 		      "How many of the started attempts reach each step, and how many are lost before the next."));
 	page_table(&v->p, L(v, "Schritte des Dienstes", "The service's steps"));
 	page_th(&v->p, "Schritt", "Step", 0);
-	page_th(&v->p, "Erreicht", "Reached", 1);
-	page_th(&v->p, "Anteil der Begonnenen", "Share of started", 0);
+	page_th(&v->p, "Erreicht", "Reached", 0);
 	page_th(&v->p, "Verloren vor dem nächsten Schritt", "Lost before the next step", 1);
 	page_table_body(&v->p);
 	for (uint32_t k = 0; k <= s->nsteps; k++) {
-		uint32_t next = k < s->nsteps ? s->reached[k + 1] : s->completed;
+		uint32_t lost = s->reached[k] - (k < s->nsteps ? s->reached[k + 1] : s->completed);
 
-		page_printf(&v->p, "<tr><th scope=\"row\">%u&nbsp;", k);
+		page_printf(&v->p, "<tr data-step=\"%u\"><th scope=\"row\">%u&nbsp;", k, k);
 		page_esc(&v->p, k == 0 ? L(v, "Start", "Start") : s->step_name[k]);
-		page_put(&v->p, "</th><td class=\"n\">");
-		page_int(&v->p, s->reached[k]);
-		page_put(&v->p, "</td><td>");
+		page_put(&v->p, "</th><td><span class=\"rate\">");
+		page_rate(&v->p, s->reached[k], s->started);
+		page_put(&v->p, "</span> ");
 		if (s->started >= WORDS_FEW)
 			page_share_bar(&v->p, metrics_rate(s->reached[k], s->started));
-		page_rate(&v->p, s->reached[k], s->started);
-		page_put(&v->p, "</td><td class=\"n\">");
-		page_int(&v->p, s->reached[k] - next);
+		page_put(&v->p, "<span class=\"sub reached\">");
+		page_int(&v->p, s->reached[k]);
+		page_put(&v->p, L(v, " erreicht", " reached"));
+		page_put(&v->p, "</span></td><td class=\"n\"><span class=\"lost\">");
+		page_int(&v->p, lost);
+		page_put(&v->p, "</span>");
+		if (k == worst && worst_lost > 0)
+			page_printf(&v->p, "<span class=\"sub worst\">%s</span>", L(v, "größter Verlust", "largest loss"));
 		page_put(&v->p, "</td></tr>\n");
 	}
-	page_printf(&v->p, "<tr><th scope=\"row\">%s</th><td class=\"n\">", L(v, "Abgeschlossen", "Completed"));
-	page_int(&v->p, s->completed);
-	page_put(&v->p, "</td><td>");
-	page_bar(&v->p, s->completed, s->started);
+	page_printf(&v->p, "<tr data-step=\"done\"><th scope=\"row\">%s</th><td><span class=\"rate\">",
+		    L(v, "Abgeschlossen", "Completed"));
 	page_rate(&v->p, s->completed, s->started);
-	page_put(&v->p, "</td><td></td></tr>\n");
+	page_put(&v->p, "</span> ");
+	page_bar(&v->p, s->completed, s->started);
+	page_put(&v->p, "<span class=\"sub reached\">");
+	page_int(&v->p, s->completed);
+	page_put(&v->p, L(v, " abgeschlossen", " completed"));
+	page_put(&v->p, "</span></td><td></td></tr>\n");
 	page_table_end(&v->p);
 	page_section_end(&v->p);
 }
@@ -133,17 +149,16 @@ static void fields_section(struct svc *v)
 		if (shown++ == 0) {
 			page_table(&v->p, L(v, "Felder mit Fehlermeldungen, die meisten Betroffenen zuerst",
 			                    "Fields with error messages, most affected first"));
-			page_th(&v->p, "Feld", "Field", 0);
-			page_th(&v->p, "Fehler", "Error", 0);
+			page_th(&v->p, "Feld und Fehler", "Field and error", 0);
 			page_th(&v->p, "Betroffene Vorgänge", "Attempts affected", 1);
 			page_th(&v->p, "Meldungen", "Messages", 1);
 			page_table_body(&v->p);
 		}
-		page_put(&v->p, "<tr><th scope=\"row\">");
+		page_put(&v->p, "<tr><th scope=\"row\"><span class=\"field\">");
 		page_esc(&v->p, f->field);
-		page_put(&v->p, "</th><td>");
+		page_put(&v->p, "</span><span class=\"sub error\">");
 		page_esc(&v->p, f->error);
-		page_put(&v->p, "</td><td class=\"n\">");
+		page_put(&v->p, "</span></th><td class=\"n\">");
 		page_int(&v->p, f->flows);
 		page_put(&v->p, "</td><td class=\"n\">");
 		page_int(&v->p, f->errors);

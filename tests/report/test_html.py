@@ -196,15 +196,19 @@ def test_service_pages():
         steps = [r for r in funnel if r["site"] == c["site"] and r["service"] == c["service"]]
         eq(len(rows), len(steps) + 1, "a row per step and one for completed")
         for tr, f in zip(rows, steps):
-            cells = [td.text() for td in tr.find_all("td")]
             eq(tr.find("th").text(), "%s %s" % (f["step"], f["step_name"]), "step")
-            eq(cells[0], de_int_text(int(f["reached"])), "reached")
-            eq(cells[1], rate_text(int(f["reached"]), int(c["started"])), "share")
-            eq(cells[2], de_int_text(int(f["lost_before_next"])), "lost")
+            eq(tr.find("span", cls="reached").text(), de_int_text(int(f["reached"])) + " erreicht", "reached")
+            eq(tr.find("span", cls="rate").text(), rate_text(int(f["reached"]), int(c["started"])), "share")
+            eq(tr.find("span", cls="lost").text(), de_int_text(int(f["lost_before_next"])), "lost")
+        worst = max(steps, key=lambda f: int(f["lost_before_next"]))
+        marked = [tr.attrs["data-step"] for tr in rows if tr.find("span", cls="worst")]
+        eq(marked, [worst["step"]] if int(worst["lost_before_next"]) else [], "largest loss marked")
+        eq(rows[-1].find("span", cls="rate").text(), rate_text(int(c["completed"]), int(c["started"])), "completed")
         want = [(f["field"], f["error"], f["flows_affected"], f["errors"]) for f in fields
                 if f["site"] == c["site"] and f["service"] == c["service"]]
         sec = doc.find("section", id="fields")
-        got = [tuple([tr.find("th").text()] + [td.text() for td in tr.find_all("td")])
+        got = [(tr.find("span", cls="field").text(), tr.find("span", cls="error").text())
+               + tuple(td.text() for td in tr.find_all("td"))
                for tr in (sec.find("tbody").find_all("tr") if sec.find("tbody") else [])]
         eq(got, want, "fields of %s/%s" % (c["site"], c["service"]))
 
