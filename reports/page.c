@@ -59,7 +59,7 @@ static const char css[] =
 	"dl.gloss dt,dl.dir dt{font-weight:600;margin-top:.5rem}dl.gloss dd,dl.dir dd{margin:0}"
 	"@media print{body{max-width:none;padding:0;font-size:10pt}nav,.noprint{display:none}"
 	"a{color:inherit;text-decoration:none}.scroll{overflow:visible}h2,h3{break-after:avoid}"
-	"table,figure,.kpi>div,ol.causes>li{break-inside:avoid}thead{display:table-header-group}"
+	"tr,figure,.kpi>div,ol.causes>li{break-inside:avoid}thead{display:table-header-group}caption{break-after:avoid}"
 	"*{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
 
 const char *page_L(const struct page *p, const char *de, const char *en)
