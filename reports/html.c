@@ -113,11 +113,6 @@ static void nav(struct html *h)
 	page_put(&h->p, "</ul></nav>\n");
 }
 
-static void kpi_open(struct html *h, const char *de, const char *en)
-{
-	page_printf(&h->p, "<div><dt>%s</dt><dd><span class=\"v\">", L(h, de, en));
-}
-
 /* The change of the total completion rate against the comparison period, under its key figure. */
 static void total_change(struct html *h)
 {
@@ -148,7 +143,7 @@ static void key_figures(struct html *h)
 
 	metrics_service(t, &m);
 	page_put(&h->p, "<dl class=\"kpi\">\n");
-	kpi_open(h, "Besuche", "Visits");
+	page_kpi(&h->p, "Besuche", "Visits");
 	if (r->any_keyed)
 		page_int(&h->p, r->visits_total);
 	else
@@ -156,39 +151,25 @@ static void key_figures(struct html *h)
 	page_put(&h->p, "</span>");
 	if (r->any_keyed)
 		spark(h, "spark-visits", L(h, "Linie der Besuche je Tag im Zeitraum", "Line of the visits per day in the period"));
-	page_put(&h->p, "</dd></div>\n");
-	kpi_open(h, "Begonnene Vorgänge", "Attempts started");
+	page_kpi_end(&h->p);
+	page_kpi(&h->p, "Begonnene Vorgänge", "Attempts started");
 	page_int(&h->p, t->started);
 	page_put(&h->p, "</span>");
 	spark(h, "spark-started",
 	      L(h, "Linie der begonnenen Vorgänge je Tag im Zeitraum", "Line of the attempts started per day in the period"));
-	page_put(&h->p, "</dd></div>\n");
-	kpi_open(h, "Abschlussquote", "Completion rate");
-	page_rate(&h->p, t->completed, t->started);
-	page_put(&h->p, "</span>");
-	page_ci(&h->p, t->completed, t->started);
+	page_kpi_end(&h->p);
+	page_kpi(&h->p, "Abschlussquote", "Completion rate");
+	page_kpi_rate(&h->p, t->completed, t->started);
 	if (h->o->compare)
 		total_change(h);
-	page_put(&h->p, "</dd></div>\n");
-	kpi_open(h, "Zeit bis zum Abschluss (Median)", "Time to complete (median)");
-	page_duration(&h->p, m.median_s);
-	page_put(&h->p, "</span>");
-	if (t->completed > 0 && t->completed < WORDS_FEW)
-		page_few(&h->p);
-	page_put(&h->p, "</dd></div>\n");
-	kpi_open(h, "Zufriedenheit", "Satisfaction");
-	if (t->ratings_n == 0) {
-		page_put(&h->p, "–</span>");
-	} else if (t->ratings_n < h->o->min_count) {
-		page_printf(&h->p, "</span><span class=\"few\">%s</span>", L(h, "zu wenige Bewertungen", "too few ratings"));
-	} else {
-		page_num(&h->p, m.rating_mean, 1);
-		page_put(&h->p, L(h, " von 5</span>", " of 5</span>"));
-		if (t->ratings_n < WORDS_FEW)
-			page_few(&h->p);
-	}
-	page_put(&h->p, "</dd></div>\n");
-	kpi_open(h, "Eingabefehler je Vorgang", "Input errors per attempt");
+	page_kpi_end(&h->p);
+	page_kpi(&h->p, "Zeit bis zum Abschluss (Median)", "Time to complete (median)");
+	page_kpi_time(&h->p, m.median_s, t->completed);
+	page_kpi_end(&h->p);
+	page_kpi(&h->p, "Zufriedenheit", "Satisfaction");
+	page_kpi_rating(&h->p, m.rating_mean, t->ratings_n, h->o->min_count);
+	page_kpi_end(&h->p);
+	page_kpi(&h->p, "Eingabefehler je Vorgang", "Input errors per attempt");
 	if (t->started > 0)
 		page_num(&h->p, (double)t->field_errors / t->started, 2);
 	else
@@ -196,7 +177,8 @@ static void key_figures(struct html *h)
 	page_put(&h->p, "</span>");
 	if (t->started > 0 && t->started < WORDS_FEW)
 		page_few(&h->p);
-	page_put(&h->p, "</dd></div>\n</dl>\n");
+	page_kpi_end(&h->p);
+	page_put(&h->p, "</dl>\n");
 }
 
 static void summary_section(struct html *h, const struct problem *p, size_t np)

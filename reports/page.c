@@ -245,6 +245,46 @@ void page_share_bar(struct page *p, double share)
 		clamp_pct(share));
 }
 
+void page_kpi(struct page *p, const char *de, const char *en)
+{
+	fprintf(p->f, "<div><dt>%s</dt><dd><span class=\"v\">", page_L(p, de, en));
+}
+
+void page_kpi_end(struct page *p)
+{
+	page_put(p, "</dd></div>\n");
+}
+
+void page_kpi_rate(struct page *p, uint64_t x, uint64_t n)
+{
+	page_rate(p, x, n);
+	page_put(p, "</span>");
+	page_ci(p, x, n);
+}
+
+void page_kpi_time(struct page *p, double median_s, uint64_t n)
+{
+	page_duration(p, median_s);
+	page_put(p, "</span>");
+	if (n > 0 && n < WORDS_FEW)
+		page_few(p);
+}
+
+void page_kpi_rating(struct page *p, double mean, uint64_t n, unsigned min_count)
+{
+	if (n == 0) {
+		page_put(p, "–</span>");
+	} else if (n < min_count) {
+		fprintf(p->f, "</span><span class=\"few\">%s</span>",
+			page_L(p, "zu wenige Bewertungen", "too few ratings"));
+	} else {
+		page_num(p, mean, 1);
+		page_put(p, page_L(p, " von 5</span>", " of 5</span>"));
+		if (n < WORDS_FEW)
+			page_few(p);
+	}
+}
+
 void page_section(struct page *p, const char *id, const char *title_de, const char *title_en)
 {
 	fprintf(p->f, "<section id=\"%s\" aria-labelledby=\"h-%s\">\n<h2 id=\"h-%s\">%s</h2>\n", id, id, id,

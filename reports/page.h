@@ -104,6 +104,29 @@ void page_bar(struct page *p, uint64_t x, uint64_t n);
 /* A share 0..1 as a bar without interval (funnel steps, distributions). */
 void page_share_bar(struct page *p, double share);
 
+/*
+ * Key figures are boxes in a <dl class="kpi">: page_kpi opens a box with
+ * its term and the value's big span, the caller writes the value, closes
+ * the span, may add lines (page_ci, page_change, an image), and
+ * page_kpi_end closes the box. The page_kpi_* writers below write a whole
+ * value and close its span.
+ */
+void page_kpi(struct page *p, const char *de, const char *en);
+void page_kpi_end(struct page *p);
+
+/* A completion rate x of n (page_rate) and its interval below it. */
+void page_kpi_rate(struct page *p, uint64_t x, uint64_t n);
+
+/* A median time to complete from n completed attempts, marked below WORDS_FEW. */
+void page_kpi_time(struct page *p, double median_s, uint64_t n);
+
+/*
+ * A mean rating from n ratings: "–" without ratings, "zu wenige
+ * Bewertungen" below min_count (no mean), "4,2 von 5", marked below
+ * WORDS_FEW.
+ */
+void page_kpi_rating(struct page *p, double mean, uint64_t n, unsigned min_count);
+
 /* Opens a top-level section with its heading; id is a fixed ASCII name. */
 void page_section(struct page *p, const char *id, const char *title_de, const char *title_en);
 void page_section_end(struct page *p);

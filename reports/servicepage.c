@@ -30,46 +30,29 @@ static const char *L(const struct svc *v, const char *de, const char *en)
 	return page_L(&v->p, de, en);
 }
 
-static void kpi_open(struct svc *v, const char *de, const char *en)
-{
-	page_printf(&v->p, "<div><dt>%s</dt><dd><span class=\"v\">", L(v, de, en));
-}
-
 static void key_figures(struct svc *v)
 {
 	const struct model_service *s = v->s;
 
 	page_put(&v->p, "<dl class=\"kpi\">\n");
-	kpi_open(v, "Begonnene Vorgänge", "Attempts started");
+	page_kpi(&v->p, "Begonnene Vorgänge", "Attempts started");
 	page_int(&v->p, s->started);
-	page_put(&v->p, "</span></dd></div>\n");
-	kpi_open(v, "Abschlussquote", "Completion rate");
-	page_rate(&v->p, s->completed, s->started);
 	page_put(&v->p, "</span>");
-	page_ci(&v->p, s->completed, s->started);
-	page_put(&v->p, "</dd></div>\n");
-	kpi_open(v, "Zeit bis zum Abschluss (Median)", "Time to complete (median)");
-	page_duration(&v->p, v->m.median_s);
-	page_put(&v->p, "</span>");
-	if (s->completed > 0 && s->completed < WORDS_FEW)
-		page_few(&v->p);
-	page_put(&v->p, "</dd></div>\n");
-	kpi_open(v, "Zufriedenheit", "Satisfaction");
-	if (s->ratings_n == 0) {
-		page_put(&v->p, "–</span>");
-	} else if (s->ratings_n < v->o->min_count) {
-		page_printf(&v->p, "</span><span class=\"few\">%s</span>",
-			    L(v, "zu wenige Bewertungen", "too few ratings"));
-	} else {
-		page_num(&v->p, v->m.rating_mean, 1);
-		page_put(&v->p, L(v, " von 5</span>", " of 5</span>"));
-		if (s->ratings_n < WORDS_FEW)
-			page_few(&v->p);
-	}
-	page_put(&v->p, "</dd></div>\n");
-	kpi_open(v, "Eingabefehler", "Input errors");
+	page_kpi_end(&v->p);
+	page_kpi(&v->p, "Abschlussquote", "Completion rate");
+	page_kpi_rate(&v->p, s->completed, s->started);
+	page_kpi_end(&v->p);
+	page_kpi(&v->p, "Zeit bis zum Abschluss (Median)", "Time to complete (median)");
+	page_kpi_time(&v->p, v->m.median_s, s->completed);
+	page_kpi_end(&v->p);
+	page_kpi(&v->p, "Zufriedenheit", "Satisfaction");
+	page_kpi_rating(&v->p, v->m.rating_mean, s->ratings_n, v->o->min_count);
+	page_kpi_end(&v->p);
+	page_kpi(&v->p, "Eingabefehler", "Input errors");
 	page_int(&v->p, s->field_errors);
-	page_put(&v->p, "</span></dd></div>\n</dl>\n");
+	page_put(&v->p, "</span>");
+	page_kpi_end(&v->p);
+	page_put(&v->p, "</dl>\n");
 }
 
 static void funnel_section(struct svc *v)
