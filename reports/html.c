@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "chart.h"
+#include "labels.h"
 #include "metrics.h"
 #include "page.h"
 #include "servicepage.h"
@@ -599,7 +600,7 @@ static void quality_section(struct html *h)
 		page_th(&h->p, "Anzahl", "Count", 1);
 		page_table_body(&h->p);
 		for (size_t i = 0; i < r->nrejects; i++) {
-			words_reject_reason(reason, sizeof reason, r->rejects[i].reason, h->o->lang_en);
+			labels_reject_reason(r->rejects[i].reason, h->o->lang_en, reason, sizeof reason);
 			page_put(&h->p, "<tr><th scope=\"row\">");
 			page_esc(&h->p, reason);
 			page_put(&h->p, "</th><td class=\"n\">");

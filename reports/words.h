@@ -3,9 +3,10 @@
  * words.h — how the report says things to its readers, in German or
  * English: whole numbers with thousands separators ("1.234" / "1,234"),
  * decimals with the language's mark, percentages, durations, dates, and the
- * plain names of devices and of the collector's reasons for refusing an
- * event. Pure: formats into the caller's buffers, knows no HTML (page.c
- * escapes and marks up) and computes no statistics (metrics.c does).
+ * plain names of devices. Pure: formats into the caller's buffers, knows no
+ * HTML (page.c escapes and marks up) and computes no statistics (metrics.c
+ * does). Names of sites, fields, error kinds and refusal reasons are
+ * labels.h's.
  */
 #ifndef LOTSE_WORDS_H
 #define LOTSE_WORDS_H
@@ -47,13 +48,5 @@ void words_date(char out[11], int64_t day, int lang_en);
  * naming of devices for tables and charts alike.
  */
 const char *words_device(const char *device, int lang_en);
-
-/*
- * A quality reason as stored by the collector ("step: must be an integer
- * 1..50") in plain German ("Schrittnummer: keine ganze Zahl von 1 bis 50").
- * Reasons it does not know become "<Feld>: anderer Grund". With lang_en the
- * reason is copied as it is (the collector's messages are English).
- */
-void words_reject_reason(char *out, size_t outlen, const char *reason, int lang_en);
 
 #endif

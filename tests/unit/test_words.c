@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * test_words.c — unit tests for what the report says to readers: thousands
- * separators and decimal marks, percentages, durations, dates, device names
- * and the German quality reasons.
+ * separators and decimal marks, percentages, durations, dates and device
+ * names.
  */
 #include <math.h>
 
@@ -21,12 +21,6 @@ static const char *i_(uint64_t v, int en)
 static const char *n_(double v, int decimals, int en)
 {
 	words_num(buf, sizeof buf, v, decimals, en);
-	return buf;
-}
-
-static const char *reason(const char *r)
-{
-	words_reject_reason(buf, sizeof buf, r, 0);
 	return buf;
 }
 
@@ -77,28 +71,10 @@ static void test_devices(void)
 	CHECK_STR(words_device("toaster", 0), "toaster");
 }
 
-static void test_reasons(void)
-{
-	CHECK_STR(reason("step: must be an integer 1..50"), "Schrittnummer: keine ganze Zahl von 1 bis 50");
-	CHECK_STR(reason("results: must be an integer >= 0"), "Trefferzahl: keine ganze Zahl ab 0");
-	CHECK_STR(reason("site: not a site of this collector (--sites)"),
-		  "Website-Kennung: Website ist beim Sammler nicht eingetragen");
-	CHECK_STR(reason("service: required for flow_start"), "Dienstkennung: fehlt");
-	CHECK_STR(reason("url: must be at most 2048 bytes"), "Seitenadresse: länger als 2048 Byte");
-	CHECK_STR(reason("event: more than 64 fields"), "Ereignis: zu viele Angaben (mehr als 64)");
-	CHECK_STR(reason("content type: must be text/plain or application/json, UTF-8"),
-		  "Inhaltsart der Anfrage: falsche Inhaltsart");
-	CHECK_STR(reason("wibble: frobnicated"), "Angabe: anderer Grund");
-	CHECK_STR(reason("no colon at all"), "anderer Grund");
-	words_reject_reason(buf, sizeof buf, "step: must be an integer 1..50", 1);
-	CHECK_STR(buf, "step: must be an integer 1..50");
-}
-
 int main(void)
 {
 	RUN(test_thousands);
 	RUN(test_pct_duration_date);
 	RUN(test_devices);
-	RUN(test_reasons);
 	return test_summary("words");
 }
