@@ -314,7 +314,7 @@ static void regions_row(void *ctx, size_t i, double y)
 	if ((v->started < WORDS_FEW) != c->few)
 		return;
 	rate = metrics_completion(v->completed, v->started, &lo, &hi);
-	safe_label(label, sizeof label, v->site);
+	safe_label(label, sizeof label, v->site_name);
 	fprintf(c->s->f, "%.1f\t%s\t%.2f\t%.2f\t%.2f\n", y, label, 100 * rate, 100 * lo, 100 * hi);
 }
 

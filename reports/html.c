@@ -27,6 +27,8 @@
 
 /* Rows of the search, page and link tables on index.html (the CSV files have all). */
 #define TOP_ROWS 15
+/* Up to this many sites the page head names them; beyond, it counts them. */
+#define HEAD_SITES_MAX 6
 /* Rows of the services table on index.html; every service's page is linked below it. */
 #define SERVICES_MAX 40
 
@@ -62,6 +64,16 @@ static void period_text(char *out, size_t outlen, const struct model_result *r, 
 		snprintf(out, outlen, "%s", lang_en ? "no data" : "keine Daten");
 	else
 		snprintf(out, outlen, "%s – %s", a, b);
+}
+
+/* The name of a site key (from --sites, or the key). */
+static const char *site_name(const struct model_result *r, const char *site)
+{
+	for (size_t i = 0; i < r->nsites; i++) {
+		if (strcmp(r->sites[i], site) == 0)
+			return r->site_names[i];
+	}
+	return site;
 }
 
 /* ---- order of the services: worst completion rate first ------------------ */
@@ -259,7 +271,7 @@ static void page_directory(struct html *h)
 
 		if (first) {
 			page_put(&h->p, "<dt>");
-			page_esc(&h->p, s->site);
+			page_esc(&h->p, s->site_name);
 			page_put(&h->p, "</dt><dd>");
 		}
 		servicepage_href(href, sizeof href, s);
@@ -318,7 +330,7 @@ static void services_section(struct html *h)
 		page_put(&h->p, "\">");
 		page_esc(&h->p, s->name);
 		page_put(&h->p, "</a><span class=\"sub\">");
-		page_esc(&h->p, s->site);
+		page_esc(&h->p, s->site_name);
 		page_put(&h->p, " · <span class=\"started\">");
 		page_int(&h->p, s->started);
 		page_put(&h->p, L(h, " begonnen", " started"));
@@ -383,7 +395,7 @@ static void regions_section(struct html *h)
 			page_th(&h->p, "Dienst", "Service", 0);
 			for (size_t k = 0; k < r->nsites; k++) {
 				page_put(&h->p, "<th scope=\"col\">");
-				page_esc(&h->p, r->sites[k]);
+				page_esc(&h->p, r->site_names[k]);
 				page_put(&h->p, "</th>");
 			}
 			page_table_body(&h->p);
@@ -479,7 +491,7 @@ static void item_table(struct html *h, const struct model_item *items, size_t n,
 		page_put(&h->p, "</th>");
 		if (sites) {
 			page_put(&h->p, "<td>");
-			page_esc(&h->p, it->site);
+			page_esc(&h->p, site_name(h->r, it->site));
 			page_put(&h->p, "</td>");
 		}
 		page_put(&h->p, "<td class=\"n\">");
@@ -716,13 +728,15 @@ int html_write(const struct model_result *r, const struct problem *problems, siz
 	if (o->compare)
 		period_text(compare, sizeof compare, r, o->prev_from, o->prev_to, o->lang_en);
 	words_date(today, tz_local_day((int64_t)time(NULL) * 1000), o->lang_en);
-	for (size_t i = 0; i < r->nsites && used + 1 < sizeof sites; i++) {
-		int w = snprintf(sites + used, sizeof sites - used, "%s%s", i ? ", " : "", r->sites[i]);
+	for (size_t i = 0; i < r->nsites && r->nsites <= HEAD_SITES_MAX && used + 1 < sizeof sites; i++) {
+		int w = snprintf(sites + used, sizeof sites - used, "%s%s", i ? ", " : "", r->site_names[i]);
 
 		if (w < 0)
 			break;
 		used += (size_t)w;
 	}
+	if (r->nsites > HEAD_SITES_MAX)
+		snprintf(sites, sizeof sites, "%s %zu", L(&h, "alle", "all"), r->nsites);
 	memset(&head, 0, sizeof head);
 	head.title = L(&h, "Lotse-Bericht: Wie gut kommen Menschen durch die Online-Dienste?",
 		       "Lotse report: how well do people get through the online services?");

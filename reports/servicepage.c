@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "labels.h"
 #include "metrics.h"
 
 void servicepage_href(char *out, size_t outlen, const struct model_service *s)
@@ -118,6 +119,14 @@ static void funnel_section(struct svc *v)
 	page_section_end(&v->p);
 }
 
+/* The plain name of a field's error kind in the page's language, or the kind as sent. */
+static const char *error_name(const struct svc *v, const struct model_field *f)
+{
+	const char *k = labels_error_kind(f->error, v->o->lang_en);
+
+	return k != NULL ? k : f->error;
+}
+
 static void fields_section(struct svc *v)
 {
 	const struct model_result *r = v->r;
@@ -138,9 +147,9 @@ static void fields_section(struct svc *v)
 			page_table_body(&v->p);
 		}
 		page_put(&v->p, "<tr><th scope=\"row\"><span class=\"field\">");
-		page_esc(&v->p, f->field);
+		page_esc(&v->p, f->label);
 		page_put(&v->p, "</span><span class=\"sub error\">");
-		page_esc(&v->p, f->error);
+		page_esc(&v->p, error_name(v, f));
 		page_put(&v->p, "</span></th><td class=\"n\">");
 		page_int(&v->p, f->flows);
 		page_put(&v->p, "</td><td class=\"n\">");
@@ -291,7 +300,7 @@ int servicepage_write(const struct model_result *r, size_t i, const struct html_
 	metrics_service(v.s, &v.m);
 	servicepage_href(rel, sizeof rel, v.s);
 	snprintf(path, sizeof path, "%s/%s", dir, rel);
-	snprintf(title, sizeof title, "%s – %s", v.s->name, v.s->site);
+	snprintf(title, sizeof title, "%s – %s", v.s->name, v.s->site_name);
 	h.title = title;
 	h.sites = NULL;
 	h.back = 1;

@@ -93,7 +93,7 @@ static void worst_service(struct ctx *c)
 	words_int(n, sizeof n, w->started, c->lang_en);
 	add(c, c->lang_en ? "The lowest completion rate is that of %s%s%s (%s): %s of %s started attempts are completed."
 			     : "Die niedrigste Abschlussquote hat %s%s%s (%s): %s der %s begonnenen Vorgänge werden abgeschlossen.",
-	    open_q(c), w->name, close_q(c), w->site, rate, n);
+	    open_q(c), w->name, close_q(c), w->site_name, rate, n);
 }
 
 /* Writes "statistisch signifikant" or "kann Zufall sein" for a p-value. */
@@ -169,7 +169,7 @@ static void biggest_change(struct ctx *c)
 	add(c, c->lang_en ? "The clearest %s is %s%s%s (%s): from %s to %s (statistically significant)."
 			     : "Am deutlichsten %s hat sich %s%s%s (%s): von %s auf %s (statistisch signifikant).",
 	    best_delta > 0 ? L(c, "verbessert", "improvement") : L(c, "verschlechtert", "decline"), open_q(c),
-	    best->name, close_q(c), best->site, before, now);
+	    best->name, close_q(c), best->site_name, before, now);
 }
 
 void summary_total(const struct model_result *r, struct model_service *out)

@@ -99,9 +99,24 @@ def shown_db():
     return _CACHE["db"]
 
 
+SITE_NAMES = {"s1": "Stadt Eins", "s2": "Gemeinde Zwei"}
+ERROR_NAMES = {"format": "Eingabe im falschen Format", "required": "Pflichtfeld nicht ausgefüllt"}
+
+
+def names_args():
+    """--sites and --fields files for the shown case: names instead of keys."""
+    sites = os.path.join(tmpdir(), "sites.csv")
+    fields = os.path.join(tmpdir(), "fields.csv")
+    with open(sites, "w", encoding="utf-8") as f:
+        f.write("site,name,origins\n" + "".join("%s,%s,https://www.example.org\n" % kv for kv in SITE_NAMES.items()))
+    with open(fields, "w", encoding="utf-8") as f:
+        f.write("field,label\niban,IBAN (Bankverbindung)\n")
+    return ["--sites", sites, "--fields", fields]
+
+
 def report(name, *args):
     out = os.path.join(tmpdir(), name)
-    p = run_report(["--db", shown_db(), "--out", out, "--quiet"] + list(args))
+    p = run_report(["--db", shown_db(), "--out", out, "--quiet"] + names_args() + list(args))
     eq(p.returncode, 0, p.stderr)
     return out
 
@@ -136,6 +151,8 @@ def test_services_match_csv():
         eq(th.find("a").text(), c["name"], "name")
         eq(th.find("a").attrs["href"], "dienste/%s_%s.html" % (site, key), "link")
         eq(th.find("span", cls="started").text(), "%s begonnen" % de_int_text(started), "started")
+        eq(th.find("span", cls="sub").text(), "%s · %s begonnen" % (SITE_NAMES[site], de_int_text(started)),
+           "site by name")
         eq(tr.find("span", cls="rate").text(), rate_text(completed, started), "rate of %s/%s" % (site, key))
         ci = tr.find("span", cls="ci")
         if started >= 10:
@@ -191,7 +208,7 @@ def test_service_pages():
     _, fields = read_csv(os.path.join(out, "fields.csv"))
     for c in svc:
         doc = read(os.path.join(out, "dienste", "%s_%s.html" % (c["site"], c["service"])))
-        assert c["name"] in doc.find("h1").text()
+        eq(doc.find("h1").text(), "%s – %s" % (c["name"], SITE_NAMES[c["site"]]), "title")
         rows = doc.find("section", id="funnel").find("tbody").find_all("tr")
         steps = [r for r in funnel if r["site"] == c["site"] and r["service"] == c["service"]]
         eq(len(rows), len(steps) + 1, "a row per step and one for completed")
@@ -204,7 +221,9 @@ def test_service_pages():
         marked = [tr.attrs["data-step"] for tr in rows if tr.find("span", cls="worst")]
         eq(marked, [worst["step"]] if int(worst["lost_before_next"]) else [], "largest loss marked")
         eq(rows[-1].find("span", cls="rate").text(), rate_text(int(c["completed"]), int(c["started"])), "completed")
-        want = [(f["field"], f["error"], f["flows_affected"], f["errors"]) for f in fields
+        labels = {"iban": "IBAN (Bankverbindung)"}
+        want = [(labels.get(f["field"], f["field"]), ERROR_NAMES[f["error"]], f["flows_affected"], f["errors"])
+                for f in fields
                 if f["site"] == c["site"] and f["service"] == c["service"]]
         sec = doc.find("section", id="fields")
         got = [(tr.find("span", cls="field").text(), tr.find("span", cls="error").text())
@@ -338,7 +357,7 @@ def test_charts():
     # The regional chart names the services and sites; the hollow point of s2/antrag (4 started).
     with open(os.path.join(out, "charts", "regions.svg"), encoding="utf-8") as f:
         svg = f.read()
-    assert ">antrag<" in svg and ">s1<" in svg and ">s2<" in svg, svg[:3000]
+    assert ">antrag<" in svg and ">Stadt Eins<" in svg and ">Gemeinde Zwei<" in svg, svg[:3000]
     # --no-charts: no chart referenced, no charts folder.
     doc = read(os.path.join(shown_report(), "index.html"))
     eq(doc.find_all("img"), [], "no images with --no-charts")
