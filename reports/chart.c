@@ -358,7 +358,7 @@ static void regions_chart(struct script *s, const struct model_result *r)
 	regions_layout(order, rows, &c, NULL, regions_head);
 	fputs("EOD\n", s->f);
 	begin_chart(s, "regions",
-		    L(s, "Abschlussquote je Dienst und Website mit 95-%-Intervall",
+		    L(s, "Abschlussquote je Dienst und Portal mit 95-%-Intervall",
 		      "Completion rate by service and site with 95 % interval"),
 		    CHART_WIDTH, chart_regions_height(r));
 	fprintf(s->f, "set yrange [%.1f:-0.7]\nset xrange [0:100]\nset xtics 0,20,100 format '%%g %%%%'\n"

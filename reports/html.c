@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "causes.h"
 #include "chart.h"
 #include "labels.h"
 #include "metrics.h"
@@ -194,11 +195,11 @@ static void key_figures(struct html *h)
 	page_put(&h->p, "</dl>\n");
 }
 
-static void summary_section(struct html *h, const struct problem *p, size_t np)
+static void summary_section(struct html *h)
 {
 	struct summary sum;
 
-	summary_build(h->r, p, np, h->o->compare, h->o->lang_en, &sum);
+	summary_build(h->r, h->o->compare, h->o->lang_en, &sum);
 	page_section(&h->p, "summary", "Das Wichtigste", "Key points");
 	if (sum.n > 0) {
 		page_put(&h->p, "<ul class=\"key\">\n");
@@ -213,24 +214,116 @@ static void summary_section(struct html *h, const struct problem *p, size_t np)
 	page_section_end(&h->p);
 }
 
-static void causes_section(struct html *h, const struct problem *p, size_t n)
+/* Places of a cause named on index.html; the rest are counted. */
+#define CAUSE_PLACES_MAX 3
+/* Causes listed on index.html (causes.csv has all). */
+#define CAUSES_MAX 10
+
+/* The service of r at site with key service, or NULL. */
+static const struct model_service *find_service(const struct model_result *r, const char *site, const char *key);
+
+/* "922 Vorgänge betroffen · 7 Dienste · 3 Portale" under a cause's name. */
+static void cause_counts(struct html *h, const struct cause *c)
 {
+	page_put(&h->p, "<p class=\"sub\"><span class=\"affected\">");
+	page_int(&h->p, c->affected);
+	page_put(&h->p, "</span> ");
+	page_put(&h->p, summary_unit(c->kind, h->o->lang_en));
+	if (c->services > 0) {
+		page_put(&h->p, " · ");
+		page_int(&h->p, c->services);
+		page_put(&h->p, c->services == 1 ? L(h, " Dienst", " service") : L(h, " Dienste", " services"));
+	}
+	page_put(&h->p, " · ");
+	page_int(&h->p, c->sites);
+	page_put(&h->p, c->sites == 1 ? L(h, " Portal", " site") : L(h, " Portale", " sites"));
+	page_put(&h->p, "</p>\n");
+}
+
+/* The places of a cause: links to the pages of the services concerned, the largest first. */
+static void cause_places(struct html *h, const struct cause *c)
+{
+	char href[300];
+	size_t shown = 0;
+
+	page_printf(&h->p, "<p class=\"places\">%s ", L(h, "Betroffen:", "Where:"));
+	for (size_t i = 0; i < c->nplaces && shown < CAUSE_PLACES_MAX; i++, shown++) {
+		const struct cause_place *pl = &c->places[i];
+		const struct model_service *s = pl->service[0] ? find_service(h->r, pl->site, pl->service) : NULL;
+
+		if (shown)
+			page_put(&h->p, " · ");
+		if (s != NULL) {
+			servicepage_href(href, sizeof href, s);
+			page_put(&h->p, "<a href=\"");
+			page_esc(&h->p, href);
+			page_put(&h->p, "\">");
+			page_esc(&h->p, s->name);
+			page_put(&h->p, " (");
+			page_esc(&h->p, s->site_name);
+			page_put(&h->p, ")</a>");
+		} else if (c->kind == CAUSE_SEARCH) {
+			page_put(&h->p, "<a href=\"#search\">");
+			page_esc(&h->p, site_name(h->r, pl->site));
+			page_put(&h->p, "</a>");
+		} else {
+			page_esc(&h->p, site_name(h->r, pl->site));
+		}
+		page_put(&h->p, ": ");
+		page_int(&h->p, pl->affected);
+	}
+	if (c->nplaces > shown) {
+		page_put(&h->p, L(h, " · und ", " · and "));
+		page_int(&h->p, c->nplaces - shown);
+		page_put(&h->p, L(h, " weitere", " more"));
+	}
+	page_put(&h->p, "</p>\n");
+}
+
+static void causes_section(struct html *h)
+{
+	const struct model_result *r = h->r;
+	size_t n = r->ncauses < CAUSES_MAX ? r->ncauses : CAUSES_MAX;
+
 	page_section(&h->p, "causes", "Handlungsbedarf", "What to fix first");
-	if (n == 0) {
+	if (r->ncauses == 0) {
 		page_printf(&h->p, "<p>%s</p>\n",
 			    L(h, "Keine auffälligen Probleme im Zeitraum.", "No notable problems in this period."));
 		page_section_end(&h->p);
 		return;
 	}
 	page_printf(&h->p, "<p>%s</p>\n<ol class=\"causes\">\n",
-		    L(h, "Die größten Hürden des Zeitraums, geordnet nach der Zahl der Betroffenen.",
-		      "The biggest obstacles of the period, ordered by how many are affected."));
+		    L(h, "Die größten Hürden des Zeitraums, über alle Dienste und Portale zusammengefasst und nach der "
+		         "Zahl der Betroffenen geordnet, jede mit einem Vorschlag.",
+		      "The biggest obstacles of the period, each summed over all services and sites, ordered by how "
+		      "many are affected, each with a suggestion."));
 	for (size_t i = 0; i < n; i++) {
-		page_put(&h->p, "<li><p>");
-		page_esc(&h->p, h->o->lang_en ? p[i].detail_en : p[i].detail_de);
-		page_put(&h->p, "</p></li>\n");
+		const struct cause *c = &r->causes[i];
+
+		page_printf(&h->p, "<li id=\"cause-%zu\" data-kind=\"%s\" data-cause=\"", i + 1, causes_kind_name(c->kind));
+		page_esc(&h->p, c->key);
+		page_put(&h->p, "\"><h3>");
+		/* A step's label is its bare name: say that people stop there. */
+		if (c->kind == CAUSE_DROP)
+			page_put(&h->p, L(h, "Abbruch bei „", "Drop-off at “"));
+		page_esc(&h->p, h->o->lang_en ? c->label_en : c->label);
+		if (c->kind == CAUSE_DROP)
+			page_put(&h->p, L(h, "“", "”"));
+		page_put(&h->p, "</h3>\n");
+		cause_counts(h, c);
+		page_printf(&h->p, "<p class=\"action\"><strong>%s</strong> ", L(h, "Vorschlag:", "Suggestion:"));
+		page_esc(&h->p, h->o->lang_en ? c->action_en : c->action);
+		page_put(&h->p, "</p>\n");
+		cause_places(h, c);
+		page_put(&h->p, "</li>\n");
 	}
 	page_put(&h->p, "</ol>\n");
+	if (r->ncauses > n) {
+		page_put(&h->p, "<p>");
+		page_put(&h->p, L(h, "Alle ", "All "));
+		page_int(&h->p, r->ncauses);
+		page_put(&h->p, L(h, " Ursachen stehen in causes.csv.</p>\n", " causes are in causes.csv.</p>\n"));
+	}
 	page_section_end(&h->p);
 }
 
@@ -314,7 +407,7 @@ static void services_section(struct html *h)
 	                  "Services with fewer than 10 started attempts come last. Each name leads to the service's "
 	                  "page.</p>\n"));
 	page_table(&h->p, L(h, "Online-Dienste nach Abschlussquote", "Online services by completion rate"));
-	page_th(&h->p, "Dienst und Website", "Service and site", 0);
+	page_th(&h->p, "Dienst und Portal", "Service and site", 0);
 	page_th(&h->p, "Abschlussquote", "Completion rate", 0);
 	page_table_body(&h->p);
 	for (size_t k = 0; k < shown; k++) {
@@ -366,11 +459,11 @@ static void regions_section(struct html *h)
 	height = chart_regions_height(r);
 	if (h->o->charts && height > 0)
 		page_figure(&h->p, "regions", CHART_WIDTH, height,
-			    L(h, "Abschlussquote je Dienst und Website als Punkt mit 95-%-Intervall; die Werte stehen in "
+			    L(h, "Abschlussquote je Dienst und Portal als Punkt mit 95-%-Intervall; die Werte stehen in "
 			         "der Tabelle darunter.",
 			      "Completion rate by service and site as a point with its 95 % interval; the values are in "
 			      "the table below."),
-			    L(h, "Abschlussquote je Dienst und Website mit 95-%-Intervall (hohle Punkte: wenige Daten)",
+			    L(h, "Abschlussquote je Dienst und Portal mit 95-%-Intervall (hohle Punkte: wenige Daten)",
 			      "Completion rate by service and site with 95 % interval (hollow points: little data)"));
 	/*
 	 * One row per service key started on two sites or more, one column per
@@ -391,7 +484,7 @@ static void regions_section(struct html *h)
 		if (!first || count < 2 || s->started == 0)
 			continue;
 		if (!any) {
-			page_table(&h->p, L(h, "Abschlussquote je Dienst und Website", "Completion rate by service and site"));
+			page_table(&h->p, L(h, "Abschlussquote je Dienst und Portal", "Completion rate by service and site"));
 			page_th(&h->p, "Dienst", "Service", 0);
 			for (size_t k = 0; k < r->nsites; k++) {
 				page_put(&h->p, "<th scope=\"col\">");
@@ -420,7 +513,7 @@ static void regions_section(struct html *h)
 		page_table_end(&h->p);
 	if (!any)
 		page_printf(&h->p, "<p>%s</p>\n",
-			    L(h, "Kein Online-Dienst wurde auf mehreren Websites begonnen.",
+			    L(h, "Kein Online-Dienst wurde auf mehreren Portalen begonnen.",
 			      "No online service was started on several sites."));
 	page_section_end(&h->p);
 }
@@ -472,7 +565,7 @@ static void item_table(struct html *h, const struct model_item *items, size_t n,
 	else
 		page_th(&h->p, "Ziel", "Host", 0);
 	if (sites)
-		page_th(&h->p, "Website", "Site", 0);
+		page_th(&h->p, "Portal", "Site", 0);
 	if (kind == ITEM_SEARCH) {
 		page_th(&h->p, "Suchen", "Searches", 1);
 		page_th(&h->p, "Ohne Ergebnis", "Without results", 1);
@@ -564,7 +657,7 @@ static void devices_section(struct html *h)
 	}
 	if (r->nsites > 1)
 		page_printf(&h->p, "<p>%s</p>\n",
-			    L(h, "Alle Websites zusammen; jede Website einzeln in devices.csv.",
+			    L(h, "Alle Portale zusammen; jedes Portal einzeln in devices.csv.",
 			      "All sites together; each site in devices.csv."));
 	page_table(&h->p, L(h, "Besuche und Abschlussquote nach Gerät", "Visits and completion rate by device"));
 	page_th(&h->p, "Gerät", "Device", 0);
@@ -714,8 +807,7 @@ static int service_pages(struct html *h, const struct page_head *head, char *err
 	return 0;
 }
 
-int html_write(const struct model_result *r, const struct problem *problems, size_t nproblems,
-               const struct html_opts *o, const char *dir, char *err, size_t errlen)
+int html_write(const struct model_result *r, const struct html_opts *o, const char *dir, char *err, size_t errlen)
 {
 	char path[4200], period[64], compare[64], today[11], sites[1024] = "";
 	struct html h = { .o = o, .r = r, .dir = dir };
@@ -757,8 +849,8 @@ int html_write(const struct model_result *r, const struct problem *problems, siz
 		goto out;
 	nav(&h);
 	page_main(&h.p);
-	summary_section(&h, problems, nproblems);
-	causes_section(&h, problems, nproblems);
+	summary_section(&h);
+	causes_section(&h);
 	services_section(&h);
 	regions_section(&h);
 	items_sections(&h);

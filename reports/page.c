@@ -377,7 +377,7 @@ int page_open(struct page *p, const char *path, int lang_en, const char *root, c
 		page_esc(p, h->compare);
 	}
 	if (h->sites != NULL) {
-		page_put(p, page_L(p, " · Websites: ", " · Sites: "));
+		page_put(p, page_L(p, " · Portale: ", " · Sites: "));
 		page_esc(p, h->sites);
 	}
 	page_put(p, page_L(p, " · erstellt am ", " · generated on "));

@@ -65,12 +65,57 @@ static const char *close_q(const struct ctx *c)
 	return L(c, "“", "”");
 }
 
-/* The two largest problems: what to fix first, and next. */
-static void top_problems(struct ctx *c, const struct problem *p, size_t np)
+const char *summary_unit(enum cause_kind kind, int lang_en)
 {
-	for (size_t i = 0; i < np && i < 2; i++)
-		add(c, "%s%s", i == 0 ? L(c, "Zuerst angehen: ", "Fix first: ") : L(c, "Danach: ", "Next: "),
-		    c->lang_en ? p[i].detail_en : p[i].detail_de);
+	switch (kind) {
+	case CAUSE_DROP:
+	case CAUSE_FIELD:
+		return lang_en ? "attempts affected" : "Vorgänge betroffen";
+	case CAUSE_SEARCH:
+		return lang_en ? "searches without results" : "Suchen ohne Ergebnis";
+	case CAUSE_RATING:
+		return lang_en ? "ratings of 1 or 2 stars" : "Bewertungen mit 1 oder 2 Sternen";
+	case CAUSE_SCRIPT:
+	case CAUSE_RAGE:
+		return lang_en ? "visits affected" : "Besuche betroffen";
+	}
+	return "";
+}
+
+/* "in 7 Diensten auf 3 Portalen", "auf einem Portal": where a cause occurs. */
+static void where_words(const struct ctx *c, char *out, size_t outlen, const struct cause *k)
+{
+	char svc[64] = "", n[WORDS_NUM_MAX];
+
+	if (k->services > 0) {
+		words_int(n, sizeof n, k->services, c->lang_en);
+		snprintf(svc, sizeof svc, "%s %s %s ", L(c, "in", "in"), k->services == 1 ? L(c, "einem", "one") : n,
+			 k->services == 1 ? L(c, "Dienst", "service") : L(c, "Diensten", "services"));
+	}
+	words_int(n, sizeof n, k->sites, c->lang_en);
+	snprintf(out, outlen, "%s%s %s %s", svc, L(c, "auf", "on"), k->sites == 1 ? L(c, "einem", "one") : n,
+		 k->sites == 1 ? L(c, "Portal", "site") : L(c, "Portalen", "sites"));
+}
+
+/* The two largest causes: what to fix first and why, and what next. */
+static void top_causes(struct ctx *c)
+{
+	char n[WORDS_NUM_MAX], where[160];
+
+	for (size_t i = 0; i < c->r->ncauses && i < 2; i++) {
+		const struct cause *k = &c->r->causes[i];
+
+		words_int(n, sizeof n, k->affected, c->lang_en);
+		where_words(c, where, sizeof where, k);
+		if (i == 0)
+			add(c, c->lang_en ? "Fix first: %s%s%s — the largest obstacle of the period, %s %s (%s)."
+				     : "Zuerst angehen: %s%s%s – die größte Hürde im Zeitraum, %s %s (%s).",
+			    open_q(c), c->lang_en ? k->label_en : k->label, close_q(c), n,
+			    summary_unit(k->kind, c->lang_en), where);
+		else
+			add(c, c->lang_en ? "Next: %s%s%s, %s %s (%s)." : "Danach: %s%s%s, %s %s (%s).", open_q(c),
+			    c->lang_en ? k->label_en : k->label, close_q(c), n, summary_unit(k->kind, c->lang_en), where);
+	}
 }
 
 /* The service with the lowest completion rate among those with enough data. */
@@ -183,13 +228,12 @@ void summary_total(const struct model_result *r, struct model_service *out)
 	}
 }
 
-void summary_build(const struct model_result *r, const struct problem *p, size_t np, int compare, int lang_en,
-                   struct summary *out)
+void summary_build(const struct model_result *r, int compare, int lang_en, struct summary *out)
 {
 	struct ctx c = { .r = r, .lang_en = lang_en, .out = out };
 
 	memset(out, 0, sizeof *out);
-	top_problems(&c, p, np);
+	top_causes(&c);
 	worst_service(&c);
 	overall(&c, compare);
 	if (compare)

@@ -3,8 +3,9 @@
  * summary.h — "Das Wichtigste": at most SUMMARY_MAX plain sentences made
  * from the report's figures, in German or English: what to fix first and
  * why (the largest causes), which service loses the most, and what changed
- * against the comparison period, with its significance in words. Pure: it
- * reads the model and the problem list, formats through words.h and writes
+ * against the comparison period or since a change made to the portal, with
+ * its significance in words. Pure: it reads the model (its causes and
+ * changes too), formats through words.h and writes
  * plain text into fixed buffers (html.c escapes it). It computes no new
  * figure: rates and p-values come from metrics.c.
  */
@@ -13,8 +14,8 @@
 
 #include <stddef.h>
 
+#include "causes.h"
 #include "model.h"
-#include "problems.h"
 
 #define SUMMARY_MAX 5
 #define SUMMARY_LEN 600
@@ -31,11 +32,12 @@ struct summary {
 void summary_total(const struct model_result *r, struct model_service *out);
 
 /*
- * Fills *out from r and the ranked problems p[0..np-1]; compare says
- * whether r's services carry the comparison period. Never fails; a
- * sentence whose figures are missing is left out.
+ * Fills *out from r; compare says whether r's services carry the comparison
+ * period. Never fails; a sentence whose figures are missing is left out.
  */
-void summary_build(const struct model_result *r, const struct problem *p, size_t np, int compare, int lang_en,
-                   struct summary *out);
+void summary_build(const struct model_result *r, int compare, int lang_en, struct summary *out);
+
+/* What a cause's affected counts: "Vorgänge betroffen", "Suchen ohne Ergebnis", … */
+const char *summary_unit(enum cause_kind kind, int lang_en);
 
 #endif

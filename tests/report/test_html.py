@@ -184,6 +184,38 @@ def test_key_figures_match_csv():
        "errors per attempt")
 
 
+def test_causes_match_csv():
+    out = shown_report()
+    _, causes = read_csv(os.path.join(out, "causes.csv"))
+    _, svc = read_csv(os.path.join(out, "services.csv"))
+    doc = read(os.path.join(out, "index.html"))
+    items = doc.find("ol", cls="causes").find_all("li")
+    eq(len(items), min(10, len(causes)), "the ten largest causes")
+    assert any(c["kind"] == "drop" for c in causes) and any(c["kind"] == "field" for c in causes), causes
+    units = {"drop": "Vorgänge betroffen", "field": "Vorgänge betroffen", "search": "Suchen ohne Ergebnis",
+             "rating": "Bewertungen mit 1 oder 2 Sternen", "script": "Besuche betroffen", "rage": "Besuche betroffen"}
+    for li, c in zip(items, causes):
+        eq((li.attrs["data-kind"], li.attrs["data-cause"]), (c["kind"], c["cause"]), "rank %s" % c["rank"])
+        heading = "Abbruch bei „%s“" % c["label"] if c["kind"] == "drop" else c["label"]
+        eq(li.find("h3").text(), heading, "label")
+        counts = "%s %s" % (de_int_text(int(c["affected"])), units[c["kind"]])
+        if int(c["services"]):
+            counts += " · %s %s" % (c["services"], "Dienst" if c["services"] == "1" else "Dienste")
+        counts += " · %s %s" % (c["sites"], "Portal" if c["sites"] == "1" else "Portale")
+        eq(li.find("p", cls="sub").text(), counts, "counts of %s" % c["cause"])
+        eq(li.find("p", cls="action").text(), "Vorschlag: " + c["action"], "action")
+        for a in li.find("p", cls="places").find_all("a"):
+            href = a.attrs["href"]
+            if href.startswith("dienste/"):
+                site, key = href[len("dienste/"):-len(".html")].split("_", 1)
+                row = [r for r in svc if r["site"] == site and r["service"] == key][0]
+                assert a.text() == "%s (%s)" % (row["name"], SITE_NAMES[site]), a.text()
+    # "Das Wichtigste" begins with the largest cause.
+    first = doc.find("ul", cls="key").find("li").text()
+    assert first.startswith("Zuerst angehen: „%s“" % causes[0]["label"]), first
+    assert "%s Vorgänge betroffen" % de_int_text(int(causes[0]["affected"])) in first, first
+
+
 def test_devices_match_csv():
     out = shown_report()
     _, dev = read_csv(os.path.join(out, "devices.csv"))
