@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "metrics.h"
+#include "trend.h"
 #include "tz.h"
 #include "words.h"
 
@@ -145,6 +146,7 @@ struct script {
 	const char *charts_dir;
 	unsigned block;
 	struct chart_job *job;    /* charts are listed here (SVG script only) */
+	unsigned *change_numbers; /* of r->changes (trend_change_numbers) */
 	int failed;               /* out of memory while listing */
 };
 
@@ -409,6 +411,113 @@ static void spark_chart(struct script *s, const struct model_result *r, int what
 	end_chart(s);
 }
 
+/* ---- weekly completion rates ----------------------------------------------- */
+
+/*
+ * The weekly completion rate of site and service (site NULL: summed over
+ * the sites; both NULL: everything) with its 95 % band; weeks not complete
+ * in the data on grey, weeks from fewer than WORDS_FEW started as hollow
+ * points, and the changes of --changes that concern it as dashed vertical
+ * lines with their numbers. small: a sparkline without axes.
+ */
+static void weekly_chart(struct script *s, const struct model_result *r, const char *site, const char *service,
+                         const char *name, const char *title, unsigned height, int small)
+{
+	struct trend_week w[TREND_MAX_WEEKS];
+	size_t n = trend_weeks(r, site, service, w, TREND_MAX_WEEKS);
+	const struct change *drawn = NULL;
+	unsigned naxis, step;
+	int64_t first;
+	char week[16];
+
+	trend_axis(r, &first, &naxis);
+	if (n == 0)
+		return;
+	fprintf(s->f, "$d%u << EOD\n", s->block);
+	for (size_t k = 0; k < n; k++) {
+		double lo, hi, rate = metrics_completion(w[k].completed, w[k].started, &lo, &hi);
+
+		fprintf(s->f, "%u\t%.2f\t%.2f\t%.2f\t%d\n", w[k].x, 100 * rate, 100 * lo, 100 * hi,
+			w[k].started < WORDS_FEW);
+	}
+	fputs("EOD\n", s->f);
+	begin_chart(s, name, title, small ? CHART_SPARK_WIDTH : CHART_WIDTH, height);
+	fprintf(s->f, "set xrange [-0.5:%u.5]\nset yrange [0:%d]\n", naxis - 1, small ? 100 : 108);
+	if (small) {
+		fputs("unset border\nunset tics\nset lmargin at screen 0.02\nset rmargin at screen 0.98\n"
+		      "set tmargin at screen 0.94\nset bmargin at screen 0.06\n", s->f);
+	} else {
+		/* At most about eight week names fit the axis. */
+		step = (naxis + 7) / 8;
+		fputs("set ytics 0,20,100 format '%g %%'\nset grid ytics lc rgb '#dddddd'\nset xtics (", s->f);
+		for (unsigned x = 0; x < naxis; x += step) {
+			trend_week_name(week, sizeof week, first + 7 * (int64_t)x, s->lang_en);
+			fprintf(s->f, "%s'%s' %u", x ? ", " : "", week, x);
+		}
+		fputs(") scale 0\nset bmargin 2.5\nset tmargin 1.2\nset rmargin 2\n", s->f);
+		for (size_t k = 0; k < n; k++) {
+			if (!w[k].complete)
+				fprintf(s->f, "set object rect from %.1f,graph 0 to %.1f,graph 1 fc rgb '#e8e8e8' "
+					      "fs solid 1.0 noborder behind\n",
+					w[k].x - 0.5, w[k].x + 0.5);
+		}
+		/* The changes of this service (on this site): one line each, numbered as on the pages. */
+		for (size_t i = 0; i < r->nchanges && service != NULL; i++) {
+			const struct change_row *c = &r->changes[i];
+			double x = trend_day_x(c->change->day, first);
+
+			/* A change for "*" has a row per site: one line for all of them. */
+			if (strcmp(c->service, service) != 0 || (site != NULL && strcmp(c->site, site) != 0) ||
+			    x < -0.5 || x > naxis - 0.5 || c->change == drawn)
+				continue;
+			drawn = c->change;
+			fprintf(s->f, "set arrow from %.3f,0 to %.3f,100 nohead dt 2 lw 1.5 lc rgb '#a3200f' front\n"
+				      "set label '%u' at %.3f,104 center tc rgb '#a3200f' front\n",
+				x, x, s->change_numbers[i], x);
+		}
+	}
+	fprintf(s->f, "plot $d%u using 1:3:4 with filledcurves fc rgb '#1f5fa8' fs transparent solid 0.2 noborder, "
+		      "$d%u using 1:2 with lines lw 2 lc rgb '#1f5fa8'",
+		s->block, s->block);
+	if (!small)
+		fprintf(s->f, ", $d%u using 1:($5 == 0 ? $2 : 1/0) with points pt 7 ps 0.9 lc rgb '#1f5fa8', "
+			      "$d%u using 1:($5 == 1 ? $2 : 1/0) with points pt 6 ps 0.9 lc rgb '#1f5fa8'",
+			s->block, s->block);
+	fputs("\n", s->f);
+	end_chart(s);
+}
+
+/* The weekly chart of every service and site, and of every service key over the sites (index.html). */
+static void weekly_charts(struct script *s, const struct model_result *r)
+{
+	const struct model_service **keys = malloc((r->nservices + 1) * sizeof *keys);
+	char name[CHART_NAME_MAX], title[400];
+	size_t nkeys;
+
+	if (keys == NULL) {
+		s->failed = 1;
+		return;
+	}
+	for (size_t i = 0; i < r->nservices; i++) {
+		const struct model_service *v = &r->services[i];
+
+		chart_name_service(name, sizeof name, "weekly", v->site, v->service);
+		snprintf(title, sizeof title, "%s: %s (%s)", L(s, "Abschlussquote je Woche", "Completion rate by week"),
+			 v->name, v->site_name);
+		weekly_chart(s, r, v->site, v->service, name, title, CHART_WEEKLY_HEIGHT, 0);
+	}
+	nkeys = trend_services(r, keys, r->nservices);
+	for (size_t i = 0; i < nkeys; i++) {
+		chart_name_service(name, sizeof name, "trend", "all", keys[i]->service);
+		snprintf(title, sizeof title, "%s: %s", L(s, "Abschlussquote je Woche", "Completion rate by week"),
+			 keys[i]->name);
+		weekly_chart(s, r, NULL, keys[i]->service, name, title, CHART_TREND_HEIGHT, 0);
+	}
+	free(keys);
+	weekly_chart(s, r, NULL, NULL, "spark-rate", L(s, "Abschlussquote je Woche", "Completion rate by week"),
+		     CHART_SPARK_HEIGHT, 1);
+}
+
 static int write_script(const char *path, const struct model_result *r, struct chart_job *job, int png,
                         int lang_en, char *err, size_t errlen)
 {
@@ -426,6 +535,14 @@ static int write_script(const char *path, const struct model_result *r, struct c
 		spark_chart(&s, r, 1, "spark-visits", L(&s, "Besuche je Tag", "Visits per day"));
 	spark_chart(&s, r, 2, "spark-started", L(&s, "Begonnene Vorgänge je Tag", "Attempts started per day"));
 	regions_chart(&s, r);
+	s.change_numbers = calloc(r->nchanges + 1, sizeof *s.change_numbers);
+	if (s.change_numbers != NULL) {
+		trend_change_numbers(r, s.change_numbers);
+		weekly_charts(&s, r);
+	} else {
+		s.failed = 1;
+	}
+	free(s.change_numbers);
 	if (ferror(s.f) | fclose(s.f)) {
 		snprintf(err, errlen, "%s: write failed", path);
 		return -1;

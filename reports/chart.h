@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * chart.h — the report's charts, drawn by gnuplot run as an external
- * program: the regional comparison (completion rate with its interval per
- * service and site) and the small daily lines beside the key figures. Each
+ * program: the weekly completion rate of every service and site and of
+ * every service over the sites, with its 95 % band, incomplete weeks and
+ * the changes made (--changes); the regional comparison (completion rate
+ * with its interval per service and site); the small lines beside the key
+ * figures (visits and starts per day, the rate per week). Each
  * chart becomes charts/NAME.svg and charts/NAME.png, which the pages
  * reference as files; the SVG's title is the chart's own, not gnuplot's.
  * Data and scripts go to a private temporary directory; no visitor text
@@ -27,8 +30,15 @@
 #define CHART_WIDTH 440
 #define CHART_SPARK_WIDTH 200
 #define CHART_SPARK_HEIGHT 44
+/* Heights of a service page's weekly chart and of a service's trend on index.html. */
+#define CHART_WEEKLY_HEIGHT 240
+#define CHART_TREND_HEIGHT 200
 
-/* A chart file stem (without extension) for a service's chart of kind: "KIND_SITE_SERVICE". */
+/*
+ * A chart file stem (without extension) for a service's chart of kind:
+ * "KIND_SITE_SERVICE" ("weekly_gladbeck_geburtsurkunde"; the index's trend
+ * of a service over all sites is "trend_all_SERVICE").
+ */
 void chart_name_service(char *out, size_t outlen, const char *kind, const char *site, const char *service);
 
 /* The height of charts/regions.svg for r, or 0 when r has no service started on two sites. */

@@ -23,6 +23,7 @@
 #include "page.h"
 #include "servicepage.h"
 #include "summary.h"
+#include "trend.h"
 #include "tz.h"
 #include "words.h"
 
@@ -110,6 +111,7 @@ static void nav(struct html *h)
 		{ "summary", "Das Wichtigste", "Key points", 0 },
 		{ "causes", "Handlungsbedarf", "What to fix first", 0 },
 		{ "services", "Online-Dienste", "Online services", 0 },
+		{ "trends", "Verlauf", "Trend", 0 },
 		{ "regions", "Regionaler Vergleich", "Regional comparison", 1 },
 		{ "search", "Suche", "Search", 0 },
 		{ "pages", "Seiten und Links", "Pages and links", 0 },
@@ -176,6 +178,9 @@ static void key_figures(struct html *h)
 	page_kpi_rate(&h->p, t->completed, t->started);
 	if (h->o->compare)
 		total_change(h);
+	if (r->nweeks > 0)
+		spark(h, "spark-rate", L(h, "Linie der Abschlussquote je Woche im Zeitraum",
+		                         "Line of the completion rate per week in the period"));
 	page_kpi_end(&h->p);
 	page_kpi(&h->p, "Zeit bis zum Abschluss (Median)", "Time to complete (median)");
 	page_kpi_time(&h->p, m.median_s, t->completed);
@@ -219,9 +224,6 @@ static void summary_section(struct html *h)
 /* Causes listed on index.html (causes.csv has all). */
 #define CAUSES_MAX 10
 
-/* The service of r at site with key service, or NULL. */
-static const struct model_service *find_service(const struct model_result *r, const char *site, const char *key);
-
 /* "922 Vorgänge betroffen · 7 Dienste · 3 Portale" under a cause's name. */
 static void cause_counts(struct html *h, const struct cause *c)
 {
@@ -249,7 +251,7 @@ static void cause_places(struct html *h, const struct cause *c)
 	page_printf(&h->p, "<p class=\"places\">%s ", L(h, "Betroffen:", "Where:"));
 	for (size_t i = 0; i < c->nplaces && shown < CAUSE_PLACES_MAX; i++, shown++) {
 		const struct cause_place *pl = &c->places[i];
-		const struct model_service *s = pl->service[0] ? find_service(h->r, pl->site, pl->service) : NULL;
+		const struct model_service *s = pl->service[0] ? summary_service(h->r, pl->site, pl->service) : NULL;
 
 		if (shown)
 			page_put(&h->p, " · ");
@@ -284,6 +286,7 @@ static void causes_section(struct html *h)
 {
 	const struct model_result *r = h->r;
 	size_t n = r->ncauses < CAUSES_MAX ? r->ncauses : CAUSES_MAX;
+	char title[400];
 
 	page_section(&h->p, "causes", "Handlungsbedarf", "What to fix first");
 	if (r->ncauses == 0) {
@@ -303,12 +306,8 @@ static void causes_section(struct html *h)
 		page_printf(&h->p, "<li id=\"cause-%zu\" data-kind=\"%s\" data-cause=\"", i + 1, causes_kind_name(c->kind));
 		page_esc(&h->p, c->key);
 		page_put(&h->p, "\"><h3>");
-		/* A step's label is its bare name: say that people stop there. */
-		if (c->kind == CAUSE_DROP)
-			page_put(&h->p, L(h, "Abbruch bei „", "Drop-off at “"));
-		page_esc(&h->p, h->o->lang_en ? c->label_en : c->label);
-		if (c->kind == CAUSE_DROP)
-			page_put(&h->p, L(h, "“", "”"));
+		summary_cause_title(title, sizeof title, c, h->o->lang_en);
+		page_esc(&h->p, title);
 		page_put(&h->p, "</h3>\n");
 		cause_counts(h, c);
 		page_printf(&h->p, "<p class=\"action\"><strong>%s</strong> ", L(h, "Vorschlag:", "Suggestion:"));
@@ -422,7 +421,7 @@ static void services_section(struct html *h)
 		page_esc(&h->p, href);
 		page_put(&h->p, "\">");
 		page_esc(&h->p, s->name);
-		page_put(&h->p, "</a><span class=\"sub\">");
+		page_put(&h->p, "</a> <span class=\"sub\">");
 		page_esc(&h->p, s->site_name);
 		page_put(&h->p, " · <span class=\"started\">");
 		page_int(&h->p, s->started);
@@ -437,14 +436,64 @@ static void services_section(struct html *h)
 	page_section_end(&h->p);
 }
 
-/* The service key of site, or NULL (services are sorted by site, service). */
-static const struct model_service *find_service(const struct model_result *r, const char *site, const char *key)
+/* The weekly completion rate of every service over the portals, and the changes made with their effect. */
+static void trends_section(struct html *h)
 {
-	for (size_t i = 0; i < r->nservices; i++) {
-		if (strcmp(r->services[i].site, site) == 0 && strcmp(r->services[i].service, key) == 0)
-			return &r->services[i];
+	const struct model_result *r = h->r;
+	const struct model_service **keys;
+	struct trend_week w[TREND_MAX_WEEKS];
+	char name[CHART_NAME_MAX], alt[2000], caption[400];
+	size_t nkeys;
+
+	if (r->nweeks == 0 && r->nchanges == 0)
+		return;
+	page_section(&h->p, "trends", "Verlauf", "Trend");
+	keys = malloc((r->nservices + 1) * sizeof *keys);
+	if (keys == NULL)
+		goto changes;
+	nkeys = trend_services(r, keys, r->nservices);
+	page_printf(&h->p, "<p>%s</p>\n",
+		    r->nsites > 1 ? L(h, "Die Abschlussquote jedes Dienstes Woche für Woche, alle Portale zusammen, mit "
+		                         "ihrem 95-%-Intervall (Band). Grau: Woche noch nicht vollständig; hohle Punkte: "
+		                         "wenige Daten; gestrichelt: Änderungen (Nummern wie in der Tabelle). Jedes Portal "
+		                         "einzeln auf den Seiten der Dienste.",
+		                      "Each service's completion rate week by week, all sites together, with its 95 % "
+		                      "interval (band). Grey: week not complete yet; hollow points: little data; dashed: "
+		                      "changes (numbered as in the table). Each site on the service pages.")
+		                  : L(h, "Die Abschlussquote jedes Dienstes Woche für Woche mit ihrem 95-%-Intervall (Band). "
+		                         "Grau: Woche noch nicht vollständig; hohle Punkte: wenige Daten; gestrichelt: "
+		                         "Änderungen (Nummern wie in der Tabelle).",
+		                      "Each service's completion rate week by week with its 95 % interval (band). Grey: week "
+		                      "not complete yet; hollow points: little data; dashed: changes (numbered as in the "
+		                      "table)."));
+	page_put(&h->p, "<div class=\"charts\">\n");
+	for (size_t i = 0; i < nkeys; i++) {
+		size_t n = trend_weeks(r, NULL, keys[i]->service, w, TREND_MAX_WEEKS);
+
+		if (n == 0)
+			continue;
+		trend_describe(alt, sizeof alt, w, n, h->o->lang_en);
+		snprintf(caption, sizeof caption, "%s", keys[i]->name);
+		chart_name_service(name, sizeof name, "trend", "all", keys[i]->service);
+		page_put(&h->p, "<div class=\"trend\" data-service=\"");
+		page_esc(&h->p, keys[i]->service);
+		page_put(&h->p, "\">");
+		if (h->o->charts) {
+			page_figure(&h->p, name, CHART_WIDTH, CHART_TREND_HEIGHT, alt, caption);
+		} else {
+			page_put(&h->p, "<p><strong>");
+			page_esc(&h->p, caption);
+			page_put(&h->p, ":</strong> ");
+			page_esc(&h->p, alt);
+			page_put(&h->p, "</p>");
+		}
+		page_put(&h->p, "</div>\n");
 	}
-	return NULL;
+	page_put(&h->p, "</div>\n");
+	free(keys);
+changes:
+	servicepage_changes(&h->p, r, NULL, NULL);
+	page_section_end(&h->p);
 }
 
 static void regions_section(struct html *h)
@@ -498,7 +547,7 @@ static void regions_section(struct html *h)
 		page_esc(&h->p, s->name);
 		page_put(&h->p, "</th>");
 		for (size_t k = 0; k < r->nsites; k++) {
-			const struct model_service *o = find_service(r, r->sites[k], s->service);
+			const struct model_service *o = summary_service(r, r->sites[k], s->service);
 
 			page_put(&h->p, "<td class=\"n\">");
 			if (o != NULL && o->started > 0)
@@ -852,6 +901,7 @@ int html_write(const struct model_result *r, const struct html_opts *o, const ch
 	summary_section(&h);
 	causes_section(&h);
 	services_section(&h);
+	trends_section(&h);
 	regions_section(&h);
 	items_sections(&h);
 	devices_section(&h);

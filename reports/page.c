@@ -183,7 +183,7 @@ void page_ci(struct page *p, uint64_t x, uint64_t n)
 	if (n < WORDS_FEW)
 		return;
 	metrics_completion(x, n, &lo, &hi);
-	page_put(p, "<span class=\"ci sub\">95" NBSP "%: ");
+	page_put(p, " <span class=\"ci sub\">95" NBSP "%: ");
 	page_num(p, lo * 100.0, 1);
 	page_put(p, "–");
 	page_pct(p, hi, 1);
@@ -194,7 +194,7 @@ void page_change(struct page *p, uint64_t x, uint64_t n, uint64_t px, uint64_t p
 {
 	double delta;
 
-	page_put(p, "<span class=\"sub change\">");
+	page_put(p, " <span class=\"sub change\">");
 	page_put(p, page_L(p, "vorher ", "before "));
 	if (pn == 0) {
 		page_put(p, page_L(p, "nicht begonnen", "not started"));
@@ -324,13 +324,14 @@ void page_table_end(struct page *p)
 void page_figure(struct page *p, const char *name, unsigned width, unsigned height, const char *alt,
                  const char *caption)
 {
-	fprintf(p->f, "<figure>\n<img src=\"%scharts/%s.svg\" width=\"%u\" height=\"%u\" alt=\"", p->root, name,
-		width, height);
-	page_esc(p, alt);
-	page_put(p, "\">\n<figcaption>");
+	page_put(p, "<figure>\n<figcaption>");
 	page_esc(p, caption);
-	fprintf(p->f, " <a class=\"noprint\" href=\"%scharts/%s.png\">%s</a></figcaption>\n</figure>\n", p->root,
-		name, page_L(p, "(als PNG-Bild)", "(as PNG image)"));
+	fprintf(p->f, " <a class=\"noprint\" href=\"%scharts/%s.png\">%s</a></figcaption>\n", p->root, name,
+		page_L(p, "(als PNG-Bild)", "(as PNG image)"));
+	fprintf(p->f, "<img src=\"%scharts/%s.svg\" width=\"%u\" height=\"%u\" alt=\"", p->root, name, width,
+		height);
+	page_esc(p, alt);
+	page_put(p, "\">\n</figure>\n");
 }
 
 int page_open(struct page *p, const char *path, int lang_en, const char *root, const struct page_head *h,

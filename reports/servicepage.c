@@ -8,10 +8,14 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "labels.h"
 #include "metrics.h"
+#include "summary.h"
+#include "trend.h"
 
 void servicepage_href(char *out, size_t outlen, const struct model_service *s)
 {
@@ -96,14 +100,14 @@ static void funnel_section(struct svc *v)
 		page_put(&v->p, "</span> ");
 		if (s->started >= WORDS_FEW)
 			page_share_bar(&v->p, metrics_rate(s->reached[k], s->started));
-		page_put(&v->p, "<span class=\"sub reached\">");
+		page_put(&v->p, " <span class=\"sub reached\">");
 		page_int(&v->p, s->reached[k]);
 		page_put(&v->p, L(v, " erreicht", " reached"));
 		page_put(&v->p, "</span></td><td class=\"n\"><span class=\"lost\">");
 		page_int(&v->p, lost);
 		page_put(&v->p, "</span>");
 		if (k == worst && worst_lost > 0)
-			page_printf(&v->p, "<span class=\"sub worst\">%s</span>", L(v, "größter Verlust", "largest loss"));
+			page_printf(&v->p, " <span class=\"sub worst\">%s</span>", L(v, "größter Verlust", "largest loss"));
 		page_put(&v->p, "</td></tr>\n");
 	}
 	page_printf(&v->p, "<tr data-step=\"done\"><th scope=\"row\">%s</th><td><span class=\"rate\">",
@@ -111,7 +115,7 @@ static void funnel_section(struct svc *v)
 	page_rate(&v->p, s->completed, s->started);
 	page_put(&v->p, "</span> ");
 	page_bar(&v->p, s->completed, s->started);
-	page_put(&v->p, "<span class=\"sub reached\">");
+	page_put(&v->p, " <span class=\"sub reached\">");
 	page_int(&v->p, s->completed);
 	page_put(&v->p, L(v, " abgeschlossen", " completed"));
 	page_put(&v->p, "</span></td><td></td></tr>\n");
@@ -148,7 +152,7 @@ static void fields_section(struct svc *v)
 		}
 		page_put(&v->p, "<tr><th scope=\"row\"><span class=\"field\">");
 		page_esc(&v->p, f->label);
-		page_put(&v->p, "</span><span class=\"sub error\">");
+		page_put(&v->p, "</span> <span class=\"sub error\">");
 		page_esc(&v->p, error_name(v, f));
 		page_put(&v->p, "</span></th><td class=\"n\">");
 		page_int(&v->p, f->flows);
@@ -290,6 +294,119 @@ static void ratings_section(struct svc *v)
 	page_section_end(&v->p);
 }
 
+static void trend_section(struct svc *v)
+{
+	const struct model_service *s = v->s;
+	struct trend_week w[TREND_MAX_WEEKS];
+	size_t n = trend_weeks(v->r, s->site, s->service, w, TREND_MAX_WEEKS);
+	char name[CHART_NAME_MAX], week[16];
+
+	page_section(&v->p, "trend", "Verlauf", "Trend");
+	if (n == 0) {
+		page_printf(&v->p, "<p>%s</p>\n", L(v, "Keine begonnenen Vorgänge im Zeitraum.",
+		                                   "No attempts started in the period."));
+		page_section_end(&v->p);
+		return;
+	}
+	if (v->o->charts) {
+		chart_name_service(name, sizeof name, "weekly", s->site, s->service);
+		page_figure(&v->p, name, CHART_WIDTH, CHART_WEEKLY_HEIGHT,
+			    L(v, "Abschlussquote je Woche mit 95-%-Intervall; die Werte stehen in der Tabelle darunter.",
+			      "Completion rate by week with 95 % interval; the values are in the table below."),
+			    L(v, "Abschlussquote je Woche mit 95-%-Intervall (Band). Grau: Woche noch nicht vollständig; "
+			         "hohle Punkte: wenige Daten; gestrichelt: Änderungen (Nummern wie unten).",
+			      "Completion rate by week with 95 % interval (band). Grey: week not complete yet; hollow "
+			      "points: little data; dashed: changes (numbered as below)."));
+	}
+	page_table(&v->p, L(v, "Abschlussquote Woche für Woche", "Completion rate week by week"));
+	page_th(&v->p, "Woche", "Week", 0);
+	page_th(&v->p, "Begonnen", "Started", 1);
+	page_th(&v->p, "Abschlussquote", "Completion rate", 0);
+	page_table_body(&v->p);
+	for (size_t k = 0; k < n; k++) {
+		trend_week_name(week, sizeof week, w[k].monday, v->o->lang_en);
+		page_printf(&v->p, "<tr data-monday=\"%lld\"><th scope=\"row\">%s", (long long)w[k].monday, week);
+		if (!w[k].complete)
+			page_printf(&v->p, " <span class=\"sub\">%s</span>", L(v, "unvollständig", "incomplete"));
+		page_put(&v->p, "</th><td class=\"n\">");
+		page_int(&v->p, w[k].started);
+		page_put(&v->p, "</td><td><span class=\"rate\">");
+		page_rate(&v->p, w[k].completed, w[k].started);
+		page_put(&v->p, "</span> ");
+		page_bar(&v->p, w[k].completed, w[k].started);
+		page_ci(&v->p, w[k].completed, w[k].started);
+		page_put(&v->p, "</td></tr>\n");
+	}
+	page_table_end(&v->p);
+	page_section_end(&v->p);
+}
+
+void servicepage_changes(struct page *p, const struct model_result *r, const char *site, const char *service)
+{
+	unsigned *numbers;
+	size_t shown = 0;
+	char day[11], href[300];
+
+	numbers = calloc(r->nchanges + 1, sizeof *numbers);
+	if (numbers == NULL)
+		return;
+	trend_change_numbers(r, numbers);
+	for (size_t i = 0; i < r->nchanges; i++) {
+		const struct change_row *c = &r->changes[i];
+		const struct model_service *s = summary_service(r, c->site, c->service);
+
+		if (site != NULL && (strcmp(c->site, site) != 0 || strcmp(c->service, service) != 0))
+			continue;
+		if (shown++ == 0) {
+			page_printf(p, "<p>%s</p>\n",
+				    page_L(p, "Wirkung: die Abschlussquote der Vorgänge, die in den 28 Tagen vor der Änderung "
+				              "begonnen wurden, und derer ab dem Tag der Änderung (28 Tage), soweit Daten da "
+				              "sind; der z-Test sagt, ob der Unterschied mehr als Zufall ist.",
+				           "Effect: the completion rate of the attempts started in the 28 days before the change "
+				           "and of those from its day on (28 days), as far as there are data; the z-test says "
+				           "whether the difference is more than chance."));
+			page_table(p, page_L(p, "Änderungen und ihre Wirkung", "Changes and their effect"));
+			page_th(p, "Nr. und Datum", "No. and date", 0);
+			page_th(p, "Änderung", "Change", 0);
+			page_th(p, "Abschlussquote vorher → nachher", "Completion rate before → after", 0);
+			page_table_body(p);
+		}
+		words_date(day, c->change->day, p->lang_en);
+		page_printf(p, "<tr data-change=\"%zu\"><th scope=\"row\">%u <span class=\"sub\">%s</span></th><td>", i,
+			    numbers[i], day);
+		page_esc(p, c->change->text);
+		if (site == NULL) {
+			page_put(p, " <span class=\"sub\">");
+			if (s != NULL) {
+				servicepage_href(href, sizeof href, s);
+				page_put(p, "<a href=\"");
+				page_esc(p, href);
+				page_put(p, "\">");
+				page_esc(p, s->name);
+				page_put(p, " (");
+				page_esc(p, s->site_name);
+				page_put(p, ")</a>");
+			} else {
+				page_esc(p, c->service);
+				page_put(p, " (");
+				page_esc(p, c->site);
+				page_put(p, ")");
+			}
+			page_put(p, "</span>");
+		}
+		page_put(p, "</td><td><span class=\"before\">");
+		page_rate(p, c->before_completed, c->before_started);
+		page_put(p, "</span> → <span class=\"after\">");
+		page_rate(p, c->after_completed, c->after_started);
+		page_put(p, "</span> <span class=\"sub verdict\">");
+		page_esc(p, summary_change_verdict(c, p->lang_en));
+		page_put(p, "</span></td></tr>\n");
+	}
+	if (shown)
+		page_table_end(p);
+	free(numbers);
+}
+
 int servicepage_write(const struct model_result *r, size_t i, const struct html_opts *o,
                       const struct page_head *head, const char *dir, char *err, size_t errlen)
 {
@@ -317,5 +434,11 @@ int servicepage_write(const struct model_result *r, size_t i, const struct html_
 	fields_section(&v);
 	time_section(&v);
 	ratings_section(&v);
+	trend_section(&v);
+	if (r->nchanges > 0) {
+		page_section(&v.p, "changes", "Änderungen", "Changes");
+		servicepage_changes(&v.p, r, v.s->site, v.s->service);
+		page_section_end(&v.p);
+	}
 	return page_close(&v.p, err, errlen);
 }

@@ -25,6 +25,14 @@
 void servicepage_href(char *out, size_t outlen, const struct model_service *s);
 
 /*
+ * The table of the changes made to the portal (--changes) and whether they
+ * helped, numbered as the charts number them: those of site and service,
+ * or all of them (both NULL: index.html, each with its service and portal
+ * linked to the service's page). Writes nothing when there are none.
+ */
+void servicepage_changes(struct page *p, const struct model_result *r, const char *site, const char *service);
+
+/*
  * Writes the page of r->services[i] into dir/dienste (which must exist),
  * with the header head (its title is replaced by the service's). Returns 0,
  * or -1 with a one-line reason in err.

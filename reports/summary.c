@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metrics.h"
@@ -38,10 +39,10 @@ static void add(struct ctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Room for a rate in words ("1.234 von 5.678"). */
-#define RATE_TEXT (2 * WORDS_NUM_MAX + 8)
+/* Room for a rate in words ("1.234 von 5.678 (wenige Daten)"). */
+#define RATE_TEXT (2 * WORDS_NUM_MAX + 24)
 
-/* A rate as a sentence says it: "57,6 %", or "3 von 4" below WORDS_FEW. */
+/* A rate as a sentence says it: "57,6 %", or "3 von 4 (wenige Daten)" below WORDS_FEW. */
 static void rate_words(const struct ctx *c, char *out, size_t outlen, uint64_t x, uint64_t n)
 {
 	char a[WORDS_NUM_MAX], b[WORDS_NUM_MAX];
@@ -49,7 +50,7 @@ static void rate_words(const struct ctx *c, char *out, size_t outlen, uint64_t x
 	if (n < WORDS_FEW) {
 		words_int(a, sizeof a, x, c->lang_en);
 		words_int(b, sizeof b, n, c->lang_en);
-		snprintf(out, outlen, "%s %s %s", a, L(c, "von", "of"), b);
+		snprintf(out, outlen, "%s %s %s (%s)", a, L(c, "von", "of"), b, L(c, "wenige Daten", "little data"));
 		return;
 	}
 	words_pct(out, outlen, metrics_rate(x, n), 1, c->lang_en);
@@ -63,6 +64,14 @@ static const char *open_q(const struct ctx *c)
 static const char *close_q(const struct ctx *c)
 {
 	return L(c, "“", "”");
+}
+
+void summary_cause_title(char *out, size_t outlen, const struct cause *c, int lang_en)
+{
+	if (c->kind == CAUSE_DROP)
+		snprintf(out, outlen, lang_en ? "Drop-off at “%s”" : "Abbruch bei „%s“", lang_en ? c->label_en : c->label);
+	else
+		snprintf(out, outlen, "%s", lang_en ? c->label_en : c->label);
 }
 
 const char *summary_unit(enum cause_kind kind, int lang_en)
@@ -80,6 +89,36 @@ const char *summary_unit(enum cause_kind kind, int lang_en)
 		return lang_en ? "visits affected" : "Besuche betroffen";
 	}
 	return "";
+}
+
+static int cmp_site_service(const void *a, const void *b)
+{
+	const struct model_service *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	return c != 0 ? c : strcmp(x->service, y->service);
+}
+
+const struct model_service *summary_service(const struct model_result *r, const char *site, const char *service)
+{
+	struct model_service key;
+
+	key.site = site;
+	key.service = service;
+	return bsearch(&key, r->services, r->nservices, sizeof *r->services, cmp_site_service);
+}
+
+const char *summary_change_verdict(const struct change_row *c, int lang_en)
+{
+	if (c->before_started == 0)
+		return lang_en ? "cannot be judged: no attempts before it" : "nicht bewertbar: keine Vorgänge davor";
+	if (c->after_started == 0)
+		return lang_en ? "cannot be judged: no attempts since" : "nicht bewertbar: keine Vorgänge danach";
+	if (isnan(c->p_value) || c->p_value >= 0.05)
+		return lang_en ? "no clear difference (not significant)" : "kein deutlicher Unterschied (nicht signifikant)";
+	if (c->after_rate > c->before_rate)
+		return lang_en ? "better – statistically significant" : "besser – statistisch signifikant";
+	return lang_en ? "worse – statistically significant" : "schlechter – statistisch signifikant";
 }
 
 /* "in 7 Diensten auf 3 Portalen", "auf einem Portal": where a cause occurs. */
@@ -100,21 +139,21 @@ static void where_words(const struct ctx *c, char *out, size_t outlen, const str
 /* The two largest causes: what to fix first and why, and what next. */
 static void top_causes(struct ctx *c)
 {
-	char n[WORDS_NUM_MAX], where[160];
+	char n[WORDS_NUM_MAX], where[160], title[400];
 
 	for (size_t i = 0; i < c->r->ncauses && i < 2; i++) {
 		const struct cause *k = &c->r->causes[i];
 
 		words_int(n, sizeof n, k->affected, c->lang_en);
 		where_words(c, where, sizeof where, k);
+		summary_cause_title(title, sizeof title, k, c->lang_en);
 		if (i == 0)
-			add(c, c->lang_en ? "Fix first: %s%s%s — the largest obstacle of the period, %s %s (%s)."
-				     : "Zuerst angehen: %s%s%s – die größte Hürde im Zeitraum, %s %s (%s).",
-			    open_q(c), c->lang_en ? k->label_en : k->label, close_q(c), n,
-			    summary_unit(k->kind, c->lang_en), where);
+			add(c, c->lang_en ? "Fix first: %s — the largest obstacle of the period, %s %s (%s)."
+				     : "Zuerst angehen: %s – die größte Hürde im Zeitraum, %s %s (%s).",
+			    title, n, summary_unit(k->kind, c->lang_en), where);
 		else
-			add(c, c->lang_en ? "Next: %s%s%s, %s %s (%s)." : "Danach: %s%s%s, %s %s (%s).", open_q(c),
-			    c->lang_en ? k->label_en : k->label, close_q(c), n, summary_unit(k->kind, c->lang_en), where);
+			add(c, c->lang_en ? "Next: %s, %s %s (%s)." : "Danach: %s, %s %s (%s).", title, n,
+			    summary_unit(k->kind, c->lang_en), where);
 	}
 }
 
@@ -228,6 +267,38 @@ void summary_total(const struct model_result *r, struct model_service *out)
 	}
 }
 
+/*
+ * The latest change made to the portal (--changes) that can be judged: its
+ * rate before and since, and whether that is a real difference. Returns
+ * whether it wrote a sentence.
+ */
+static int latest_change(struct ctx *c)
+{
+	const struct change_row *best = NULL;
+	char before[RATE_TEXT], after[RATE_TEXT], day[11];
+	const struct model_service *s;
+
+	for (size_t i = 0; i < c->r->nchanges; i++) {
+		const struct change_row *k = &c->r->changes[i];
+
+		if (k->before_started == 0 || k->after_started == 0)
+			continue;
+		if (best == NULL || k->change->day > best->change->day)
+			best = k;
+	}
+	if (best == NULL)
+		return 0;
+	s = summary_service(c->r, best->site, best->service);
+	rate_words(c, before, sizeof before, best->before_completed, best->before_started);
+	rate_words(c, after, sizeof after, best->after_completed, best->after_started);
+	words_date(day, best->change->day, c->lang_en);
+	add(c, c->lang_en ? "Change %s%s%s of %s (%s, %s): completion rate before %s, since %s – %s."
+		     : "Änderung %s%s%s vom %s (%s, %s): Abschlussquote vorher %s, seitdem %s – %s.",
+	    open_q(c), best->change->text, close_q(c), day, s != NULL ? s->name : best->service,
+	    s != NULL ? s->site_name : best->site, before, after, summary_change_verdict(best, c->lang_en));
+	return 1;
+}
+
 void summary_build(const struct model_result *r, int compare, int lang_en, struct summary *out)
 {
 	struct ctx c = { .r = r, .lang_en = lang_en, .out = out };
@@ -236,6 +307,6 @@ void summary_build(const struct model_result *r, int compare, int lang_en, struc
 	top_causes(&c);
 	worst_service(&c);
 	overall(&c, compare);
-	if (compare)
+	if (!latest_change(&c) && compare)
 		biggest_change(&c);
 }

@@ -37,6 +37,23 @@ void summary_total(const struct model_result *r, struct model_service *out);
  */
 void summary_build(const struct model_result *r, int compare, int lang_en, struct summary *out);
 
+/* The service of r at site with key service (r->services is sorted by both), or NULL. */
+const struct model_service *summary_service(const struct model_result *r, const char *site, const char *service);
+
+/*
+ * Whether a change helped, in words: "besser – statistisch signifikant",
+ * "schlechter – statistisch signifikant", "kein deutlicher Unterschied
+ * (nicht signifikant)", or why it cannot be said (no attempts before or
+ * after it).
+ */
+const char *summary_change_verdict(const struct change_row *c, int lang_en);
+
+/*
+ * A cause's name as a heading says it: its label, and for a step (whose
+ * label is the bare step name) "Abbruch bei „Bezahlung“".
+ */
+void summary_cause_title(char *out, size_t outlen, const struct cause *c, int lang_en);
+
 /* What a cause's affected counts: "Vorgänge betroffen", "Suchen ohne Ergebnis", … */
 const char *summary_unit(enum cause_kind kind, int lang_en);
 

@@ -48,7 +48,7 @@ def flows(clients, site, service, started, completed, fields=0, ratings=(), day=
     lines = []
     for i in range(started):
         c = clients.next()
-        fid = "f%s%s%04d" % (site, service, i)
+        fid = "f%s%s%s%04d" % (site, service, day.replace("-", ""), i)
         t0 = "%sT%02d:%02d:00+01:00" % (day, 8 + i // 60, i % 60)
 
         def e(type_, t=t0, **extra):
@@ -125,6 +125,13 @@ def shown_report():
     if "out" not in _CACHE:
         _CACHE["out"] = report("shown", "--no-charts")
     return _CACHE["out"]
+
+
+def sentence_rate(completed, started):
+    """A rate inside a sentence: "3 von 6 (wenige Daten)" below 10 attempts."""
+    if started < 10:
+        return "%d von %d (wenige Daten)" % (completed, started)
+    return pct_text(completed / started)
 
 
 def rate_text(completed, started):
@@ -212,7 +219,8 @@ def test_causes_match_csv():
                 assert a.text() == "%s (%s)" % (row["name"], SITE_NAMES[site]), a.text()
     # "Das Wichtigste" begins with the largest cause.
     first = doc.find("ul", cls="key").find("li").text()
-    assert first.startswith("Zuerst angehen: „%s“" % causes[0]["label"]), first
+    title = "Abbruch bei „%s“" % causes[0]["label"] if causes[0]["kind"] == "drop" else causes[0]["label"]
+    assert first.startswith("Zuerst angehen: " + title), first
     assert "%s Vorgänge betroffen" % de_int_text(int(causes[0]["affected"])) in first, first
 
 
@@ -335,6 +343,110 @@ def test_summary_and_comparison():
     want = "von %s auf %s gesunken; das ist statistisch signifikant." % (pct_text(prev_c / prev_s),
                                                                          pct_text(completed / started))
     assert any(want in i for i in items), (want, items)
+
+
+def trend_report():
+    """Three weeks of s1/antrag and s2/antrag, a change to s1/antrag on the Monday of the second
+    week and one for every site's antrag on the 20th; the period ends on Wednesday of the third
+    week, which is therefore incomplete."""
+    if "trend" not in _CACHE:
+        clients = Clients()
+        lines = []
+        for day, started, completed in (("2026-11-10", 20, 5), ("2026-11-17", 20, 15), ("2026-11-24", 6, 3)):
+            lines += flows(clients, "s1", "antrag", started, completed, day=day)
+            lines += flows(clients, "s2", "antrag", 12, 6, day=day)
+        path = os.path.join(tmpdir(), "trend.db")
+        make_db(path, lines)
+        changes = os.path.join(tmpdir(), "changes.csv")
+        with open(changes, "w", encoding="utf-8") as f:
+            f.write("date,site,service,text\n2026-11-16,s1,antrag,IBAN-Feld akzeptiert Leerzeichen\n"
+                    "2026-11-20,*,antrag,Hilfetext am Geburtsdatum\n")
+        out = os.path.join(tmpdir(), "trend")
+        p = run_report(["--db", path, "--out", out, "--quiet", "--from", "2026-11-09", "--to", "2026-11-25",
+                        "--changes", changes] + names_args())
+        eq(p.returncode, 0, p.stderr)
+        _CACHE["trend"] = out
+    return _CACHE["trend"]
+
+
+def week_name(iso):
+    """ "2026-W47" -> "KW 47"."""
+    return "KW %d" % int(iso.split("-W")[1])
+
+
+def test_weekly_match_csv():
+    out = trend_report()
+    _, weeks = read_csv(os.path.join(out, "weekly.csv"))
+    eq(sorted({w["complete_week"] for w in weeks}), ["0", "1"], "an incomplete week in the case")
+    for site in ("s1", "s2"):
+        rows = read(os.path.join(out, "dienste", "%s_antrag.html" % site)).find("section", id="trend").find(
+            "tbody").find_all("tr")
+        mine = [w for w in weeks if w["site"] == site and w["service"] == "antrag"]
+        eq(len(rows), len(mine), "a row per week")
+        for tr, w in zip(rows, mine):
+            want = week_name(w["week"]) + ("" if w["complete_week"] == "1" else " unvollständig")
+            eq(tr.find("th").text(), want, "week")
+            eq(tr.find("td").text(), de_int_text(int(w["started"])), "started")
+            eq(tr.find("span", cls="rate").text(), rate_text(int(w["completed"]), int(w["started"])), "rate")
+            if int(w["started"]) >= 10:
+                eq(tr.find("span", cls="ci").text(), "95 %%: %s–%s %%" % (
+                    de_int_text(num(w["ci_low"]) * 100, 1), de_int_text(num(w["ci_high"]) * 100, 1)), "interval")
+    # index.html: the service over both sites, as the chart's text: the sums of weekly.csv.
+    doc = read(os.path.join(out, "index.html"))
+    trend = [d for d in doc.find("section", id="trends").find_all("div", cls="trend")
+             if d.attrs["data-service"] == "antrag"][0]
+    parts = []
+    for iso in sorted({w["week"] for w in weeks}):
+        ws = [w for w in weeks if w["week"] == iso and w["service"] == "antrag"]
+        started = sum(int(w["started"]) for w in ws)
+        completed = sum(int(w["completed"]) for w in ws)
+        name = week_name(iso) + ("" if all(w["complete_week"] == "1" for w in ws) else " (unvollständig)")
+        parts.append("%s: %s" % (name, pct_text(completed / started) if started >= 10
+                                 else "%d von %d (wenige Daten)" % (completed, started)))
+    eq(trend.find("img").attrs["alt"].replace("\xa0", " "), "; ".join(parts), "the trend's text")
+    with open(os.path.join(out, "charts", "trend_all_antrag.svg"), encoding="utf-8") as f:
+        svg = f.read()
+    assert ">1<" in svg and ">2<" in svg, "both changes drawn on the service's trend"
+    with open(os.path.join(out, "charts", "weekly_s2_antrag.svg"), encoding="utf-8") as f:
+        svg = f.read()
+    assert ">2<" in svg and ">1<" not in svg, "s2's chart shows only the change that concerns s2"
+
+
+def test_changes_match_csv():
+    out = trend_report()
+    _, changes = read_csv(os.path.join(out, "changes.csv"))
+    eq(len(changes), 3, "one change for s1, one for both sites")
+    doc = read(os.path.join(out, "index.html"))
+    rows = doc.find("section", id="trends").find("tbody").find_all("tr")
+    eq(len(rows), 3, "every row of changes.csv")
+    for tr, c in zip(rows, changes):
+        number = "1" if c["text"].startswith("IBAN") else "2"
+        day = "%s.%s.%s" % tuple(reversed(c["date"].split("-")))
+        eq(tr.find("th").text(), "%s %s" % (number, day), "number and date")
+        assert tr.find("td").text().startswith(c["text"]), tr.text()
+        eq(tr.find("a").attrs["href"], "dienste/%s_%s.html" % (c["site"], c["service"]), "link")
+        eq(tr.find("span", cls="before").text(), rate_text(int(c["before_completed"]), int(c["before_started"])),
+           "before")
+        eq(tr.find("span", cls="after").text(), rate_text(int(c["after_completed"]), int(c["after_started"])),
+           "after")
+        p = num(c["p_value"])
+        want = ("besser – statistisch signifikant" if p < 0.05 and num(c["after_rate"]) > num(c["before_rate"])
+                else "schlechter – statistisch signifikant" if p < 0.05
+                else "kein deutlicher Unterschied (nicht signifikant)")
+        eq(tr.find("span", cls="verdict").text(), want, "verdict of %s" % c["text"])
+    iban = [c for c in changes if c["text"].startswith("IBAN")][0]
+    assert num(iban["p_value"]) < 0.05, "the case's change is significant"
+    # Das Wichtigste names the latest change that can be judged.
+    latest = [c for c in changes if c["date"] == "2026-11-20" and c["site"] == "s1"][0]
+    sentence = "Änderung „Hilfetext am Geburtsdatum“ vom 20.11.2026 (antrag, Stadt Eins): Abschlussquote vorher %s, seitdem %s" % (
+        sentence_rate(int(latest["before_completed"]), int(latest["before_started"])),
+        sentence_rate(int(latest["after_completed"]), int(latest["after_started"])))
+    items = [li.text() for li in doc.find("ul", cls="key").find_all("li")]
+    assert any(i.startswith(sentence) for i in items), (sentence, items)
+    # The service page shows its own changes only.
+    page = read(os.path.join(out, "dienste", "s2_antrag.html"))
+    eq([tr.find("th").text() for tr in page.find("section", id="changes").find("tbody").find_all("tr")],
+       ["2 20.11.2026"], "s2's changes")
 
 
 def all_pages(out):
