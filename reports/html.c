@@ -772,6 +772,8 @@ struct term {
 };
 
 static const struct term glossary[] = {
+	{ "Portal", "Eine Website des Netzwerks, etwa das Portal der Stadt Gladbeck.",
+	  "Site", "One website of the network, such as the portal of the city of Gladbeck." },
 	{ "Besuch", "Alle Seitenaufrufe eines Browsers an einem Tag; die Kennung dafür wird täglich neu "
 	            "verschlüsselt, Besuche verschiedener Tage lassen sich nicht verbinden.",
 	  "Visit", "All page views of one browser on one day; its key is re-encrypted daily, so visits of "
@@ -802,6 +804,18 @@ static const struct term glossary[] = {
 	                             "Zufall allein in weniger als 5 von 100 Fällen.",
 	  "Statistically significant", "The z-test gives p < 0.05: chance alone would produce so large a "
 	                               "difference in fewer than 5 of 100 cases." },
+	{ "Ursache", "Dasselbe Problem über alle Dienste und Portale zusammengefasst, etwa alle Abbrüche beim "
+	             "Schritt „Bezahlung“ oder alle Formatfehler im IBAN-Feld.",
+	  "Cause", "The same problem summed over all services and sites, such as every drop-off at the step "
+	           "“Bezahlung” or every format error in the IBAN field." },
+	{ "Kalenderwoche (KW)", "Montag bis Sonntag; eine Woche, die über das Ende des Zeitraums oder der Daten "
+	                        "hinausreicht, ist unvollständig und grau hinterlegt.",
+	  "Week (W)", "Monday to Sunday; a week reaching past the end of the period or of the data is incomplete "
+	              "and shown on grey." },
+	{ "Wirkung einer Änderung", "Die Abschlussquote der 28 Tage vor einer Änderung, verglichen mit den 28 Tagen "
+	                            "ab ihr, mit dem z-Test.",
+	  "Effect of a change", "The completion rate of the 28 days before a change compared with the 28 days from "
+	                        "it, with the z-test." },
 	{ "Wenige Daten", "Die Zahl beruht auf weniger als 10 Vorgängen oder Bewertungen und kann sich mit "
 	                  "wenigen weiteren deutlich ändern.",
 	  "Little data", "The figure rests on fewer than 10 attempts or ratings and may change a lot with a "

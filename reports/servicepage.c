@@ -16,11 +16,15 @@
 #include "metrics.h"
 #include "summary.h"
 #include "trend.h"
+#include "words.h"
 
 void servicepage_href(char *out, size_t outlen, const struct model_service *s)
 {
 	snprintf(out, outlen, SERVICEPAGE_DIR "/%s_%s.html", s->site, s->service);
 }
+
+/* Device classes in a device table (the collector knows four). */
+#define DEVICES_MAX 8
 
 struct svc {
 	struct page p;
@@ -58,6 +62,68 @@ static void key_figures(struct svc *v)
 	page_put(&v->p, "</span>");
 	page_kpi_end(&v->p);
 	page_put(&v->p, "</dl>\n");
+}
+
+/* The device funnels of the page's service (r->device_funnels is sorted by site, service, device). */
+static size_t device_funnels(const struct svc *v, const struct model_device_funnel **out, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->r->ndevice_funnels && n < cap; i++) {
+		const struct model_device_funnel *d = &v->r->device_funnels[i];
+
+		if (strcmp(d->site, v->s->site) == 0 && strcmp(d->service, v->s->service) == 0 && d->started > 0)
+			out[n++] = d;
+	}
+	return n;
+}
+
+/* The funnel split by device: for each step the share of each device's started attempts that reached it. */
+static void device_table(struct svc *v)
+{
+	const struct model_device_funnel *d[DEVICES_MAX];
+	size_t n = device_funnels(v, d, DEVICES_MAX);
+	const struct model_service *s = v->s;
+
+	if (n < 2)
+		return;
+	page_printf(&v->p, "<p>%s</p>\n", L(v, "Nach Gerät: der Anteil der auf jedem Gerät begonnenen Vorgänge, der "
+	                                       "jeden Schritt erreicht.",
+	                                    "By device: the share of the attempts started on each device that reach "
+	                                    "each step."));
+	page_table(&v->p, L(v, "Schritte nach Gerät", "Steps by device"));
+	page_th(&v->p, "Schritt", "Step", 0);
+	for (size_t k = 0; k < n; k++) {
+		page_put(&v->p, "<th scope=\"col\" class=\"n\">");
+		page_esc(&v->p, words_device(d[k]->device, v->o->lang_en));
+		page_put(&v->p, "</th>");
+	}
+	page_table_body(&v->p);
+	page_printf(&v->p, "<tr data-step=\"started\"><th scope=\"row\">%s</th>", L(v, "Begonnen", "Started"));
+	for (size_t k = 0; k < n; k++) {
+		page_put(&v->p, "<td class=\"n\">");
+		page_int(&v->p, d[k]->started);
+		page_put(&v->p, "</td>");
+	}
+	page_put(&v->p, "</tr>\n");
+	for (uint32_t step = 1; step <= s->nsteps + 1; step++) {
+		int done = step > s->nsteps;
+
+		if (done)
+			page_printf(&v->p, "<tr data-step=\"done\"><th scope=\"row\">%s", L(v, "Abgeschlossen", "Completed"));
+		else
+			page_printf(&v->p, "<tr data-step=\"%u\"><th scope=\"row\">%u&nbsp;", step, step);
+		if (!done)
+			page_esc(&v->p, s->step_name[step]);
+		page_put(&v->p, "</th>");
+		for (size_t k = 0; k < n; k++) {
+			page_put(&v->p, "<td class=\"n\">");
+			page_rate(&v->p, done ? d[k]->completed : d[k]->reached[step], d[k]->started);
+			page_put(&v->p, "</td>");
+		}
+		page_put(&v->p, "</tr>\n");
+	}
+	page_table_end(&v->p);
 }
 
 static void funnel_section(struct svc *v)
@@ -120,6 +186,7 @@ static void funnel_section(struct svc *v)
 	page_put(&v->p, L(v, " abgeschlossen", " completed"));
 	page_put(&v->p, "</span></td><td></td></tr>\n");
 	page_table_end(&v->p);
+	device_table(v);
 	page_section_end(&v->p);
 }
 
@@ -146,7 +213,7 @@ static void fields_section(struct svc *v)
 			page_table(&v->p, L(v, "Felder mit Fehlermeldungen, die meisten Betroffenen zuerst",
 			                    "Fields with error messages, most affected first"));
 			page_th(&v->p, "Feld und Fehler", "Field and error", 0);
-			page_th(&v->p, "Betroffene Vorgänge", "Attempts affected", 1);
+			page_th(&v->p, "Vorgänge", "Attempts", 1);
 			page_th(&v->p, "Meldungen", "Messages", 1);
 			page_table_body(&v->p);
 		}

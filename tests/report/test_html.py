@@ -15,7 +15,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from htmlread import de_int_text, pct_text, read  # noqa: E402
-from lotse_testlib import UA_DESKTOP, eq, ev, make_db, num, read_csv, run_report, run_tests  # noqa: E402
+from lotse_testlib import UA_DESKTOP, UA_PHONE, eq, ev, make_db, num, read_csv, run_report, run_tests  # noqa: E402
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 DAY = "2026-11-19"
@@ -40,7 +40,7 @@ class Clients:
         return "2001:db8::%x" % self.n
 
 
-def flows(clients, site, service, started, completed, fields=0, ratings=(), day=DAY):
+def flows(clients, site, service, started, completed, fields=0, ratings=(), day=DAY, ua=UA_DESKTOP):
     """started flows of site/service, the first `completed` of them completed after
     (i + 1) minutes; the first `fields` not completed get an iban/format error; then
     feedback with the given ratings. Flows run through steps 1 "Angaben" and 2 "Bezahlung";
@@ -54,8 +54,8 @@ def flows(clients, site, service, started, completed, fields=0, ratings=(), day=
         def e(type_, t=t0, **extra):
             x = {"site": site, "type": type_, "url": url("/" + service), "service": service, "flow": fid}
             x.update(extra)
-            return ev(t, c, x)
-        lines.append(ev(t0, c, {"site": site, "type": "pageview", "url": url("/" + service)}))
+            return ev(t, c, x, ua=ua)
+        lines.append(ev(t0, c, {"site": site, "type": "pageview", "url": url("/" + service)}, ua=ua))
         lines.append(e("flow_start"))
         lines.append(e("flow_step", step=1, step_name="Angaben"))
         lines.append(e("flow_step", step=2, step_name="Bezahlung"))
@@ -239,6 +239,26 @@ def test_devices_match_csv():
         started = sum(int(d["started"]) for d in mine)
         eq(cells[1], de_int_text(started), "started")
         eq(tr.find("span", cls="rate").text(), rate_text(sum(int(d["completed"]) for d in mine), started), "rate")
+
+
+def test_funnel_by_device():
+    """12 attempts on computers (6 completed), 10 on phones (3 completed): the service page's table by device."""
+    clients = Clients()
+    lines = flows(clients, "s1", "antrag", 12, 6) + flows(clients, "s1", "antrag", 10, 3, day="2026-11-18",
+                                                           ua=UA_PHONE)
+    path = os.path.join(tmpdir(), "devices.db")
+    make_db(path, lines)
+    out = os.path.join(tmpdir(), "devices")
+    p = run_report(["--db", path, "--out", out, "--quiet", "--no-charts"])
+    eq(p.returncode, 0, p.stderr)
+    tables = read(os.path.join(out, "dienste", "s1_antrag.html")).find("section", id="funnel").find_all("table")
+    eq(len(tables), 2, "the funnel and the funnel by device")
+    head = [th.text() for th in tables[1].find("thead").find_all("th")]
+    eq(head, ["Schritt", "Computer", "Smartphone"], "devices by name")
+    rows = {tr.attrs["data-step"]: [td.text() for td in tr.find_all("td")] for tr in tables[1].find("tbody").find_all("tr")}
+    eq(rows["started"], ["12", "10"], "started by device")
+    eq(rows["1"], ["100,0 %", "100,0 %"], "step 1")
+    eq(rows["done"], ["50,0 %", "30,0 %"], "completed by device")
 
 
 def test_service_pages():
