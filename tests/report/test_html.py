@@ -92,9 +92,13 @@ def shown_db():
         lines = []
         for site, svc, started, completed, nfields, ratings in CASE:
             lines += flows(clients, site, svc, started, completed, nfields, ratings)
+        # One event the collector refuses, for the data quality section.
+        lines.append(ev(DAY + "T21:00:00+01:00", clients.next(), {"site": "s1", "type": "flow_step",
+                                                                 "url": url("/antrag"), "service": "antrag",
+                                                                 "step": 99}))
         path = os.path.join(tmpdir(), "shown.db")
         imported, rejected = make_db(path, lines)
-        eq(rejected, 0, "rejected")
+        eq(rejected, 1, "rejected")
         _CACHE["db"] = path
     return _CACHE["db"]
 
@@ -558,6 +562,25 @@ def test_chart_labels_are_cut_whole():
     eq(len(cut), 1, "the service's heading")
     assert cut[0].endswith("\u2026") and len(cut[0].encode()) <= 52, cut
     assert long_name in read(os.path.join(out, "index.html")).text()
+
+
+# Words of the English report (and codes) that must not reach the German one.
+ENGLISH = re.compile(r"\b([Cc]ompletion|[Cc]ompleted|[Ss]tarted|[Aa]ttempts?|[Vv]isits?|little data|[Oo]thers|"
+                     r"desktop|mobile|required|format|invalid|range|must|[Ss]teps?|[Rr]ate|[Ss]earch|[Ss]ites?|"
+                     r"[Ww]eek|[Cc]hange|[Bb]efore|[Aa]fter|[Ss]ignificant|[Gg]nuplot|null|NaN|nan)\b")
+
+
+def test_no_english_in_german():
+    pages = []
+    for out in (shown_report(), trend_report()):
+        pages += all_pages(out)
+    for path in pages:
+        text = read(path).find("body").text()
+        hits = ENGLISH.findall(text)
+        eq(hits, [], "English or codes in %s" % path)
+    doc = read(os.path.join(shown_report(), "index.html"))
+    quality = doc.find("section", id="quality").find("tbody").text()
+    assert quality.startswith("Schrittnummer"), quality
 
 
 def test_english():
