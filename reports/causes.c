@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "csvout.h"
+#include "table.h"
 
 struct contrib {
 	enum cause_kind kind;
@@ -52,17 +53,11 @@ const char *causes_kind_name(enum cause_kind kind)
 static struct contrib *contrib_add(struct contribs *cs, enum cause_kind kind, const char *key,
                                    const char *site, const char *service, uint32_t affected)
 {
-	struct contrib *c;
+	struct contrib *c, *nw = tab_grow(cs->c, &cs->cap, cs->n, sizeof *nw, 64);
 
-	if (cs->n == cs->cap) {
-		size_t nc = cs->cap ? cs->cap * 2 : 64;
-		struct contrib *nw = realloc(cs->c, nc * sizeof *nw);
-
-		if (nw == NULL)
-			return NULL;
-		cs->c = nw;
-		cs->cap = nc;
-	}
+	if (nw == NULL)
+		return NULL;
+	cs->c = nw;
 	c = &cs->c[cs->n++];
 	memset(c, 0, sizeof *c);
 	c->kind = kind;
@@ -238,32 +233,31 @@ static void drop_action(struct cause *c, const char *name, uint32_t step)
 
 static void field_action(struct cause *c, const char *error)
 {
-	if (strcmp(error, "format") == 0) {
-		say(c->action, sizeof c->action, "Das erwartete Format direkt am Feld erklären (mit Beispiel) "
-			 "und großzügig prüfen: Leerzeichen, Bindestriche und Kleinbuchstaben annehmen.");
-		say(c->action_en, sizeof c->action_en, "Explain the expected format next to the field (with an "
-			 "example) and check leniently: accept spaces, hyphens and lower case.");
-	} else if (strcmp(error, "required") == 0) {
-		say(c->action, sizeof c->action, "Pflichtfelder deutlich kennzeichnen und prüfen, ob das Feld "
-			 "wirklich Pflicht sein muss.");
-		say(c->action_en, sizeof c->action_en, "Mark required fields clearly and check whether the field "
-			 "really has to be required.");
-	} else if (strcmp(error, "range") == 0) {
-		say(c->action, sizeof c->action, "Den erlaubten Bereich am Feld nennen und prüfen, ob die Grenzen "
-			 "zu eng sind.");
-		say(c->action_en, sizeof c->action_en, "State the allowed range next to the field and check "
-			 "whether the limits are too narrow.");
-	} else if (strcmp(error, "server") == 0) {
-		say(c->action, sizeof c->action, "Klären, warum der Server die Eingabe ablehnt, und die Meldung "
-			 "in einen verständlichen Hinweis übersetzen.");
-		say(c->action_en, sizeof c->action_en, "Find out why the server rejects the input and turn the "
-			 "message into a plain hint.");
-	} else {
-		say(c->action, sizeof c->action, "Die Fehlermeldung am Feld verständlich formulieren und sagen, "
-			 "wie es richtig geht.");
-		say(c->action_en, sizeof c->action_en, "Word the error message at the field plainly and say how "
-			 "to get it right.");
-	}
+	static const struct {
+		const char *error, *de, *en;
+	} hints[] = {
+		{ "format",
+		  "Das erwartete Format direkt am Feld erklären (mit Beispiel) und großzügig prüfen: Leerzeichen, "
+		  "Bindestriche und Kleinbuchstaben annehmen.",
+		  "Explain the expected format next to the field (with an example) and check leniently: accept "
+		  "spaces, hyphens and lower case." },
+		{ "required", "Pflichtfelder deutlich kennzeichnen und prüfen, ob das Feld wirklich Pflicht sein muss.",
+		  "Mark required fields clearly and check whether the field really has to be required." },
+		{ "range", "Den erlaubten Bereich am Feld nennen und prüfen, ob die Grenzen zu eng sind.",
+		  "State the allowed range next to the field and check whether the limits are too narrow." },
+		{ "server",
+		  "Klären, warum der Server die Eingabe ablehnt, und die Meldung in einen verständlichen Hinweis "
+		  "übersetzen.",
+		  "Find out why the server rejects the input and turn the message into a plain hint." },
+		{ NULL, "Die Fehlermeldung am Feld verständlich formulieren und sagen, wie es richtig geht.",
+		  "Word the error message at the field plainly and say how to get it right." },
+	};
+	size_t i = 0;
+
+	while (hints[i].error != NULL && strcmp(hints[i].error, error) != 0)
+		i++;
+	say(c->action, sizeof c->action, "%s", hints[i].de);
+	say(c->action_en, sizeof c->action_en, "%s", hints[i].en);
 }
 
 /* "am meisten bei „Dienst“ (Stadt X): 312" when more than one place shares the cause. */

@@ -14,6 +14,7 @@
 #include "csvread.h"
 #include "event.h"
 #include "stats.h"
+#include "table.h"
 #include "tz.h"
 
 static int is_any(const char *s)
@@ -31,7 +32,7 @@ static void change_free(struct change *c)
 static int on_row(void *ctx, char **f, size_t n, unsigned line, char *err, size_t errlen)
 {
 	struct changes *ch = ctx;
-	struct change c;
+	struct change c, *nch;
 
 	memset(&c, 0, sizeof c);
 	if (line == 1 && n >= 1 && strcmp(f[0], "date") == 0)
@@ -60,15 +61,10 @@ static int on_row(void *ctx, char **f, size_t n, unsigned line, char *err, size_
 		snprintf(err, errlen, "more than %d changes", CHANGES_MAX);
 		return -1;
 	}
-	if (ch->n == ch->cap) {
-		size_t nc = ch->cap ? ch->cap * 2 : 16;
-		struct change *nch = realloc(ch->c, nc * sizeof *nch);
-
-		if (nch == NULL)
-			goto oom;
-		ch->c = nch;
-		ch->cap = nc;
-	}
+	nch = tab_grow(ch->c, &ch->cap, ch->n, sizeof *nch, 16);
+	if (nch == NULL)
+		goto oom;
+	ch->c = nch;
 	c.line = line;
 	c.site = strdup(f[1]);
 	c.service = strdup(f[2]);
@@ -156,7 +152,7 @@ int changes_evaluate(const struct changes *ch, const struct changes_pair *pairs,
                      int64_t last_day, struct change_row **out, size_t *nout)
 {
 	size_t cap = 0, n = 0;
-	struct change_row *rows = NULL;
+	struct change_row *rows = NULL, *nr;
 
 	*out = NULL;
 	*nout = 0;
@@ -180,17 +176,12 @@ int changes_evaluate(const struct changes *ch, const struct changes_pair *pairs,
 				continue;
 			}
 			evaluate(&row, days, ndays, first_day, last_day);
-			if (n == cap) {
-				size_t nc = cap ? cap * 2 : 16;
-				struct change_row *nr = realloc(rows, nc * sizeof *nr);
-
-				if (nr == NULL) {
-					free(rows);
-					return -1;
-				}
-				rows = nr;
-				cap = nc;
+			nr = tab_grow(rows, &cap, n, sizeof *nr, 16);
+			if (nr == NULL) {
+				free(rows);
+				return -1;
 			}
+			rows = nr;
 			rows[n++] = row;
 		}
 	}

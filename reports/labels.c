@@ -13,6 +13,7 @@
 
 #include "csvread.h"
 #include "event.h"
+#include "table.h"
 
 static int is_any(const char *s)
 {
@@ -30,7 +31,7 @@ static int on_site_row(void *ctx, char **f, size_t n, unsigned line, char *err, 
 {
 	struct site_load *sl = ctx;
 	struct labels *l = sl->l;
-	struct labels_site s;
+	struct labels_site s, *ns;
 
 	if (line == 1 && n >= 2 && strcmp(f[0], "site") == 0 && strcmp(f[1], "name") == 0)
 		return 0;
@@ -50,15 +51,10 @@ static int on_site_row(void *ctx, char **f, size_t n, unsigned line, char *err, 
 		snprintf(err, errlen, "more than %d sites", LABELS_MAX_SITES);
 		return -1;
 	}
-	if (l->nsites == sl->cap) {
-		size_t nc = sl->cap ? sl->cap * 2 : 32;
-		struct labels_site *ns = realloc(l->sites, nc * sizeof *ns);
-
-		if (ns == NULL)
-			goto oom;
-		l->sites = ns;
-		sl->cap = nc;
-	}
+	ns = tab_grow(l->sites, &sl->cap, l->nsites, sizeof *ns, 32);
+	if (ns == NULL)
+		goto oom;
+	l->sites = ns;
 	s.site = strdup(f[0]);
 	s.name = strdup(f[1][0] ? f[1] : f[0]);
 	if (s.site == NULL || s.name == NULL) {
@@ -143,7 +139,7 @@ static int on_field_row(void *ctx, char **f, size_t n, unsigned line, char *err,
 {
 	struct field_load *fl = ctx;
 	struct labels *l = fl->l;
-	struct labels_field e;
+	struct labels_field e, *nf;
 	const char *site = "*", *service = "*", *field, *label;
 
 	if (line == 1 && n >= 2 && (strcmp(f[0], "field") == 0 || strcmp(f[0], "site") == 0))
@@ -180,15 +176,10 @@ static int on_field_row(void *ctx, char **f, size_t n, unsigned line, char *err,
 		snprintf(err, errlen, "more than %d labels", LABELS_MAX_FIELDS);
 		return -1;
 	}
-	if (l->nfields == fl->cap) {
-		size_t nc = fl->cap ? fl->cap * 2 : 32;
-		struct labels_field *nf = realloc(l->fields, nc * sizeof *nf);
-
-		if (nf == NULL)
-			goto oom;
-		l->fields = nf;
-		fl->cap = nc;
-	}
+	nf = tab_grow(l->fields, &fl->cap, l->nfields, sizeof *nf, 32);
+	if (nf == NULL)
+		goto oom;
+	l->fields = nf;
 	e.site = strdup(is_any(site) ? "*" : site);
 	e.service = strdup(is_any(service) ? "*" : service);
 	e.field = strdup(field);

@@ -105,6 +105,14 @@ static int parse_uint(const char *s, long max, long *out)
 	return 0;
 }
 
+/* Sets a day option from a computed day, with its text in buf. */
+static void set_day(int64_t day, int64_t *out, char buf[11], const char **text)
+{
+	*out = day;
+	tz_format_day(day, buf);
+	*text = buf;
+}
+
 /*
  * Turns --period (and --today) into the period's days and, unless a
  * comparison was given or --no-compare, the previous period as comparison.
@@ -124,19 +132,11 @@ static int apply_period(struct options *o)
 	if (period_parse(o->period_s, today, &p) != 0)
 		return usage_error("--period: must be last-week, last-month, last-28-days, YYYY-MM or YYYY-Www",
 				   o->period_s);
-	o->from = p.from;
-	o->to = p.to;
-	tz_format_day(o->from, o->from_buf);
-	tz_format_day(o->to, o->to_buf);
-	o->from_s = o->from_buf;
-	o->to_s = o->to_buf;
-	if (!o->compare && !o->no_compare) {
-		o->cfrom = p.prev_from;
-		o->cto = p.prev_to;
-		tz_format_day(o->cfrom, o->cfrom_buf);
-		tz_format_day(o->cto, o->cto_buf);
-		o->cfrom_s = o->cfrom_buf;
-		o->cto_s = o->cto_buf;
+	set_day(p.from, &o->from, o->from_buf, &o->from_s);
+	set_day(p.to, &o->to, o->to_buf, &o->to_s);
+	if (!o->compare && !o->no_compare && !o->check_catalog) {
+		set_day(p.prev_from, &o->cfrom, o->cfrom_buf, &o->cfrom_s);
+		set_day(p.prev_to, &o->cto, o->cto_buf, &o->cto_s);
 		o->compare = 1;
 	}
 	return 0;

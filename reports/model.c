@@ -1397,15 +1397,11 @@ static int cmp_note(const void *a, const void *b)
 static int add_unused(struct model_check *c, size_t *cap, const char *site,
                       const struct catalog_entry *e, const struct catalog_pattern *p)
 {
-	if (c->nunused == *cap) {
-		size_t nc = *cap ? *cap * 2 : 32;
-		struct model_unused_pattern *nu = realloc(c->unused, nc * sizeof *nu);
+	struct model_unused_pattern *nu = tab_grow(c->unused, cap, c->nunused, sizeof *nu, 32);
 
-		if (nu == NULL)
-			return -1;
-		c->unused = nu;
-		*cap = nc;
-	}
+	if (nu == NULL)
+		return -1;
+	c->unused = nu;
 	c->unused[c->nunused].site = site;
 	c->unused[c->nunused].entry = e;
 	c->unused[c->nunused].pattern = p;

@@ -12,11 +12,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lotse_testlib import agresti_coull, eq, ev, make_db, num, read_csv, run_report, run_tests  # noqa: E402
-
-
-def tmp(name):
-    return os.path.join(tempfile.gettempdir(), name)
+from lotse_testlib import (agresti_coull, by, eq, ev, make_db, num, read_csv, run_report,  # noqa: E402
+                           run_tests, tmp, url)
 
 
 def write(name, text):
@@ -24,16 +21,6 @@ def write(name, text):
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     return path
-
-
-def by(rows, **keys):
-    hits = [r for r in rows if all(r[k] == v for k, v in keys.items())]
-    assert len(hits) == 1, "want one row %r, got %d" % (keys, len(hits))
-    return hits[0]
-
-
-def url(path):
-    return "https://www.example.org" + path
 
 
 def page(t, client, site, path):
