@@ -32,7 +32,7 @@
 /* Up to this many sites the page head names them; beyond, it counts them. */
 #define HEAD_SITES_MAX 6
 /* Rows of the services table on index.html; every service's page is linked below it. */
-#define SERVICES_MAX 40
+#define SERVICES_MAX 20
 
 struct html {
 	struct page p;

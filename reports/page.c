@@ -206,7 +206,9 @@ void page_change(struct page *p, uint64_t x, uint64_t n, uint64_t px, uint64_t p
 	if (n > 0) {
 		delta = 100.0 * (metrics_rate(x, n) - metrics_rate(px, pn));
 		page_put(p, " · ");
-		page_printf(p, "<span class=\"%s\">%s", delta > 0 ? "up" : delta < 0 ? "down" : "same",
+		/* Colour only a significant change: one that may be chance is not good or bad news. */
+		page_printf(p, "<span class=\"%s\">%s",
+			    isnan(p_value) || p_value >= 0.05 ? "same" : delta > 0 ? "up" : "down",
 			    delta > 0 ? "+" : delta < 0 ? "−" : "±");
 		page_num(p, fabs(delta), 1);
 		page_put(p, page_L(p, "&nbsp;Prozentpunkte</span>, ", "&nbsp;percentage points</span>, "));

@@ -146,7 +146,12 @@ static void top_causes(struct ctx *c)
 
 		words_int(n, sizeof n, k->affected, c->lang_en);
 		where_words(c, where, sizeof where, k);
-		summary_cause_title(title, sizeof title, k, c->lang_en);
+		/* A step's title quotes its name already; the others are quoted whole. */
+		if (k->kind == CAUSE_DROP)
+			summary_cause_title(title, sizeof title, k, c->lang_en);
+		else
+			snprintf(title, sizeof title, "%s%s%s", open_q(c), c->lang_en ? k->label_en : k->label,
+				 close_q(c));
 		if (i == 0)
 			add(c, c->lang_en ? "Fix first: %s — the largest obstacle of the period, %s %s (%s)."
 				     : "Zuerst angehen: %s – die größte Hürde im Zeitraum, %s %s (%s).",
