@@ -28,7 +28,7 @@
 #include "words.h"
 
 /* Rows of the search, page and link tables on index.html (the CSV files have all). */
-#define TOP_ROWS 15
+#define TOP_ROWS 10
 /* Up to this many sites the page head names them; beyond, it counts them. */
 #define HEAD_SITES_MAX 6
 /* Rows of the services table on index.html; every service's page is linked below it. */
@@ -222,7 +222,7 @@ static void summary_section(struct html *h)
 /* Places of a cause named on index.html; the rest are counted. */
 #define CAUSE_PLACES_MAX 3
 /* Causes listed on index.html (causes.csv has all). */
-#define CAUSES_MAX 10
+#define CAUSES_MAX 8
 
 /* "922 Vorgänge betroffen · 7 Dienste · 3 Portale" under a cause's name. */
 static void cause_counts(struct html *h, const struct cause *c)

@@ -54,7 +54,7 @@ static const char css[] =
 	"ul.key{padding-left:1.1rem}.key li{margin:.35rem 0}"
 	"ol.causes{padding-left:1.4rem}ol.causes>li{margin:.8rem 0}"
 	"ol.causes p{margin:.15rem 0}"
-	"figure{margin:1rem 0}figure img{display:block;max-width:100%;height:auto}"
+	"figure{margin:1rem 0}.charts figure{margin:.5rem 0}figure img{display:block;max-width:100%;height:auto}"
 	"figcaption{font-size:.9rem;color:#333}"
 	".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,24rem),1fr));gap:0 1.5rem}"
 	"dl.gloss dt,dl.dir dt{font-weight:600;margin-top:.5rem}dl.gloss dd,dl.dir dd{margin:0}"

@@ -201,7 +201,7 @@ def test_causes_match_csv():
     _, svc = read_csv(os.path.join(out, "services.csv"))
     doc = read(os.path.join(out, "index.html"))
     items = doc.find("ol", cls="causes").find_all("li")
-    eq(len(items), min(10, len(causes)), "the ten largest causes")
+    eq(len(items), min(8, len(causes)), "the eight largest causes")
     assert any(c["kind"] == "drop" for c in causes) and any(c["kind"] == "field" for c in causes), causes
     units = {"drop": "Vorgänge betroffen", "field": "Vorgänge betroffen", "search": "Suchen ohne Ergebnis",
              "rating": "Bewertungen mit 1 oder 2 Sternen", "script": "Besuche betroffen", "rage": "Besuche betroffen"}
