@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-// pages.js — opens a report's index.html and one service page in Debian's
+// pages.js — opens a report's index.html and two service pages in Debian's
 // headless Chromium (playwright-core) at 1366 and 390 px and checks what
 // readers and REPORT.md need: axe-core (WCAG 2.x A and AA rules and best
 // practices) finds no violation; the page does not scroll sideways
@@ -34,18 +34,26 @@ function check(name, ok, detail) {
   }
 }
 
-/* The page of the service with the most started attempts (it has every section). */
-function busiestServicePage() {
-  const lines = fs.readFileSync(path.join(DIR, 'services.csv'), 'utf8').replace(/^\uFEFF/, '').split('\r\n');
+/* Rows of one of the report's CSV files (excel dialect) as objects. */
+function csvRows(name) {
+  const file = path.join(DIR, name);
+  if (!fs.existsSync(file)) return [];
+  const lines = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split('\r\n').filter((l) => l);
   const head = lines[0].split(';');
-  let best = null;
-  for (const line of lines.slice(1)) {
-    if (!line) continue;
-    const c = line.split(';');
-    const row = Object.fromEntries(head.map((h, i) => [h, c[i]]));
-    if (best === null || +row.started > +best.started) best = row;
+  return lines.slice(1).map((line) => Object.fromEntries(line.split(';').map((c, i) => [head[i], c])));
+}
+
+/* The pages to check: index.html, the busiest service's page and the page of the first change. */
+function pagesToCheck() {
+  const services = csvRows('services.csv');
+  const busiest = services.reduce((a, b) => (+b.started > +a.started ? b : a));
+  const pages = ['index.html', path.join('dienste', busiest.site + '_' + busiest.service + '.html')];
+  const change = csvRows('changes.csv')[0];
+  if (change) {
+    const page = path.join('dienste', change.site + '_' + change.service + '.html');
+    if (!pages.includes(page)) pages.push(page);
   }
-  return path.join('dienste', best.site + '_' + best.service + '.html');
+  return pages;
 }
 
 async function checkPage(ctx, rel, width) {
@@ -96,7 +104,7 @@ async function checkPage(ctx, rel, width) {
   let ctx;
   try {
     ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
-    for (const rel of ['index.html', busiestServicePage()]) {
+    for (const rel of pagesToCheck()) {
       for (const width of [1366, 390]) await checkPage(ctx, rel, width);
     }
   } catch (e) {

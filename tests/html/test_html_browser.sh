@@ -4,7 +4,8 @@
 # axe-core finds no accessibility violation, the page does not scroll
 # sideways at 390 px, every chart loads and printing hides nothing
 # (pages.js says what is checked). Makes a report of simulated pilot
-# traffic with $LOTSE_BUILD (default build/). Installs playwright-core and
+# traffic (with a comparison period, site names, field labels and the
+# changes gen_traffic.py made) with $LOTSE_BUILD (default build/). Installs playwright-core and
 # axe-core (pinned in package-lock.json) into tests/html/node_modules with
 # npm when they are missing or other versions; it never downloads a browser.
 # Last line: "html-browser: N passed, N failed"; exit 0 only if all passed.
@@ -42,10 +43,11 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 "$top/scripts/gen_traffic.py" --days 28 --end 2026-11-29 --sites gladbeck,bottrop,gelsenkirchen \
-	--events 20000 --seed 5 >"$work/traffic.ndjson" || fail "gen_traffic.py failed"
+	--events 20000 --seed 5 --changes-out "$work/changes.csv" >"$work/traffic.ndjson" || fail "gen_traffic.py failed"
 "$build/lotse-collector" --db "$work/lotse.db" --import "$work/traffic.ndjson" >"$work/import.log" 2>&1 ||
 	fail "import failed: $(tail -n 1 "$work/import.log")"
 "$build/lotse-report" --db "$work/lotse.db" --out "$work/report" --services "$top/data/services.csv" \
+	--sites "$top/data/sites.csv" --fields "$top/data/fields.csv" --changes "$work/changes.csv" \
 	--from 2026-11-16 --to 2026-11-29 --compare-from 2026-11-02 --compare-to 2026-11-15 --quiet ||
 	fail "lotse-report failed"
 
