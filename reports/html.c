@@ -140,6 +140,25 @@ static void total_change(struct html *h)
 	page_change(&h->p, t.completed, t.started, t.prev_completed, t.prev_started, m.p_value);
 }
 
+/* The started attempts of the comparison period and the change in per cent, under their key figure. */
+static void started_change(struct html *h)
+{
+	struct model_service t;
+
+	summary_total(h->r, &t);
+	page_put(&h->p, " <span class=\"sub change\">");
+	page_put(&h->p, L(h, "vorher ", "before "));
+	page_int(&h->p, t.prev_started);
+	if (t.prev_started > 0) {
+		double pct = 100.0 * ((double)t.started - (double)t.prev_started) / (double)t.prev_started;
+
+		page_put(&h->p, pct > 0 ? " · +" : pct < 0 ? " · −" : " · ±");
+		page_num(&h->p, fabs(pct), 1);
+		page_put(&h->p, "&nbsp;%");
+	}
+	page_put(&h->p, "</span>");
+}
+
 /* A small daily line beside a key figure, when charts were drawn. */
 static void spark(struct html *h, const char *name, const char *alt)
 {
@@ -171,6 +190,8 @@ static void key_figures(struct html *h)
 	page_kpi(&h->p, "Begonnene Vorgänge", "Attempts started");
 	page_int(&h->p, t->started);
 	page_put(&h->p, "</span>");
+	if (h->o->compare)
+		started_change(h);
 	spark(h, "spark-started",
 	      L(h, "Linie der begonnenen Vorgänge je Tag im Zeitraum", "Line of the attempts started per day in the period"));
 	page_kpi_end(&h->p);

@@ -364,6 +364,11 @@ def test_summary_and_comparison():
     completed = sum(int(r["completed"]) for r in svc)
     prev_s = sum(int(r["prev_started"]) for r in svc)
     prev_c = sum(int(r["prev_completed"]) for r in svc)
+    kpi = {d.find("dt").text(): d for d in doc.find("dl", cls="kpi").find_all("div")}
+    change = (started - prev_s) / prev_s * 100
+    eq(kpi["Begonnene Vorgänge"].find("span", cls="change").text(),
+       "vorher %s · %s%s %%" % (de_int_text(prev_s), "+" if change > 0 else "−", de_int_text(abs(change), 1)),
+       "started against the comparison period")
     want = "von %s auf %s gesunken; das ist statistisch signifikant." % (pct_text(prev_c / prev_s),
                                                                          pct_text(completed / started))
     assert any(want in i for i in items), (want, items)
