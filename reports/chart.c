@@ -221,143 +221,113 @@ static void end_chart(struct script *s)
 
 /* ---- the regional comparison ------------------------------------------------ */
 
-/* The services of r in the order of the regional chart: by service key, then site. */
-static int cmp_by_service(const void *a, const void *b)
-{
-	const struct model_service *x = *(const struct model_service *const *)a;
-	const struct model_service *y = *(const struct model_service *const *)b;
-	int c = strcmp(x->service, y->service);
-
-	return c != 0 ? c : strcmp(x->site, y->site);
-}
-
 /*
- * Fills order with the started services that share their key with another
- * site's started service, grouped by key. Returns how many (0 when r has
- * none or memory ran out); *groups is set to the number of keys.
+ * The regional chart in rows: for every service key started on two sites
+ * or more (trend_services' order), a heading and its sites, highest rate
+ * first (metrics_regions). Calls head(ctx, s, y) for a heading and
+ * row(ctx, region, y) for a site, if not NULL; y grows downwards, a site
+ * one unit below the one before, a heading one and a half. Returns the
+ * number of rows (headings and sites), 0 when there is no such service,
+ * -1 when out of memory; *last is the last y.
  */
-static size_t regions_rows(const struct model_result *r, const struct model_service **order, size_t *groups)
+static long regions_layout(const struct model_result *r, void *ctx,
+                           void (*head)(void *, const struct model_service *, double),
+                           void (*row)(void *, const struct metrics_region *, double), double *last)
 {
-	size_t n = 0, kept = 0;
+	const struct model_service **keys = malloc((r->nservices + 1) * sizeof *keys);
+	struct metrics_region *sites = malloc((r->nsites + 1) * sizeof *sites);
+	size_t nkeys;
+	long rows = -1;
+	double y = -1.5;
 
-	*groups = 0;
-	for (size_t i = 0; i < r->nservices; i++) {
-		if (r->services[i].started > 0)
-			order[n++] = &r->services[i];
-	}
-	qsort(order, n, sizeof *order, cmp_by_service);
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
+	if (keys == NULL || sites == NULL)
+		goto out;
+	rows = 0;
+	nkeys = trend_services(r, keys, r->nservices);
+	for (size_t k = 0; k < nkeys; k++) {
+		size_t n = metrics_regions(r, keys[k]->service, sites, r->nsites), started = 0;
 
-		while (j < n && strcmp(order[j]->service, order[i]->service) == 0)
-			j++;
-		if (j - i >= 2) {
-			memmove(order + kept, order + i, (j - i) * sizeof *order);
-			kept += j - i;
-			(*groups)++;
+		while (started < n && sites[started].s->started > 0)
+			started++; /* those without a start come last */
+		if (started < 2)
+			continue;
+		y += 1.5;
+		if (head != NULL)
+			head(ctx, keys[k], y);
+		rows++;
+		for (size_t i = 0; i < started; i++) {
+			y += 1;
+			if (row != NULL)
+				row(ctx, &sites[i], y);
+			rows++;
 		}
-		i = j;
 	}
-	return kept;
+	*last = y;
+out:
+	free(keys);
+	free(sites);
+	return rows;
 }
 
-#define REGIONS_ROW_PX 18
+#define REGIONS_ROW_PX 16
 #define REGIONS_EXTRA_PX 60
 
 unsigned chart_regions_height(const struct model_result *r)
 {
-	const struct model_service **order = malloc((r->nservices + 1) * sizeof *order);
-	size_t groups, rows;
+	double last = 0;
+	long rows = regions_layout(r, NULL, NULL, NULL, &last);
 
-	if (order == NULL)
-		return 0;
-	rows = regions_rows(r, order, &groups);
-	free(order);
-	return rows == 0 ? 0 : (unsigned)((double)(rows + 1.5 * groups) * REGIONS_ROW_PX + REGIONS_EXTRA_PX);
-}
-
-/*
- * The y of each row of the regional chart (y grows downwards): a group's
- * heading, its sites one unit apart, half a unit more before the next
- * heading. Calls row(ctx, i, y) for the site rows (i into order) and
- * head(ctx, i, y) for the headings; returns the last y.
- */
-static double regions_layout(const struct model_service **order, size_t rows, void *ctx,
-                             void (*row)(void *, size_t, double), void (*head)(void *, size_t, double))
-{
-	double y = -1.5;
-
-	for (size_t i = 0; i < rows; i++) {
-		if (i == 0 || strcmp(order[i]->service, order[i - 1]->service) != 0) {
-			y += 1.5;
-			if (head != NULL)
-				head(ctx, i, y);
-		}
-		y += 1;
-		if (row != NULL)
-			row(ctx, i, y);
-	}
-	return y;
+	return rows <= 0 ? 0 : (unsigned)((last + 1.5) * REGIONS_ROW_PX + REGIONS_EXTRA_PX);
 }
 
 struct regions_ctx {
-	struct script *s;
-	const struct model_service **order;
+	FILE *f;
 	int few;
 };
 
-static void regions_row(void *ctx, size_t i, double y)
+static void regions_row(void *ctx, const struct metrics_region *g, double y)
 {
 	struct regions_ctx *c = ctx;
-	const struct model_service *v = c->order[i];
 	char label[LABEL_MAX + 1];
-	double lo, hi, rate;
 
-	if ((v->started < WORDS_FEW) != c->few)
+	if ((g->s->started < WORDS_FEW) != c->few)
 		return;
-	rate = metrics_completion(v->completed, v->started, &lo, &hi);
-	safe_label(label, sizeof label, v->site_name);
-	fprintf(c->s->f, "%.1f\t%s\t%.2f\t%.2f\t%.2f\n", y, label, 100 * rate, 100 * lo, 100 * hi);
+	safe_label(label, sizeof label, g->s->site_name);
+	fprintf(c->f, "%.1f\t%s\t%.2f\t%.2f\t%.2f\n", y, label, 100 * g->rate, 100 * g->ci_low, 100 * g->ci_high);
 }
 
-static void regions_head(void *ctx, size_t i, double y)
+static void regions_head(void *ctx, const struct model_service *s, double y)
 {
 	struct regions_ctx *c = ctx;
 	char label[2 * LABEL_MAX + 1];
 
-	safe_label(label, sizeof label, c->order[i]->name);
-	fprintf(c->s->f, "%.1f\t%s\n", y, label);
+	safe_label(label, sizeof label, s->name);
+	fprintf(c->f, "%.1f\t%s\n", y, label);
 }
 
 /*
  * One row per service and site: the completion rate as a point with its
  * 95 % interval, hollow below WORDS_FEW started; the service's name above
- * its sites.
+ * its sites, the best site first.
  */
 static void regions_chart(struct script *s, const struct model_result *r)
 {
-	const struct model_service **order = malloc((r->nservices + 1) * sizeof *order);
-	struct regions_ctx c = { .s = s, .order = order };
-	size_t groups, rows;
+	struct regions_ctx c = { .f = s->f };
 	double last = 0;
+	long rows = regions_layout(r, NULL, NULL, NULL, &last);
 
-	if (order == NULL) {
+	if (rows < 0)
 		s->failed = 1;
+	if (rows <= 0)
 		return;
-	}
-	rows = regions_rows(r, order, &groups);
-	if (rows == 0) {
-		free(order);
-		return;
-	}
 	for (c.few = 0; c.few < 2; c.few++) {
 		fprintf(s->f, "$d%u_%d << EOD\n", s->block, c.few);
-		last = regions_layout(order, rows, &c, regions_row, NULL);
+		regions_layout(r, &c, NULL, regions_row, &last);
 		/* A data block may not be empty: a row outside the range. */
 		fprintf(s->f, "-10\t\t0\t0\t0\nEOD\n");
 	}
 	fprintf(s->f, "$d%u_h << EOD\n", s->block);
-	regions_layout(order, rows, &c, NULL, regions_head);
+	regions_layout(r, &c, regions_head, NULL, &last);
 	fputs("EOD\n", s->f);
 	begin_chart(s, "regions",
 		    L(s, "Abschlussquote je Dienst und Portal mit 95-%-Intervall",
@@ -371,7 +341,6 @@ static void regions_chart(struct script *s, const struct model_result *r)
 		      "$d%u_h using (0):1:2 with labels left tc rgb '#1a1a1a'\n",
 		last + 0.6, s->block, s->block, s->block);
 	end_chart(s);
-	free(order);
 }
 
 /* ---- sparklines ------------------------------------------------------------ */

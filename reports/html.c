@@ -520,7 +520,10 @@ changes:
 static void regions_section(struct html *h)
 {
 	const struct model_result *r = h->r;
+	const struct model_service **keys;
+	struct metrics_region *sites;
 	unsigned height;
+	size_t nkeys;
 	int any = 0;
 
 	if (r->nsites < 2)
@@ -535,29 +538,22 @@ static void regions_section(struct html *h)
 			      "the table below."),
 			    L(h, "Abschlussquote je Dienst und Portal mit 95-%-Intervall (hohle Punkte: wenige Daten)",
 			      "Completion rate by service and site with 95 % interval (hollow points: little data)"));
-	/*
-	 * One row per service key started on two sites or more, one column per
-	 * site. Services are sorted by site then service: a key's first row
-	 * opens its table row.
-	 */
-	for (size_t i = 0; i < r->nservices; i++) {
-		const struct model_service *s = &r->services[i];
-		int first = 1, count = 0;
+	/* One row per service key started on two portals or more (as in the chart), a column per portal. */
+	keys = malloc((r->nservices + 1) * sizeof *keys);
+	sites = malloc((r->nsites + 1) * sizeof *sites);
+	nkeys = keys != NULL && sites != NULL ? trend_services(r, keys, r->nservices) : 0;
+	for (size_t i = 0; i < nkeys; i++) {
+		size_t n = metrics_regions(r, keys[i]->service, sites, r->nsites), started = 0;
 
-		for (size_t j = 0; j < r->nservices; j++) {
-			if (strcmp(r->services[j].service, s->service) == 0 && r->services[j].started > 0) {
-				count++;
-				if (j < i)
-					first = 0;
-			}
-		}
-		if (!first || count < 2 || s->started == 0)
+		for (size_t k = 0; k < n; k++)
+			started += sites[k].s->started > 0;
+		if (started < 2)
 			continue;
 		if (!any) {
 			page_table(&h->p, L(h, "Abschlussquote je Dienst und Portal", "Completion rate by service and site"));
 			page_th(&h->p, "Dienst", "Service", 0);
 			for (size_t k = 0; k < r->nsites; k++) {
-				page_put(&h->p, "<th scope=\"col\">");
+				page_put(&h->p, "<th scope=\"col\" class=\"n\">");
 				page_esc(&h->p, r->site_names[k]);
 				page_put(&h->p, "</th>");
 			}
@@ -565,10 +561,10 @@ static void regions_section(struct html *h)
 			any = 1;
 		}
 		page_put(&h->p, "<tr><th scope=\"row\">");
-		page_esc(&h->p, s->name);
+		page_esc(&h->p, keys[i]->name);
 		page_put(&h->p, "</th>");
 		for (size_t k = 0; k < r->nsites; k++) {
-			const struct model_service *o = summary_service(r, r->sites[k], s->service);
+			const struct model_service *o = summary_service(r, r->sites[k], keys[i]->service);
 
 			page_put(&h->p, "<td class=\"n\">");
 			if (o != NULL && o->started > 0)
@@ -579,6 +575,8 @@ static void regions_section(struct html *h)
 		}
 		page_put(&h->p, "</tr>\n");
 	}
+	free(keys);
+	free(sites);
 	if (any)
 		page_table_end(&h->p);
 	if (!any)
