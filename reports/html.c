@@ -266,7 +266,6 @@ static void cause_counts(struct html *h, const struct cause *c)
 /* The places of a cause: links to the pages of the services concerned, the largest first. */
 static void cause_places(struct html *h, const struct cause *c)
 {
-	char href[300];
 	size_t shown = 0;
 
 	page_printf(&h->p, "<p class=\"places\">%s ", L(h, "Betroffen:", "Where:"));
@@ -277,14 +276,7 @@ static void cause_places(struct html *h, const struct cause *c)
 		if (shown)
 			page_put(&h->p, " · ");
 		if (s != NULL) {
-			servicepage_href(href, sizeof href, s);
-			page_put(&h->p, "<a href=\"");
-			page_esc(&h->p, href);
-			page_put(&h->p, "\">");
-			page_esc(&h->p, s->name);
-			page_put(&h->p, " (");
-			page_esc(&h->p, s->site_name);
-			page_put(&h->p, ")</a>");
+			servicepage_link(&h->p, s, 1);
 		} else if (c->kind == CAUSE_SEARCH) {
 			page_put(&h->p, "<a href=\"#search\">");
 			page_esc(&h->p, site_name(h->r, pl->site));
@@ -373,7 +365,6 @@ static void service_rate_cell(struct html *h, const struct model_service *s)
 static void page_directory(struct html *h)
 {
 	const struct model_result *r = h->r;
-	char href[300];
 
 	page_printf(&h->p, "<h3 id=\"all-services\">%s</h3>\n<dl class=\"dir\">\n",
 		    L(h, "Alle Seiten der Dienste", "Every service's page"));
@@ -387,12 +378,8 @@ static void page_directory(struct html *h)
 			page_esc(&h->p, s->site_name);
 			page_put(&h->p, "</dt><dd>");
 		}
-		servicepage_href(href, sizeof href, s);
-		page_put(&h->p, "<a href=\"");
-		page_esc(&h->p, href);
-		page_put(&h->p, "\">");
-		page_esc(&h->p, s->name);
-		page_put(&h->p, last ? "</a></dd>\n" : "</a> · ");
+		servicepage_link(&h->p, s, 0);
+		page_put(&h->p, last ? "</dd>\n" : " · ");
 	}
 	page_put(&h->p, "</dl>\n");
 }
@@ -401,7 +388,6 @@ static void services_section(struct html *h)
 {
 	const struct model_result *r = h->r;
 	size_t shown = r->nservices < SERVICES_MAX ? r->nservices : SERVICES_MAX;
-	char href[300];
 
 	page_section(&h->p, "services", "Online-Dienste", "Online services");
 	if (r->nservices == 0) {
@@ -433,16 +419,13 @@ static void services_section(struct html *h)
 	for (size_t k = 0; k < shown; k++) {
 		const struct model_service *s = h->order[k];
 
-		servicepage_href(href, sizeof href, s);
 		page_put(&h->p, "<tr data-site=\"");
 		page_esc(&h->p, s->site);
 		page_put(&h->p, "\" data-service=\"");
 		page_esc(&h->p, s->service);
-		page_put(&h->p, "\"><th scope=\"row\"><a href=\"");
-		page_esc(&h->p, href);
-		page_put(&h->p, "\">");
-		page_esc(&h->p, s->name);
-		page_put(&h->p, "</a> <span class=\"sub\">");
+		page_put(&h->p, "\"><th scope=\"row\">");
+		servicepage_link(&h->p, s, 0);
+		page_put(&h->p, " <span class=\"sub\">");
 		page_esc(&h->p, s->site_name);
 		page_put(&h->p, " · <span class=\"started\">");
 		page_int(&h->p, s->started);

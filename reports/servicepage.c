@@ -26,6 +26,24 @@ void servicepage_href(char *out, size_t outlen, const struct model_service *s)
 /* Device classes in a device table (the collector knows four). */
 #define DEVICES_MAX 8
 
+void servicepage_link(struct page *p, const struct model_service *s, int with_site)
+{
+	char href[300];
+
+	servicepage_href(href, sizeof href, s);
+	page_put(p, "<a href=\"");
+	page_esc(p, p->root);
+	page_esc(p, href);
+	page_put(p, "\">");
+	page_esc(p, s->name);
+	if (with_site) {
+		page_put(p, " (");
+		page_esc(p, s->site_name);
+		page_put(p, ")");
+	}
+	page_put(p, "</a>");
+}
+
 struct svc {
 	struct page p;
 	const struct model_result *r;
@@ -412,7 +430,7 @@ void servicepage_changes(struct page *p, const struct model_result *r, const cha
 {
 	unsigned *numbers;
 	size_t shown = 0;
-	char day[11], href[300];
+	char day[11];
 
 	numbers = calloc(r->nchanges + 1, sizeof *numbers);
 	if (numbers == NULL)
@@ -445,14 +463,7 @@ void servicepage_changes(struct page *p, const struct model_result *r, const cha
 		if (site == NULL) {
 			page_put(p, " <span class=\"sub\">");
 			if (s != NULL) {
-				servicepage_href(href, sizeof href, s);
-				page_put(p, "<a href=\"");
-				page_esc(p, href);
-				page_put(p, "\">");
-				page_esc(p, s->name);
-				page_put(p, " (");
-				page_esc(p, s->site_name);
-				page_put(p, ")</a>");
+				servicepage_link(p, s, 1);
 			} else {
 				page_esc(p, c->service);
 				page_put(p, " (");

@@ -25,6 +25,12 @@
 void servicepage_href(char *out, size_t outlen, const struct model_service *s);
 
 /*
+ * A link to the page of s: its name, and with with_site " (portal)"; the
+ * path starts from p's place in the report folder.
+ */
+void servicepage_link(struct page *p, const struct model_service *s, int with_site);
+
+/*
  * The table of the changes made to the portal (--changes) and whether they
  * helped, numbered as the charts number them: those of site and service,
  * or all of them (both NULL: index.html, each with its service and portal

@@ -26,10 +26,7 @@ static const char *n_(double v, int decimals, int en)
 
 static void test_thousands(void)
 {
-	CHECK_STR(i_(0, 0), "0");
-	CHECK_STR(i_(999, 0), "999");
-	CHECK_STR(i_(1000, 0), "1.000");
-	CHECK_STR(i_(1234567, 0), "1.234.567");
+	/* words_int is csvout_format_count (tested in test_csvout); the decimals are words_num's own. */
 	CHECK_STR(i_(1234567, 1), "1,234,567");
 	CHECK_STR(n_(12345.678, 1, 0), "12.345,7");
 	CHECK_STR(n_(12345.678, 1, 1), "12,345.7");
