@@ -61,6 +61,7 @@ static const char css[] =
 	"@media print{body{max-width:none;padding:0;font-size:10pt}nav,.noprint{display:none}"
 	"a{color:inherit;text-decoration:none}.scroll{overflow:visible}h2,h3{break-after:avoid}"
 	"tr,figure,.kpi>div,ol.causes>li{break-inside:avoid}thead{display:table-header-group}caption{break-after:avoid}"
+	".charts{grid-template-columns:repeat(2,minmax(0,1fr))}"
 	"*{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
 
 const char *page_L(const struct page *p, const char *de, const char *en)
