@@ -41,11 +41,15 @@
 #include <unistd.h>
 
 #include "metrics.h"
+#include "trend.h"
 #include "tz.h"
+#include "words.h"
 
 extern char **environ;
 
 #define LABEL_MAX 26
+#define CHART_SVG_MAX (4u << 20)
+#define CHART_SPARK_MAX_DAYS 3660
 #define NAME_MAX_LEN 100
 #define PNG_FONT_FILE "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -63,21 +67,13 @@ static void file_part(char *out, size_t outlen, const char *s)
 	out[o] = '\0';
 }
 
-void chart_name_funnel(char *out, size_t outlen, const char *site, const char *service)
+void chart_name_service(char *out, size_t outlen, const char *kind, const char *site, const char *service)
 {
 	char a[NAME_MAX_LEN + 1], b[NAME_MAX_LEN + 1];
 
 	file_part(a, sizeof a, site);
 	file_part(b, sizeof b, service);
-	snprintf(out, outlen, "funnel-%s-%s", a, b);
-}
-
-void chart_name_site(char *out, size_t outlen, const char *kind, const char *site)
-{
-	char a[NAME_MAX_LEN + 1];
-
-	file_part(a, sizeof a, site);
-	snprintf(out, outlen, "%s-%s", kind, a);
+	snprintf(out, outlen, "%s_%s_%s", kind, a, b);
 }
 
 /* The first n bytes of s without a UTF-8 sequence the cut at n left incomplete. */
@@ -96,13 +92,13 @@ static size_t utf8_whole(const char *s, size_t n)
 }
 
 /*
- * Reduces a label to a safe set, at most LABEL_MAX bytes, never cutting
+ * Reduces a label to a safe set, at most outlen - 1 bytes, never cutting
  * UTF-8; a cut label ends in "…" (the tables carry the full names). Longer
  * labels ran off the bottom of the funnel charts.
  */
 static void safe_label(char *out, size_t outlen, const char *s)
 {
-	size_t o = 0, cap = outlen - 1 < LABEL_MAX ? outlen - 1 : LABEL_MAX;
+	size_t o = 0, cap = outlen - 1;
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (; *p && o < cap; p++) {
@@ -136,6 +132,12 @@ static void put_quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+/* A chart of the job: its file stem and the title its SVG gets (plain text). */
+struct chart_entry {
+	char name[CHART_NAME_MAX];
+	char title[200];
+};
+
 struct script {
 	FILE *f;
 	int png;
@@ -143,6 +145,17 @@ struct script {
 	const char *png_font;
 	const char *charts_dir;
 	unsigned block;
+	struct chart_job *job;    /* charts are listed here (SVG script only) */
+	unsigned *change_numbers; /* of r->changes (trend_change_numbers) */
+	int failed;               /* out of memory while listing */
+};
+
+struct chart_job {
+	char dir[512];
+	char paths[4][600]; /* svg.gp, png.gp, svg.log, png.log */
+	char charts_dir[4096];
+	struct chart_entry *charts;
+	size_t ncharts, cap;
 };
 
 static const char *L(const struct script *s, const char *de, const char *en)
@@ -150,23 +163,52 @@ static const char *L(const struct script *s, const char *de, const char *en)
 	return s->lang_en ? en : de;
 }
 
-static void begin_chart(struct script *s, const char *name)
+/* Lists the chart for the title fix after drawing (SVG pass only). */
+static void list_chart(struct script *s, const char *name, const char *title)
 {
-	char file[300];
+	struct chart_job *j = s->job;
 
+	if (s->png)
+		return;
+	if (j->ncharts == j->cap) {
+		size_t nc = j->cap ? j->cap * 2 : 16;
+		struct chart_entry *e = realloc(j->charts, nc * sizeof *e);
+
+		if (e == NULL) {
+			s->failed = 1;
+			return;
+		}
+		j->charts = e;
+		j->cap = nc;
+	}
+	snprintf(j->charts[j->ncharts].name, sizeof j->charts[0].name, "%s", name);
+	snprintf(j->charts[j->ncharts].title, sizeof j->charts[0].title, "%s", title);
+	j->ncharts++;
+}
+
+/*
+ * Starts a chart of width × height pixels (SVG user units; the PNG has the
+ * same size) into charts/NAME.svg or .png, with the report's defaults. The
+ * text is 12 px in a chart about 440 px wide, so that it stays readable
+ * when a phone shows the chart at about 360 px.
+ */
+static void begin_chart(struct script *s, const char *name, const char *title, unsigned width, unsigned height)
+{
+	char file[4400];
+
+	list_chart(s, name, title);
 	snprintf(file, sizeof file, "%s/%s.%s", s->charts_dir, name, s->png ? "png" : "svg");
 	fputs("reset\n", s->f);
 	if (s->png)
-		fprintf(s->f, "set terminal png truecolor size 800,400 noenhanced font '%s,11' "
-			      "background '#ffffff'\n",
-			s->png_font);
+		fprintf(s->f, "set terminal png truecolor size %u,%u noenhanced font '%s,10' background '#ffffff'\n",
+			width, height, s->png_font);
 	else
-		fputs("set terminal svg size 800,400 noenhanced font 'sans,11' background '#ffffff'\n",
-		      s->f);
+		fprintf(s->f, "set terminal svg size %u,%u noenhanced font 'sans,12' background '#ffffff'\n", width,
+			height);
 	fputs("set output ", s->f);
 	put_quoted(s->f, file);
 	fputs("\nset datafile separator tab\nset border 3 lc rgb '#444444'\nset tics nomirror\n"
-	      "set grid ytics lc rgb '#dddddd'\nset style fill solid 0.85 noborder\n",
+	      "set style fill solid 0.85 noborder\nunset key\n",
 	      s->f);
 }
 
@@ -177,164 +219,278 @@ static void end_chart(struct script *s)
 	s->block++;
 }
 
-/* Closes the data block of a per-site chart of kind and begins the chart. */
-static void begin_site_chart(struct script *s, const char *kind, const char *site)
-{
-	char name[256];
+/* ---- the regional comparison ------------------------------------------------ */
 
-	fputs("EOD\n", s->f);
-	chart_name_site(name, sizeof name, kind, site);
-	begin_chart(s, name);
+/*
+ * The regional chart in rows: for every service key started on two sites
+ * or more (trend_services' order), a heading and its sites, highest rate
+ * first (metrics_regions). Calls head(ctx, s, y) for a heading and
+ * row(ctx, region, y) for a site, if not NULL; y grows downwards, a site
+ * one unit below the one before, a heading one and a half. Returns the
+ * number of rows (headings and sites), 0 when there is no such service,
+ * -1 when out of memory; *last is the last y.
+ */
+static long regions_layout(const struct model_result *r, void *ctx,
+                           void (*head)(void *, const struct model_service *, double),
+                           void (*row)(void *, const struct metrics_region *, double), double *last)
+{
+	const struct model_service **keys = malloc((r->nservices + 1) * sizeof *keys);
+	struct metrics_region *sites = malloc((r->nsites + 1) * sizeof *sites);
+	size_t nkeys;
+	long rows = -1;
+	double y = -1.5;
+
+	if (keys == NULL || sites == NULL)
+		goto out;
+	rows = 0;
+	nkeys = trend_services(r, keys, r->nservices);
+	for (size_t k = 0; k < nkeys; k++) {
+		size_t n = metrics_regions(r, keys[k]->service, sites, r->nsites), started = 0;
+
+		while (started < n && sites[started].s->started > 0)
+			started++; /* those without a start come last */
+		if (started < 2)
+			continue;
+		y += 1.5;
+		if (head != NULL)
+			head(ctx, keys[k], y);
+		rows++;
+		for (size_t i = 0; i < started; i++) {
+			y += 1;
+			if (row != NULL)
+				row(ctx, &sites[i], y);
+			rows++;
+		}
+	}
+	*last = y;
+out:
+	free(keys);
+	free(sites);
+	return rows;
 }
 
-static void funnel_chart(struct script *s, const struct model_service *svc)
+#define REGIONS_ROW_PX 16
+#define REGIONS_EXTRA_PX 60
+
+unsigned chart_regions_height(const struct model_result *r)
 {
-	char name[256];
+	double last = 0;
+	long rows = regions_layout(r, NULL, NULL, NULL, &last);
 
-	chart_name_funnel(name, sizeof name, svc->site, svc->service);
-	fprintf(s->f, "$d%u << EOD\n", s->block);
-	for (uint32_t k = 0; k <= svc->nsteps; k++) {
-		char label[LABEL_MAX + 1];
+	return rows <= 0 ? 0 : (unsigned)((last + 1.5) * REGIONS_ROW_PX + REGIONS_EXTRA_PX);
+}
 
-		safe_label(label, sizeof label, svc->step_name[k] ? svc->step_name[k] : "");
-		fprintf(s->f, "%u\t%u %s\t%.2f\n", k, k, label,
-			svc->started ? 100.0 * svc->reached[k] / svc->started : 0.0);
+struct regions_ctx {
+	FILE *f;
+	int few;
+};
+
+static void regions_row(void *ctx, const struct metrics_region *g, double y)
+{
+	struct regions_ctx *c = ctx;
+	char label[LABEL_MAX + 1];
+
+	if ((g->s->started < WORDS_FEW) != c->few)
+		return;
+	safe_label(label, sizeof label, g->s->site_name);
+	fprintf(c->f, "%.1f\t%s\t%.2f\t%.2f\t%.2f\n", y, label, 100 * g->rate, 100 * g->ci_low, 100 * g->ci_high);
+}
+
+static void regions_head(void *ctx, const struct model_service *s, double y)
+{
+	struct regions_ctx *c = ctx;
+	char label[2 * LABEL_MAX + 1];
+
+	safe_label(label, sizeof label, s->name);
+	fprintf(c->f, "%.1f\t%s\n", y, label);
+}
+
+/*
+ * One row per service and site: the completion rate as a point with its
+ * 95 % interval, hollow below WORDS_FEW started; the service's name above
+ * its sites, the best site first.
+ */
+static void regions_chart(struct script *s, const struct model_result *r)
+{
+	struct regions_ctx c = { .f = s->f };
+	double last = 0;
+	long rows = regions_layout(r, NULL, NULL, NULL, &last);
+
+	if (rows < 0)
+		s->failed = 1;
+	if (rows <= 0)
+		return;
+	for (c.few = 0; c.few < 2; c.few++) {
+		fprintf(s->f, "$d%u_%d << EOD\n", s->block, c.few);
+		regions_layout(r, &c, NULL, regions_row, &last);
+		/* A data block may not be empty: a row outside the range. */
+		fprintf(s->f, "-10\t\t0\t0\t0\nEOD\n");
 	}
-	fprintf(s->f, "%u\t%s\t%.2f\nEOD\n", svc->nsteps + 1, L(s, "Abschluss", "Completed"),
-		svc->started ? 100.0 * svc->completed / svc->started : 0.0);
-	begin_chart(s, name);
-	/* libgd's character cell is lower than cairo's: one more line of margin for the labels. */
-	fprintf(s->f, "set yrange [0:105]\nset ylabel '%s'\nset boxwidth 0.7\nunset key\n"
-		      "set xtics rotate by -25\nset bmargin %d\n"
-		      "plot $d%u using 1:3:xtic(2) with boxes lc rgb '#1f5fa8', "
-		      "$d%u using 1:3:(sprintf('%%.0f %%%%', $3)) with labels offset 0,0.8 notitle\n",
-		L(s, "Anteil der begonnenen Vorgänge (%)", "Share of started attempts (%)"),
-		s->png ? 8 : 7, s->block, s->block);
+	fprintf(s->f, "$d%u_h << EOD\n", s->block);
+	regions_layout(r, &c, regions_head, NULL, &last);
+	fputs("EOD\n", s->f);
+	begin_chart(s, "regions",
+		    L(s, "Abschlussquote je Dienst und Portal mit 95-%-Intervall",
+		      "Completion rate by service and site with 95 % interval"),
+		    CHART_WIDTH, chart_regions_height(r));
+	fprintf(s->f, "set yrange [%.1f:-0.7]\nset xrange [0:100]\nset xtics 0,20,100 format '%%g %%%%'\n"
+		      "set ytics scale 0\nset grid xtics lc rgb '#dddddd'\nset border 1 lc rgb '#444444'\n"
+		      "set bmargin 2.5\nset tmargin 0.5\nset rmargin 3\n"
+		      "plot $d%u_0 using 3:1:4:5:ytic(2) with xerrorbars pt 7 ps 1 lw 1.5 lc rgb '#1f5fa8', "
+		      "$d%u_1 using 3:1:4:5:ytic(2) with xerrorbars pt 6 ps 1 lw 1.5 lc rgb '#1f5fa8', "
+		      "$d%u_h using (0):1:2 with labels left tc rgb '#1a1a1a'\n",
+		last + 0.6, s->block, s->block, s->block);
 	end_chart(s);
 }
 
-static void daily_chart(struct script *s, const struct model_result *r, const char *site)
+/* ---- sparklines ------------------------------------------------------------ */
+
+/*
+ * A small line of the daily values of what (1 visits, 2 started), summed
+ * over the sites; quiet days count as 0.
+ */
+static void spark_chart(struct script *s, const struct model_result *r, int what, const char *name,
+                        const char *title)
 {
-	char date[11];
-	int any = 0;
+	int64_t first = INT64_MAX, last = INT64_MIN;
+	uint64_t *sum;
 
 	for (size_t i = 0; i < r->ndays; i++) {
-		if (strcmp(r->days[i].site, site) != 0)
-			continue;
-		if (!any)
-			fprintf(s->f, "$d%u << EOD\n", s->block);
-		any = 1;
-		tz_format_day(r->days[i].day, date);
-		fprintf(s->f, "%s\t%u\t%u\t%u\t%u\n", date, r->days[i].visits, r->days[i].started,
-			r->days[i].completed, r->days[i].pageviews);
+		first = r->days[i].day < first ? r->days[i].day : first;
+		last = r->days[i].day > last ? r->days[i].day : last;
 	}
-	if (!any)
+	if (r->ndays == 0 || last - first > CHART_SPARK_MAX_DAYS)
 		return;
-	begin_site_chart(s, "daily", site);
-	fprintf(s->f, "set xdata time\nset timefmt '%%Y-%%m-%%d'\nset format x '%s'\n"
-		      "set yrange [0:*]\nset key below horizontal\nset xtics rotate by -30\nset rmargin 5\n"
-		      "plot $d%u using 1:%d with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f5fa8' title '%s', "
-		      "$d%u using 1:3 with linespoints lw 2 dt 2 pt 5 ps 0.5 lc rgb '#b45309' title '%s', "
-		      "$d%u using 1:4 with linespoints lw 2 dt 3 pt 9 ps 0.5 lc rgb '#15803d' title '%s'\n",
-		s->lang_en ? "%m-%d" : "%d.%m.", s->block, r->any_keyed ? 2 : 5,
-		r->any_keyed ? L(s, "Besuche", "Visits") : L(s, "Seitenaufrufe", "Page views"), s->block,
-		L(s, "Begonnen", "Started"), s->block, L(s, "Abgeschlossen", "Completed"));
+	sum = calloc((size_t)(last - first + 1), sizeof *sum);
+	if (sum == NULL) {
+		s->failed = 1;
+		return;
+	}
+	for (size_t i = 0; i < r->ndays; i++)
+		sum[r->days[i].day - first] += what == 1 ? r->days[i].visits : r->days[i].started;
+	fprintf(s->f, "$d%u << EOD\n", s->block);
+	for (int64_t d = 0; d <= last - first; d++)
+		fprintf(s->f, "%lld\t%llu\n", (long long)d, (unsigned long long)sum[d]);
+	fputs("EOD\n", s->f);
+	free(sum);
+	begin_chart(s, name, title, CHART_SPARK_WIDTH, CHART_SPARK_HEIGHT);
+	fputs("unset border\nunset tics\nset lmargin at screen 0.02\nset rmargin at screen 0.98\n"
+	      "set tmargin at screen 0.94\nset bmargin at screen 0.06\nset yrange [0:*]\n", s->f);
+	fprintf(s->f, "plot $d%u using 1:2 with lines lw 2 lc rgb '#1f5fa8'\n", s->block);
 	end_chart(s);
 }
 
-static void devices_chart(struct script *s, const struct model_result *r, const char *site)
+/* ---- weekly completion rates ----------------------------------------------- */
+
+/*
+ * The weekly completion rate of site and service (site NULL: summed over
+ * the sites; both NULL: everything) with its 95 % band; weeks not complete
+ * in the data on grey, weeks from fewer than WORDS_FEW started as hollow
+ * points, and the changes of --changes that concern it as dashed vertical
+ * lines with their numbers. small: a sparkline without axes.
+ */
+static void weekly_chart(struct script *s, const struct model_result *r, const char *site, const char *service,
+                         const char *name, const char *title, unsigned height, int small)
 {
-	unsigned n = 0;
+	struct trend_week w[TREND_MAX_WEEKS];
+	size_t n = trend_weeks(r, site, service, w, TREND_MAX_WEEKS);
+	const struct change *drawn = NULL;
+	unsigned naxis, step;
+	int64_t first;
+	char week[16];
 
-	for (size_t i = 0; i < r->ndevices; i++) {
-		const struct model_device *d = &r->devices[i];
-		char label[LABEL_MAX + 1];
-		double lo, hi;
-
-		if (strcmp(d->site, site) != 0 || d->started == 0)
-			continue;
-		if (n == 0)
-			fprintf(s->f, "$d%u << EOD\n", s->block);
-		safe_label(label, sizeof label, d->device);
-		double rate = metrics_completion(d->completed, d->started, &lo, &hi);
-
-		fprintf(s->f, "%u\t%s (n=%u)\t%.2f\t%.2f\t%.2f\n", n, label, d->started, 100.0 * rate,
-			100.0 * lo, 100.0 * hi);
-		n++;
-	}
+	trend_axis(r, &first, &naxis);
 	if (n == 0)
 		return;
-	begin_site_chart(s, "devices", site);
-	fprintf(s->f, "set yrange [0:105]\nset xrange [-0.6:%u.6]\nset ylabel '%s'\nset boxwidth 0.6\nunset key\n"
-		      "plot $d%u using 1:3:xtic(2) with boxes lc rgb '#1f5fa8', "
-		      "$d%u using 1:3:4:5 with yerrorbars lc rgb '#111111' pt -1 lw 1.5\n",
-		n - 1, L(s, "Abschlussquote (%), 95-%-Intervall", "Completion rate (%), 95 % interval"),
+	fprintf(s->f, "$d%u << EOD\n", s->block);
+	for (size_t k = 0; k < n; k++) {
+		double lo, hi, rate = metrics_completion(w[k].completed, w[k].started, &lo, &hi);
+
+		fprintf(s->f, "%u\t%.2f\t%.2f\t%.2f\t%d\n", w[k].x, 100 * rate, 100 * lo, 100 * hi,
+			w[k].started < WORDS_FEW);
+	}
+	fputs("EOD\n", s->f);
+	begin_chart(s, name, title, small ? CHART_SPARK_WIDTH : CHART_WIDTH, height);
+	fprintf(s->f, "set xrange [-0.5:%u.5]\nset yrange [0:%d]\n", naxis - 1, small ? 100 : 108);
+	if (small) {
+		fputs("unset border\nunset tics\nset lmargin at screen 0.02\nset rmargin at screen 0.98\n"
+		      "set tmargin at screen 0.94\nset bmargin at screen 0.06\n", s->f);
+	} else {
+		/* At most about eight week names fit the axis. */
+		step = (naxis + 7) / 8;
+		fputs("set ytics 0,20,100 format '%g %%'\nset grid ytics lc rgb '#dddddd'\nset xtics (", s->f);
+		for (unsigned x = 0; x < naxis; x += step) {
+			trend_week_name(week, sizeof week, first + 7 * (int64_t)x, s->lang_en);
+			fprintf(s->f, "%s'%s' %u", x ? ", " : "", week, x);
+		}
+		fputs(") scale 0\nset bmargin 2.5\nset tmargin 1.2\nset rmargin 2\n", s->f);
+		for (size_t k = 0; k < n; k++) {
+			if (!w[k].complete)
+				fprintf(s->f, "set object rect from %.1f,graph 0 to %.1f,graph 1 fc rgb '#e8e8e8' "
+					      "fs solid 1.0 noborder behind\n",
+					w[k].x - 0.5, w[k].x + 0.5);
+		}
+		/* The changes of this service (on this site): one line each, numbered as on the pages. */
+		for (size_t i = 0; i < r->nchanges && service != NULL; i++) {
+			const struct change_row *c = &r->changes[i];
+			double x = trend_day_x(c->change->day, first);
+
+			/* A change for "*" has a row per site: one line for all of them. */
+			if (strcmp(c->service, service) != 0 || (site != NULL && strcmp(c->site, site) != 0) ||
+			    x < -0.5 || x > naxis - 0.5 || c->change == drawn)
+				continue;
+			drawn = c->change;
+			fprintf(s->f, "set arrow from %.3f,0 to %.3f,100 nohead dt 2 lw 1.5 lc rgb '#a3200f' front\n"
+				      "set label '%u' at %.3f,104 center tc rgb '#a3200f' front\n",
+				x, x, s->change_numbers[i], x);
+		}
+	}
+	fprintf(s->f, "plot $d%u using 1:3:4 with filledcurves fc rgb '#1f5fa8' fs transparent solid 0.2 noborder, "
+		      "$d%u using 1:2 with lines lw 2 lc rgb '#1f5fa8'",
 		s->block, s->block);
+	if (!small)
+		fprintf(s->f, ", $d%u using 1:($5 == 0 ? $2 : 1/0) with points pt 7 ps 0.9 lc rgb '#1f5fa8', "
+			      "$d%u using 1:($5 == 1 ? $2 : 1/0) with points pt 6 ps 0.9 lc rgb '#1f5fa8'",
+			s->block, s->block);
+	fputs("\n", s->f);
 	end_chart(s);
 }
 
-static void times_chart(struct script *s, const struct model_result *r, const char *site)
+/* The weekly chart of every service and site, and of every service key over the sites (index.html). */
+static void weekly_charts(struct script *s, const struct model_result *r)
 {
-	static const double upper[] = { 30, 60, 120, 300, 600, 1200, 1800, 3600, INFINITY };
-	static const char *const label[] = { "< 30 s", "30-60 s", "1-2 min", "2-5 min", "5-10 min",
-		"10-20 min", "20-30 min", "30-60 min", "> 60 min" };
-	uint32_t bins[9] = { 0 }, total = 0;
+	const struct model_service **keys = malloc((r->nservices + 1) * sizeof *keys);
+	char name[CHART_NAME_MAX], title[400];
+	size_t nkeys;
 
+	if (keys == NULL) {
+		s->failed = 1;
+		return;
+	}
 	for (size_t i = 0; i < r->nservices; i++) {
-		const struct model_service *svc = &r->services[i];
+		const struct model_service *v = &r->services[i];
 
-		if (strcmp(svc->site, site) != 0 || svc->times == NULL)
-			continue;
-		for (uint32_t k = 0; k < svc->completed; k++) {
-			size_t b = 0;
-
-			while (svc->times[k] >= upper[b] && b < 8)
-				b++;
-			bins[b]++;
-			total++;
-		}
+		chart_name_service(name, sizeof name, "weekly", v->site, v->service);
+		snprintf(title, sizeof title, "%s: %s (%s)", L(s, "Abschlussquote je Woche", "Completion rate by week"),
+			 v->name, v->site_name);
+		weekly_chart(s, r, v->site, v->service, name, title, CHART_WEEKLY_HEIGHT, 0);
 	}
-	if (total == 0)
-		return;
-	fprintf(s->f, "$d%u << EOD\n", s->block);
-	for (int b = 0; b < 9; b++)
-		fprintf(s->f, "%d\t%s\t%u\n", b, label[b], bins[b]);
-	begin_site_chart(s, "times", site);
-	fprintf(s->f, "set yrange [0:*]\nset ylabel '%s'\nset boxwidth 0.8\nunset key\nset xtics rotate by -25\n"
-		      "plot $d%u using 1:3:xtic(2) with boxes lc rgb '#1f5fa8'\n",
-		L(s, "Abgeschlossene Vorgänge", "Completed attempts"), s->block);
-	end_chart(s);
+	nkeys = trend_services(r, keys, r->nservices);
+	for (size_t i = 0; i < nkeys; i++) {
+		chart_name_service(name, sizeof name, "trend", "all", keys[i]->service);
+		snprintf(title, sizeof title, "%s: %s", L(s, "Abschlussquote je Woche", "Completion rate by week"),
+			 keys[i]->name);
+		weekly_chart(s, r, NULL, keys[i]->service, name, title, CHART_TREND_HEIGHT, 0);
+	}
+	free(keys);
+	weekly_chart(s, r, NULL, NULL, "spark-rate", L(s, "Abschlussquote je Woche", "Completion rate by week"),
+		     CHART_SPARK_HEIGHT, 1);
 }
 
-static void ratings_chart(struct script *s, const struct model_result *r, const char *site)
+static int write_script(const char *path, const struct model_result *r, struct chart_job *job, int png,
+                        int lang_en, char *err, size_t errlen)
 {
-	uint32_t counts[6] = { 0 }, total = 0;
-
-	for (size_t i = 0; i < r->nfeedback; i++) {
-		if (strcmp(r->feedback[i].site, site) != 0)
-			continue;
-		for (int k = 1; k <= 5; k++) {
-			counts[k] += r->feedback[i].counts[k];
-			total += r->feedback[i].counts[k];
-		}
-	}
-	if (total == 0)
-		return;
-	fprintf(s->f, "$d%u << EOD\n", s->block);
-	for (int k = 1; k <= 5; k++)
-		fprintf(s->f, "%d\t%d\t%u\n", k, k, counts[k]);
-	begin_site_chart(s, "ratings", site);
-	fprintf(s->f, "set yrange [0:*]\nset xrange [0.4:5.6]\nset xlabel '%s'\nset ylabel '%s'\n"
-		      "set boxwidth 0.7\nunset key\nplot $d%u using 1:3:xtic(2) with boxes lc rgb '#1f5fa8'\n",
-		L(s, "Bewertung (1 = schlecht, 5 = sehr gut)", "Rating (1 = poor, 5 = very good)"),
-		L(s, "Anzahl", "Count"), s->block);
-	end_chart(s);
-}
-
-static int write_script(const char *path, const struct model_result *r, const char *charts_dir,
-                        int png, int lang_en, char *err, size_t errlen)
-{
-	struct script s = { .png = png, .lang_en = lang_en, .charts_dir = charts_dir };
+	struct script s = { .png = png, .lang_en = lang_en, .charts_dir = job->charts_dir, .job = job };
 
 	s.png_font = access(PNG_FONT_FILE, R_OK) == 0 ? PNG_FONT_FILE : "sans";
 
@@ -344,18 +500,24 @@ static int write_script(const char *path, const struct model_result *r, const ch
 		return -1;
 	}
 	fputs("set encoding utf8\n", s.f);
-	for (size_t i = 0; i < r->nservices; i++) {
-		if (r->services[i].started > 0)
-			funnel_chart(&s, &r->services[i]);
+	if (r->any_keyed)
+		spark_chart(&s, r, 1, "spark-visits", L(&s, "Besuche je Tag", "Visits per day"));
+	spark_chart(&s, r, 2, "spark-started", L(&s, "Begonnene Vorgänge je Tag", "Attempts started per day"));
+	regions_chart(&s, r);
+	s.change_numbers = calloc(r->nchanges + 1, sizeof *s.change_numbers);
+	if (s.change_numbers != NULL) {
+		trend_change_numbers(r, s.change_numbers);
+		weekly_charts(&s, r);
+	} else {
+		s.failed = 1;
 	}
-	for (size_t i = 0; i < r->nsites; i++) {
-		daily_chart(&s, r, r->sites[i]);
-		devices_chart(&s, r, r->sites[i]);
-		times_chart(&s, r, r->sites[i]);
-		ratings_chart(&s, r, r->sites[i]);
-	}
+	free(s.change_numbers);
 	if (ferror(s.f) | fclose(s.f)) {
 		snprintf(err, errlen, "%s: write failed", path);
+		return -1;
+	}
+	if (s.failed) {
+		snprintf(err, errlen, "out of memory while preparing the charts");
 		return -1;
 	}
 	return 0;
@@ -437,32 +599,28 @@ static void release_free_memory(void)
 #endif
 }
 
-struct chart_job {
-	char dir[512];
-	char paths[4][600]; /* svg.gp, png.gp, svg.log, png.log */
-};
-
 int chart_prepare(const struct model_result *r, const char *out_dir, int lang_en, struct chart_job **out,
                   char *err, size_t errlen)
 {
 	const char *tmp = getenv("TMPDIR");
-	char charts[4096];
 	struct chart_job *job;
 
 	*out = NULL;
 	if (tmp == NULL || tmp[0] == '\0' || strlen(tmp) > 400)
 		tmp = "/tmp";
-	if (snprintf(charts, sizeof charts, "%s/charts", out_dir) >= (int)sizeof charts) {
-		snprintf(err, errlen, "--out: path too long");
-		return -1;
-	}
-	if (mkdir(charts, 0755) != 0 && errno != EEXIST) {
-		snprintf(err, errlen, "%s: %s", charts, strerror(errno));
-		return -1;
-	}
 	job = calloc(1, sizeof *job);
 	if (job == NULL) {
 		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (snprintf(job->charts_dir, sizeof job->charts_dir, "%s/charts", out_dir) >= (int)sizeof job->charts_dir) {
+		snprintf(err, errlen, "--out: path too long");
+		free(job);
+		return -1;
+	}
+	if (mkdir(job->charts_dir, 0755) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", job->charts_dir, strerror(errno));
+		free(job);
 		return -1;
 	}
 	snprintf(job->dir, sizeof job->dir, "%s/lotse-chart-XXXXXX", tmp);
@@ -475,8 +633,8 @@ int chart_prepare(const struct model_result *r, const char *out_dir, int lang_en
 	snprintf(job->paths[1], sizeof job->paths[1], "%s/png.gp", job->dir);
 	snprintf(job->paths[2], sizeof job->paths[2], "%s/svg.log", job->dir);
 	snprintf(job->paths[3], sizeof job->paths[3], "%s/png.log", job->dir);
-	if (write_script(job->paths[0], r, charts, 0, lang_en, err, errlen) != 0 ||
-	    write_script(job->paths[1], r, charts, 1, lang_en, err, errlen) != 0) {
+	if (write_script(job->paths[0], r, job, 0, lang_en, err, errlen) != 0 ||
+	    write_script(job->paths[1], r, job, 1, lang_en, err, errlen) != 0) {
 		chart_job_free(job);
 		return -1;
 	}
@@ -484,10 +642,110 @@ int chart_prepare(const struct model_result *r, const char *out_dir, int lang_en
 	return 0;
 }
 
+/* Writes s XML-escaped. */
+static void put_xml(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '<')
+			fputs("&lt;", f);
+		else if (*s == '>')
+			fputs("&gt;", f);
+		else if (*s == '&')
+			fputs("&amp;", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/*
+ * Rewrites an SVG gnuplot drew: its <title>Gnuplot</title>, the <desc> and
+ * the title of every plot (which browsers show as tooltips: "Gnuplot",
+ * "gnuplot_plot_1") go; the chart's own title comes right after the <svg>
+ * start tag. Returns 0, or -1 with err set.
+ */
+static const char *const cut_tags[] = { "title", "desc" };
+
+static int fix_svg(const char *path, const char *title, char *err, size_t errlen)
+{
+	char tmp[4420], *buf = NULL, *p, *end;
+	FILE *f = NULL;
+	size_t n;
+	int rc = -1;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	buf = malloc(CHART_SVG_MAX + 1);
+	if (buf == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	n = fread(buf, 1, CHART_SVG_MAX + 1, f);
+	fclose(f);
+	f = NULL;
+	if (n > CHART_SVG_MAX) {
+		snprintf(err, errlen, "%s: larger than %u bytes", path, CHART_SVG_MAX);
+		goto out;
+	}
+	buf[n] = '\0';
+	/* Cut every <title>…</title> and <desc>…</desc> out of buf, in place. */
+	for (size_t t = 0; t < sizeof cut_tags / sizeof cut_tags[0]; t++) {
+		char open[16], close[16];
+
+		snprintf(open, sizeof open, "<%s>", cut_tags[t]);
+		snprintf(close, sizeof close, "</%s>", cut_tags[t]);
+		for (p = strstr(buf, open); p != NULL; p = strstr(p, open)) {
+			end = strstr(p, close);
+			if (end == NULL)
+				break;
+			end += strlen(close);
+			memmove(p, end, strlen(end) + 1);
+		}
+	}
+	p = strstr(buf, "<svg");
+	end = p != NULL ? strchr(p, '>') : NULL;
+	if (end == NULL) {
+		snprintf(err, errlen, "%s: not an SVG file", path);
+		goto out;
+	}
+	f = fopen(tmp, "wb");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fwrite(buf, 1, (size_t)(end + 1 - buf), f);
+	fputs("\n<title>", f);
+	put_xml(f, title);
+	fputs("</title>", f);
+	fputs(end + 1, f);
+	if (ferror(f) | fclose(f)) {
+		f = NULL;
+		snprintf(err, errlen, "%s: write failed", tmp);
+		goto out;
+	}
+	f = NULL;
+	if (rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	if (rc != 0)
+		unlink(tmp);
+	free(buf);
+	return rc;
+}
+
 int chart_draw(struct chart_job *job, enum chart_format format, char *err, size_t errlen)
 {
 	int i = format == CHART_PNG ? 1 : 0, st;
 	struct timespec deadline;
+	char path[4400];
 	pid_t pid;
 
 	release_free_memory();
@@ -504,6 +762,11 @@ int chart_draw(struct chart_job *job, enum chart_format format, char *err, size_
 		log_reason(job->paths[2 + i], "gnuplot failed: ", err, errlen);
 		return -1;
 	}
+	for (size_t k = 0; format == CHART_SVG && k < job->ncharts; k++) {
+		snprintf(path, sizeof path, "%s/%s.svg", job->charts_dir, job->charts[k].name);
+		if (fix_svg(path, job->charts[k].title, err, errlen) != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -514,5 +777,6 @@ void chart_job_free(struct chart_job *job)
 	for (int i = 0; i < 4; i++)
 		unlink(job->paths[i]);
 	rmdir(job->dir);
+	free(job->charts);
 	free(job);
 }

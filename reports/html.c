@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * html.c — writes index.html section by section. Text comes in German and
- * English pairs (L()); every string from the database or the catalogue goes
- * through esc(); numbers are formatted here for reading (decimal comma in
- * German, percentages with one decimal, "wenige Daten" below 10 flows).
- * Charts are inlined from the SVG files chart.c wrote; their text is
- * gnuplot's and contains only reduced labels.
+ * html.c — writes index.html section by section and has servicepage.c
+ * write a page per service and site. Text comes in German and English
+ * pairs (page_L); every string from the database or the catalogue goes
+ * through page_esc; numbers are formatted by words.c through page.c.
+ * Charts are referenced as files (charts/NAME.svg), never inlined.
  */
 #include "html.h"
 
@@ -14,963 +13,920 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
+#include "causes.h"
 #include "chart.h"
-#include "csvout.h"
+#include "labels.h"
 #include "metrics.h"
+#include "page.h"
+#include "servicepage.h"
+#include "summary.h"
+#include "trend.h"
 #include "tz.h"
+#include "words.h"
 
-#define FEW_FLOWS 10
-#define SVG_MAX_BYTES (4u << 20)
-#define TOP_ROWS 25
+/* Rows of the search, page and link tables on index.html (the CSV files have all). */
+#define TOP_ROWS 10
+/* Up to this many sites the page head names them; beyond, it counts them. */
+#define HEAD_SITES_MAX 6
+/* Rows of the services table on index.html; every service's page is linked below it. */
+#define SERVICES_MAX 20
 
 struct html {
-	FILE *f;
+	struct page p;
 	const struct html_opts *o;
 	const struct model_result *r;
 	const char *dir;
-	unsigned figures;
+	const struct model_service **order; /* worst completion rate first */
 };
 
 static const char *L(const struct html *h, const char *de, const char *en)
 {
-	return h->o->lang_en ? en : de;
+	return page_L(&h->p, de, en);
 }
 
-static void esc(struct html *h, const char *s)
+/* Writes "first – last" of the period into out, naming the data's days when the period is open. */
+static void period_text(char *out, size_t outlen, const struct model_result *r, const char *from, const char *to,
+                        int lang_en)
 {
-	for (; s != NULL && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", h->f); break;
-		case '<': fputs("&lt;", h->f); break;
-		case '>': fputs("&gt;", h->f); break;
-		case '"': fputs("&quot;", h->f); break;
-		case '\'': fputs("&#39;", h->f); break;
-		default: fputc(*s, h->f);
-		}
-	}
-}
-
-static void put(struct html *h, const char *s)
-{
-	fputs(s, h->f);
-}
-
-/* A number with decimals and the language's decimal mark. */
-static void num(struct html *h, double v, int decimals)
-{
-	char buf[64];
-
-	csvout_format_num(buf, sizeof buf, v, decimals, !h->o->lang_en);
-	put(h, buf[0] ? buf : "–");
-}
-
-static void pct(struct html *h, double share)
-{
-	if (isnan(share)) {
-		put(h, "–");
-		return;
-	}
-	num(h, share * 100.0, 1);
-	put(h, "&nbsp;%");
-}
-
-static void uint_(struct html *h, uint64_t v)
-{
-	fprintf(h->f, "%llu", (unsigned long long)v);
-}
-
-static void few(struct html *h, uint64_t n)
-{
-	if (n < FEW_FLOWS)
-		fprintf(h->f, " <span class=\"few\">(%s)</span>", L(h, "wenige Daten", "little data"));
-}
-
-/* Completion rate with n and interval: "45,0 % (n = 20; 95 %: 25,8–65,8 %)". */
-static void rate_ci(struct html *h, uint64_t x, uint64_t n)
-{
-	double lo, hi, rate = metrics_completion(x, n, &lo, &hi);
-
-	if (n == 0) {
-		put(h, "–");
-		return;
-	}
-	pct(h, rate);
-	fprintf(h->f, " <span class=\"ci\">(n&nbsp;=&nbsp;%llu; 95&nbsp;%%: ", (unsigned long long)n);
-	num(h, lo * 100.0, 1);
-	put(h, "–");
-	num(h, hi * 100.0, 1);
-	put(h, "&nbsp;%)</span>");
-	few(h, n);
-}
-
-static void duration(struct html *h, double s)
-{
-	if (isnan(s)) {
-		put(h, "–");
-		return;
-	}
-	if (s < 90) {
-		num(h, s, 0);
-		put(h, "&nbsp;s");
-	} else if (s < 5400) {
-		num(h, s / 60.0, 1);
-		put(h, "&nbsp;min");
-	} else {
-		num(h, s / 3600.0, 1);
-		put(h, "&nbsp;h");
-	}
-}
-
-/* Opens a top-level section with its heading; id is a fixed ASCII name. */
-static void section_open(struct html *h, const char *id, const char *title_de, const char *title_en)
-{
-	fprintf(h->f, "<section id=\"%s\" aria-labelledby=\"h-%s\">\n<h2 id=\"h-%s\">%s</h2>\n", id, id, id,
-	        L(h, title_de, title_en));
-}
-
-static void figure(struct html *h, const char *name, const char *caption_de, const char *caption_en,
-                   const char *subject)
-{
-	char path[4200];
-	FILE *f;
-	char *buf = NULL, *svg;
-	size_t n;
-
-	if (!h->o->charts)
-		return;
-	snprintf(path, sizeof path, "%s/charts/%s.svg", h->dir, name);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return;
-	buf = malloc(SVG_MAX_BYTES + 1);
-	if (buf == NULL) {
-		fclose(f);
-		return;
-	}
-	n = fread(buf, 1, SVG_MAX_BYTES, f);
-	fclose(f);
-	buf[n] = '\0';
-	svg = strstr(buf, "<svg");
-	if (svg != NULL) {
-		h->figures++;
-		fprintf(h->f, "<figure>\n<svg role=\"img\" aria-labelledby=\"fig%u\"", h->figures);
-		put(h, svg + 4);
-		fprintf(h->f, "\n<figcaption id=\"fig%u\">", h->figures);
-		put(h, L(h, caption_de, caption_en));
-		if (subject) {
-			put(h, ": ");
-			esc(h, subject);
-		}
-		fprintf(h->f, " <a href=\"charts/%s.png\">PNG</a></figcaption>\n</figure>\n", name);
-	}
-	free(buf);
-}
-
-static void date_of_day(char out[11], int64_t day, int lang_en)
-{
-	int64_t y;
-	unsigned m, d;
-
-	tz_civil_from_days(day, &y, &m, &d);
-	if (lang_en)
-		snprintf(out, 11, "%04d-%02u-%02u", (int)y, m, d);
-	else
-		snprintf(out, 11, "%02u.%02u.%04d", d, m, (int)y);
-}
-
-static void period_text(struct html *h, const char *from, const char *to)
-{
+	char a[11] = "", b[11] = "";
 	int64_t day;
-	char buf[11];
 
-	if (from == NULL && to == NULL && h->r->ndays > 0) {
-		/* All data: name the first and last day seen. */
-		date_of_day(buf, h->r->days[0].day, h->o->lang_en);
-		esc(h, buf);
-		put(h, " – ");
-		date_of_day(buf, h->r->days[h->r->ndays - 1].day, h->o->lang_en);
-		esc(h, buf);
-		put(h, L(h, " (alle Daten)", " (all data)"));
-		return;
-	}
-	if (from != NULL && tz_parse_date(from, &day) == 0) {
-		date_of_day(buf, day, h->o->lang_en);
-		esc(h, buf);
-	} else {
-		put(h, L(h, "Beginn der Daten", "start of data"));
-	}
-	put(h, " – ");
-	if (to != NULL && tz_parse_date(to, &day) == 0) {
-		date_of_day(buf, day, h->o->lang_en);
-		esc(h, buf);
-	} else {
-		put(h, L(h, "heute", "today"));
-	}
+	if (from != NULL && tz_parse_date(from, &day) == 0)
+		words_date(a, day, lang_en);
+	else if (r->ndays > 0)
+		words_date(a, r->days[0].day, lang_en);
+	if (to != NULL && tz_parse_date(to, &day) == 0)
+		words_date(b, day, lang_en);
+	else if (r->ndays > 0)
+		words_date(b, r->days[r->ndays - 1].day, lang_en);
+	if (a[0] == '\0' && b[0] == '\0')
+		snprintf(out, outlen, "%s", lang_en ? "no data" : "keine Daten");
+	else
+		snprintf(out, outlen, "%s – %s", a, b);
 }
 
-static const char css[] =
-	"body{font-family:system-ui,'Segoe UI',Arial,sans-serif;color:#1a1a1a;background:#fff;"
-	"margin:0 auto;max-width:72rem;padding:1rem 1.5rem;line-height:1.5}"
-	"h1{font-size:1.7rem}h2{border-bottom:2px solid #1f5fa8;padding-bottom:.2rem;margin-top:2.5rem}"
-	"table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.95rem}"
-	"th,td{border:1px solid #c8c8c8;padding:.25rem .5rem;text-align:left;vertical-align:top}"
-	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
-	"thead th{background:#e8eef7}caption{text-align:left;font-weight:600;padding:.3rem 0}"
-	".few{color:#8a3b00;font-style:italic}.ci{color:#444;font-size:.9em}"
-	".kpi{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:.8rem;padding:0}"
-	".kpi div{border:1px solid #c8c8c8;border-radius:.4rem;padding:.6rem .8rem}"
-	".kpi dt{font-size:.9rem;color:#333}.kpi dd{margin:0;font-size:1.35rem;font-weight:600}"
-	".kpi dd .ci,.kpi dd .few{font-size:.8rem;font-weight:400}"
-	"figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#333}"
-	".sig{color:#0b5d1e;font-weight:600}.nsig{color:#444}"
-	"nav ul{columns:2;padding-left:1.2rem}a{color:#0b4f9c}"
-	"@media print{nav,figcaption a{display:none}body{max-width:none;padding:0;font-size:10pt}"
-	"h2{break-before:auto;break-after:avoid}h3{break-after:avoid}table,figure{break-inside:avoid}"
-	"a{color:#000;text-decoration:none}}";
-
-static void head(struct html *h)
+/* The name of a site key (from --sites, or the key). */
+static const char *site_name(const struct model_result *r, const char *site)
 {
-	time_t now = time(NULL);
-	char day[11];
-
-	fprintf(h->f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		      "<title>%s</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>%s</h1>\n<p>",
-		h->o->lang_en ? "en" : "de", L(h, "Lotse – Nutzungsbericht", "Lotse – usability report"),
-		css,
-		L(h, "Lotse-Bericht: Wie gut kommen Menschen durch unsere Online-Dienste?",
-		  "Lotse report: how well do people get through our online services?"));
-	put(h, L(h, "Zeitraum: ", "Period: "));
-	period_text(h, h->o->from, h->o->to);
-	if (h->o->compare) {
-		put(h, L(h, " · verglichen mit ", " · compared with "));
-		period_text(h, h->o->prev_from, h->o->prev_to);
+	for (size_t i = 0; i < r->nsites; i++) {
+		if (strcmp(r->sites[i], site) == 0)
+			return r->site_names[i];
 	}
-	put(h, L(h, " · Websites: ", " · Sites: "));
-	for (size_t i = 0; i < h->r->nsites; i++) {
-		if (i)
-			put(h, ", ");
-		esc(h, h->r->sites[i]);
-	}
-	if (h->r->nsites == 0)
-		put(h, "–");
-	date_of_day(day, tz_local_day((int64_t)now * 1000), h->o->lang_en);
-	fprintf(h->f, " · %s %s", L(h, "erstellt am", "generated on"), day);
-	if (h->o->ndb > 1)
-		fprintf(h->f, " · %zu %s", h->o->ndb, L(h, "Datenbanken", "databases"));
-	put(h, "</p>\n</header>\n<nav aria-label=\"");
-	put(h, L(h, "Inhalt", "Contents"));
-	put(h, "\"><ul>");
-	fprintf(h->f, "<li><a href=\"#overview\">%s</a></li><li><a href=\"#problems\">%s</a></li>"
-		      "<li><a href=\"#services\">%s</a></li><li><a href=\"#search\">%s</a></li>"
-		      "<li><a href=\"#pages\">%s</a></li><li><a href=\"#devices\">%s</a></li>"
-		      "<li><a href=\"#trend\">%s</a></li>",
-		L(h, "Überblick", "Overview"), L(h, "Handlungsbedarf", "What to fix first"),
-		L(h, "Online-Dienste", "Online services"), L(h, "Suche", "Search"),
-		L(h, "Seiten und Links", "Pages and links"), L(h, "Geräte", "Devices"),
-		L(h, "Verlauf", "Daily trend"));
-	if (h->r->nsites > 1)
-		fprintf(h->f, "<li><a href=\"#regions\">%s</a></li>",
-			L(h, "Regionaler Vergleich", "Regional comparison"));
-	fprintf(h->f, "<li><a href=\"#quality\">%s</a></li><li><a href=\"#methods\">%s</a></li>"
-		      "</ul></nav>\n<main>\n",
-		L(h, "Datenqualität", "Data quality"), L(h, "Methoden", "Methods"));
+	return site;
 }
 
-static void kpi_start(struct html *h, const char *de, const char *en)
+/* ---- order of the services: worst completion rate first ------------------ */
+
+/* Services with 10 or more started first, by rate ascending; then those with fewer; then none started. */
+static int cmp_worst(const void *a, const void *b)
 {
-	fprintf(h->f, "<div><dt>%s</dt><dd>", L(h, de, en));
+	const struct model_service *x = *(const struct model_service *const *)a;
+	const struct model_service *y = *(const struct model_service *const *)b;
+	int gx = x->started == 0 ? 2 : x->started < WORDS_FEW ? 1 : 0;
+	int gy = y->started == 0 ? 2 : y->started < WORDS_FEW ? 1 : 0;
+	double rx, ry;
+
+	if (gx != gy)
+		return gx - gy;
+	rx = gx == 2 ? 0 : (double)x->completed / x->started;
+	ry = gy == 2 ? 0 : (double)y->completed / y->started;
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	if (x->started != y->started)
+		return x->started > y->started ? -1 : 1;
+	return x < y ? -1 : x > y; /* the services array's order: site, service */
 }
 
-static void overview(struct html *h)
+/* ---- sections ------------------------------------------------------------- */
+
+static void nav(struct html *h)
 {
-	const struct model_result *r = h->r;
-	uint64_t started = r->total.started, completed = r->total.completed;
-	uint64_t field_errors = r->total.field_errors, nr = r->total.ratings_n;
+	static const struct {
+		const char *id, *de, *en;
+		int multi; /* only with several sites */
+	} items[] = {
+		{ "summary", "Das Wichtigste", "Key points", 0 },
+		{ "causes", "Handlungsbedarf", "What to fix first", 0 },
+		{ "services", "Online-Dienste", "Online services", 0 },
+		{ "trends", "Verlauf", "Trend", 0 },
+		{ "regions", "Regionaler Vergleich", "Regional comparison", 1 },
+		{ "search", "Suche", "Search", 0 },
+		{ "pages", "Seiten und Links", "Pages and links", 0 },
+		{ "devices", "Geräte", "Devices", 0 },
+		{ "quality", "Datenqualität", "Data quality", 0 },
+		{ "methods", "Methoden und Begriffe", "Methods and terms", 0 },
+	};
+
+	page_printf(&h->p, "<nav aria-label=\"%s\"><ul>", L(h, "Inhalt", "Contents"));
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+		if (items[i].multi && h->r->nsites < 2)
+			continue;
+		page_printf(&h->p, "<li><a href=\"#%s\">%s</a></li>", items[i].id, L(h, items[i].de, items[i].en));
+	}
+	page_put(&h->p, "</ul></nav>\n");
+}
+
+/* The change of the total completion rate against the comparison period, under its key figure. */
+static void total_change(struct html *h)
+{
+	struct model_service t;
 	struct service_metrics m;
 
-	metrics_service(&r->total, &m);
+	summary_total(h->r, &t);
+	metrics_service(&t, &m);
+	page_change(&h->p, t.completed, t.started, t.prev_completed, t.prev_started, m.p_value);
+}
 
-	section_open(h, "overview", "Überblick", "Overview");
-	if (started > 0) {
-		fprintf(h->f, "<p>%s ", L(h, "Von", "Of"));
-		uint_(h, started);
-		put(h, L(h, " begonnenen Vorgängen in den Online-Diensten wurden ",
-			 " attempts started in the online services, "));
-		uint_(h, completed);
-		put(h, L(h, " abgeschlossen (", " were completed ("));
-		pct(h, m.rate);
-		put(h, L(h, "). ", "). "));
-		if (started < FEW_FLOWS)
-			put(h, L(h, "Das sind wenige Daten: die Zahlen sind unsicher.",
-				 "That is little data: the figures are uncertain."));
-		put(h, "</p>\n");
-	} else {
-		fprintf(h->f, "<p>%s</p>\n",
-			L(h, "Im Zeitraum wurde kein Online-Dienst begonnen.",
-			  "No online service was started in this period."));
+/* The started attempts of the comparison period and the change in per cent, under their key figure. */
+static void started_change(struct html *h)
+{
+	struct model_service t;
+
+	summary_total(h->r, &t);
+	page_put(&h->p, " <span class=\"sub change\">");
+	page_put(&h->p, L(h, "vorher ", "before "));
+	page_int(&h->p, t.prev_started);
+	if (t.prev_started > 0) {
+		double pct = 100.0 * ((double)t.started - (double)t.prev_started) / (double)t.prev_started;
+
+		page_put(&h->p, pct > 0 ? " · +" : pct < 0 ? " · −" : " · ±");
+		page_num(&h->p, fabs(pct), 1);
+		page_put(&h->p, "&nbsp;%");
 	}
-	put(h, "<dl class=\"kpi\">\n");
-	kpi_start(h, "Besuche", "Visits");
+	page_put(&h->p, "</span>");
+}
+
+/* A small daily line beside a key figure, when charts were drawn. */
+static void spark(struct html *h, const char *name, const char *alt)
+{
+	if (!h->o->charts || h->r->ndays == 0)
+		return;
+	page_printf(&h->p, "<img src=\"charts/%s.svg\" width=\"%u\" height=\"%u\" alt=\"", name, CHART_SPARK_WIDTH,
+		    CHART_SPARK_HEIGHT);
+	page_esc(&h->p, alt);
+	page_put(&h->p, "\">");
+}
+
+static void key_figures(struct html *h)
+{
+	const struct model_result *r = h->r;
+	const struct model_service *t = &r->total;
+	struct service_metrics m;
+
+	metrics_service(t, &m);
+	page_put(&h->p, "<dl class=\"kpi\">\n");
+	page_kpi(&h->p, "Besuche", "Visits");
 	if (r->any_keyed)
-		uint_(h, r->visits_total);
+		page_int(&h->p, r->visits_total);
 	else
-		put(h, L(h, "– (ohne Besuchskennung)", "– (no visit keys)"));
-	put(h, "</dd></div>\n");
-	kpi_start(h, "Seitenaufrufe", "Page views");
-	uint_(h, r->pageviews_total);
-	put(h, "</dd></div>\n");
-	kpi_start(h, "Begonnene Vorgänge", "Attempts started");
-	uint_(h, started);
-	put(h, "</dd></div>\n");
-	kpi_start(h, "Abgeschlossene Vorgänge", "Attempts completed");
-	uint_(h, completed);
-	put(h, "</dd></div>\n");
-	kpi_start(h, "Abschlussquote (Effektivität)", "Completion rate (effectiveness)");
-	rate_ci(h, completed, started);
-	put(h, "</dd></div>\n");
-	kpi_start(h, "Eingabefehler je begonnenem Vorgang", "Input errors per started attempt");
-	if (started)
-		num(h, (double)field_errors / started, 2);
+		page_put(&h->p, "–");
+	page_put(&h->p, "</span>");
+	if (r->any_keyed)
+		spark(h, "spark-visits", L(h, "Linie der Besuche je Tag im Zeitraum", "Line of the visits per day in the period"));
+	page_kpi_end(&h->p);
+	page_kpi(&h->p, "Begonnene Vorgänge", "Attempts started");
+	page_int(&h->p, t->started);
+	page_put(&h->p, "</span>");
+	if (h->o->compare)
+		started_change(h);
+	spark(h, "spark-started",
+	      L(h, "Linie der begonnenen Vorgänge je Tag im Zeitraum", "Line of the attempts started per day in the period"));
+	page_kpi_end(&h->p);
+	page_kpi(&h->p, "Abschlussquote", "Completion rate");
+	page_kpi_rate(&h->p, t->completed, t->started);
+	if (h->o->compare)
+		total_change(h);
+	if (r->nweeks > 0)
+		spark(h, "spark-rate", L(h, "Linie der Abschlussquote je Woche im Zeitraum",
+		                         "Line of the completion rate per week in the period"));
+	page_kpi_end(&h->p);
+	page_kpi(&h->p, "Zeit bis zum Abschluss (Median)", "Time to complete (median)");
+	page_kpi_time(&h->p, m.median_s, t->completed);
+	page_kpi_end(&h->p);
+	page_kpi(&h->p, "Zufriedenheit", "Satisfaction");
+	page_kpi_rating(&h->p, m.rating_mean, t->ratings_n, h->o->min_count);
+	page_kpi_end(&h->p);
+	page_kpi(&h->p, "Eingabefehler je Vorgang", "Input errors per attempt");
+	if (t->started > 0)
+		page_num(&h->p, (double)t->field_errors / t->started, 2);
 	else
-		put(h, "–");
-	put(h, "</dd></div>\n");
-	kpi_start(h, "Zeit bis zum Abschluss (Median, Effizienz)", "Time to complete (median, efficiency)");
-	duration(h, m.median_s);
-	if (completed) {
-		fprintf(h->f, " <span class=\"ci\">(n&nbsp;=&nbsp;%llu)</span>", (unsigned long long)completed);
-		few(h, completed);
-	}
-	put(h, "</dd></div>\n");
-	kpi_start(h, "Zufriedenheit (Mittel 1–5)", "Satisfaction (mean 1–5)");
-	if (nr) {
-		num(h, m.rating_mean, 1);
-		fprintf(h->f, " <span class=\"ci\">(n&nbsp;=&nbsp;%llu", (unsigned long long)nr);
-		if (!isnan(m.rating_low)) {
-			put(h, "; 95&nbsp;%: ");
-			num(h, m.rating_low, 1);
-			put(h, "–");
-			num(h, m.rating_high, 1);
+		page_put(&h->p, "–");
+	page_put(&h->p, "</span>");
+	if (t->started > 0 && t->started < WORDS_FEW)
+		page_few(&h->p);
+	page_kpi_end(&h->p);
+	page_put(&h->p, "</dl>\n");
+}
+
+static void summary_section(struct html *h)
+{
+	struct summary sum;
+
+	summary_build(h->r, h->o->compare, h->o->lang_en, &sum);
+	page_section(&h->p, "summary", "Das Wichtigste", "Key points");
+	if (sum.n > 0) {
+		page_put(&h->p, "<ul class=\"key\">\n");
+		for (size_t i = 0; i < sum.n; i++) {
+			page_put(&h->p, "<li>");
+			page_esc(&h->p, sum.sentence[i]);
+			page_put(&h->p, "</li>\n");
 		}
-		put(h, L(h, "; 4–5 Sterne: ", "; 4–5 stars: "));
-		pct(h, m.rating_share_good);
-		put(h, ")</span>");
-		few(h, nr);
-	} else {
-		put(h, "–");
+		page_put(&h->p, "</ul>\n");
 	}
-	put(h, "</dd></div>\n</dl>\n");
-	put(h, "</section>\n");
+	key_figures(h);
+	page_section_end(&h->p);
 }
 
-static void th(struct html *h, const char *de, const char *en, int numeric)
+/* Places of a cause named on index.html; the rest are counted. */
+#define CAUSE_PLACES_MAX 3
+/* Causes listed on index.html (causes.csv has all). */
+#define CAUSES_MAX 8
+
+/* "922 Vorgänge betroffen · 7 Dienste · 3 Portale" under a cause's name. */
+static void cause_counts(struct html *h, const struct cause *c)
 {
-	fprintf(h->f, "<th scope=\"col\"%s>%s</th>", numeric ? " class=\"n\"" : "", L(h, de, en));
+	page_put(&h->p, "<p class=\"sub\"><span class=\"affected\">");
+	page_int(&h->p, c->affected);
+	page_put(&h->p, "</span> ");
+	page_put(&h->p, summary_unit(c->kind, h->o->lang_en));
+	if (c->services > 0) {
+		page_put(&h->p, " · ");
+		page_int(&h->p, c->services);
+		page_put(&h->p, c->services == 1 ? L(h, " Dienst", " service") : L(h, " Dienste", " services"));
+	}
+	page_put(&h->p, " · ");
+	page_int(&h->p, c->sites);
+	page_put(&h->p, c->sites == 1 ? L(h, " Portal", " site") : L(h, " Portale", " sites"));
+	page_put(&h->p, "</p>\n");
 }
 
-/* Opens a table and its head row: the caption is "subject: caption" (subject escaped), or either alone. */
-static void table_open(struct html *h, const char *subject, const char *caption)
+/* The places of a cause: links to the pages of the services concerned, the largest first. */
+static void cause_places(struct html *h, const struct cause *c)
 {
-	put(h, "<table>\n<caption>");
-	if (subject != NULL)
-		esc(h, subject);
-	if (subject != NULL && caption != NULL)
-		put(h, ": ");
-	if (caption != NULL)
-		put(h, caption);
-	put(h, "</caption>\n<thead><tr>");
+	size_t shown = 0;
+
+	page_printf(&h->p, "<p class=\"places\">%s ", L(h, "Betroffen:", "Where:"));
+	for (size_t i = 0; i < c->nplaces && shown < CAUSE_PLACES_MAX; i++, shown++) {
+		const struct cause_place *pl = &c->places[i];
+		const struct model_service *s = pl->service[0] ? summary_service(h->r, pl->site, pl->service) : NULL;
+
+		if (shown)
+			page_put(&h->p, " · ");
+		if (s != NULL) {
+			servicepage_link(&h->p, s, 1);
+		} else if (c->kind == CAUSE_SEARCH) {
+			page_put(&h->p, "<a href=\"#search\">");
+			page_esc(&h->p, site_name(h->r, pl->site));
+			page_put(&h->p, "</a>");
+		} else {
+			page_esc(&h->p, site_name(h->r, pl->site));
+		}
+		page_put(&h->p, ": ");
+		page_int(&h->p, pl->affected);
+	}
+	if (c->nplaces > shown) {
+		page_put(&h->p, L(h, " · und ", " · and "));
+		page_int(&h->p, c->nplaces - shown);
+		page_put(&h->p, L(h, " weitere", " more"));
+	}
+	page_put(&h->p, "</p>\n");
 }
 
-/* Ends the head row and opens the body. */
-static void table_body(struct html *h)
+static void causes_section(struct html *h)
 {
-	put(h, "</tr></thead>\n<tbody>\n");
-}
+	const struct model_result *r = h->r;
+	size_t n = r->ncauses < CAUSES_MAX ? r->ncauses : CAUSES_MAX;
+	char title[400];
 
-static void table_close(struct html *h)
-{
-	put(h, "</tbody>\n</table>\n");
-}
-
-static void problems_section(struct html *h, const struct problem *p, size_t n)
-{
-	section_open(h, "problems", "Handlungsbedarf", "What to fix first");
-	if (n == 0) {
-		fprintf(h->f, "<p>%s</p>\n</section>\n",
-			L(h, "Keine auffälligen Probleme im Zeitraum.", "No notable problems in this period."));
+	page_section(&h->p, "causes", "Handlungsbedarf", "What to fix first");
+	if (r->ncauses == 0) {
+		page_printf(&h->p, "<p>%s</p>\n",
+			    L(h, "Keine auffälligen Probleme im Zeitraum.", "No notable problems in this period."));
+		page_section_end(&h->p);
 		return;
 	}
-	fprintf(h->f, "<p>%s</p>\n", L(h, "Die größten Hürden des Zeitraums, geordnet nach der Zahl der Betroffenen.",
-	                               "The biggest obstacles of the period, ordered by how many are affected."));
-	table_open(h, NULL, L(h, "Rangliste der Probleme", "Ranked problems"));
-	th(h, "Rang", "Rank", 1);
-	th(h, "Website", "Site", 0);
-	th(h, "Betroffen", "Affected", 1);
-	th(h, "Befund", "Finding", 0);
-	table_body(h);
+	page_printf(&h->p, "<p>%s</p>\n<ol class=\"causes\">\n",
+		    L(h, "Die größten Hürden des Zeitraums, über alle Dienste und Portale zusammengefasst und nach der "
+		         "Zahl der Betroffenen geordnet, jede mit einem Vorschlag.",
+		      "The biggest obstacles of the period, each summed over all services and sites, ordered by how "
+		      "many are affected, each with a suggestion."));
 	for (size_t i = 0; i < n; i++) {
-		fprintf(h->f, "<tr><td class=\"n\">%zu</td><td>", i + 1);
-		esc(h, p[i].site);
-		put(h, "</td><td class=\"n\">");
-		uint_(h, p[i].affected);
-		put(h, "</td><td>");
-		esc(h, h->o->lang_en ? p[i].detail_en : p[i].detail_de);
-		put(h, "</td></tr>\n");
+		const struct cause *c = &r->causes[i];
+
+		page_printf(&h->p, "<li id=\"cause-%zu\" data-kind=\"%s\" data-cause=\"", i + 1, causes_kind_name(c->kind));
+		page_esc(&h->p, c->key);
+		page_put(&h->p, "\"><h3>");
+		summary_cause_title(title, sizeof title, c, h->o->lang_en);
+		page_esc(&h->p, title);
+		page_put(&h->p, "</h3>\n");
+		cause_counts(h, c);
+		page_printf(&h->p, "<p class=\"action\"><strong>%s</strong> ", L(h, "Vorschlag:", "Suggestion:"));
+		page_esc(&h->p, h->o->lang_en ? c->action_en : c->action);
+		page_put(&h->p, "</p>\n");
+		cause_places(h, c);
+		page_put(&h->p, "</li>\n");
 	}
-	table_close(h);
-	put(h, "</section>\n");
+	page_put(&h->p, "</ol>\n");
+	if (r->ncauses > n) {
+		page_put(&h->p, "<p>");
+		page_put(&h->p, L(h, "Alle ", "All "));
+		page_int(&h->p, r->ncauses);
+		page_put(&h->p, L(h, " Ursachen stehen in causes.csv.</p>\n", " causes are in causes.csv.</p>\n"));
+	}
+	page_section_end(&h->p);
 }
 
-/* The chart of kind for site, when charts were drawn. */
-static void site_figure(struct html *h, const char *kind, const char *site, const char *caption_de,
-                        const char *caption_en)
+/* A rate with its bar on one line and its interval below it. */
+static void rate_cell(struct html *h, uint64_t x, uint64_t n)
 {
-	char name[256];
-
-	chart_name_site(name, sizeof name, kind, site);
-	figure(h, name, caption_de, caption_en, site);
+	page_put(&h->p, "<span class=\"rate\">");
+	page_rate(&h->p, x, n);
+	page_put(&h->p, "</span> ");
+	page_bar(&h->p, x, n);
+	page_ci(&h->p, x, n);
 }
 
-static void service_table(struct html *h)
+/* rate_cell for a service, with its change against the comparison period. */
+static void service_rate_cell(struct html *h, const struct model_service *s)
+{
+	struct service_metrics m;
+
+	rate_cell(h, s->completed, s->started);
+	if (!s->has_prev)
+		return;
+	metrics_service(s, &m);
+	page_change(&h->p, s->completed, s->started, s->prev_completed, s->prev_started, m.p_value);
+}
+
+/* The list of every service page, site by site: names as links. */
+static void page_directory(struct html *h)
 {
 	const struct model_result *r = h->r;
 
-	table_open(h, NULL, L(h, "Alle Online-Dienste im Zeitraum", "All online services in the period"));
-	th(h, "Website", "Site", 0);
-	th(h, "Dienst", "Service", 0);
-	th(h, "Themenfeld", "Category", 0);
-	th(h, "Begonnen", "Started", 1);
-	th(h, "Abgeschlossen", "Completed", 1);
-	th(h, "Abschlussquote", "Completion rate", 0);
-	th(h, "Zeit (Median)", "Time (median)", 1);
-	th(h, "Bewertung", "Rating", 1);
-	if (h->o->compare) {
-		th(h, "Quote vorher", "Rate before", 1);
-		th(h, "Veränderung", "Change", 0);
-	}
-	table_body(h);
+	page_printf(&h->p, "<h3 id=\"all-services\">%s</h3>\n<dl class=\"dir\">\n",
+		    L(h, "Alle Seiten der Dienste", "Every service's page"));
 	for (size_t i = 0; i < r->nservices; i++) {
 		const struct model_service *s = &r->services[i];
-		struct service_metrics m;
+		int first = i == 0 || strcmp(r->services[i - 1].site, s->site) != 0;
+		int last = i + 1 == r->nservices || strcmp(r->services[i + 1].site, s->site) != 0;
 
-		metrics_service(s, &m);
-		put(h, "<tr><td>");
-		esc(h, s->site);
-		fprintf(h->f, "</td><th scope=\"row\"><a href=\"#svc-%zu\">", i);
-		esc(h, s->name);
-		put(h, "</a></th><td>");
-		esc(h, s->category);
-		put(h, "</td><td class=\"n\">");
-		uint_(h, s->started);
-		put(h, "</td><td class=\"n\">");
-		uint_(h, s->completed);
-		put(h, "</td><td>");
-		rate_ci(h, s->completed, s->started);
-		put(h, "</td><td class=\"n\">");
-		duration(h, m.median_s);
-		put(h, "</td><td class=\"n\">");
-		if (s->ratings_n) {
-			num(h, m.rating_mean, 1);
-			fprintf(h->f, " <span class=\"ci\">(n&nbsp;=&nbsp;%u)</span>", s->ratings_n);
-		} else {
-			put(h, "–");
+		if (first) {
+			page_put(&h->p, "<dt>");
+			page_esc(&h->p, s->site_name);
+			page_put(&h->p, "</dt><dd>");
 		}
-		put(h, "</td>");
-		if (h->o->compare) {
-			put(h, "<td class=\"n\">");
-			pct(h, m.prev_rate);
-			fprintf(h->f, " <span class=\"ci\">(n&nbsp;=&nbsp;%u)</span></td><td>", s->prev_started);
-			if (isnan(m.p_value) || isnan(m.rate) || isnan(m.prev_rate)) {
-				put(h, "–");
-			} else {
-				double d = (m.rate - m.prev_rate) * 100.0;
-				if (d >= 0)
-					put(h, "+");
-				num(h, d, 1);
-				put(h, L(h, "&nbsp;Prozentpunkte, ", "&nbsp;points, "));
-				if (m.p_value < 0.05)
-					fprintf(h->f, "<span class=\"sig\">%s</span>",
-						L(h, "statistisch signifikant", "statistically significant"));
-				else
-					fprintf(h->f, "<span class=\"nsig\">%s</span>",
-						L(h, "nicht signifikant", "not significant"));
-				put(h, " (p&nbsp;=&nbsp;");
-				num(h, m.p_value, 3);
-				put(h, ")");
-			}
-			put(h, "</td>");
-		}
-		put(h, "</tr>\n");
+		servicepage_link(&h->p, s, 0);
+		page_put(&h->p, last ? "</dd>\n" : " · ");
 	}
-	table_close(h);
-}
-
-static void service_detail(struct html *h, size_t idx)
-{
-	const struct model_service *s = &h->r->services[idx];
-	struct service_metrics m;
-	char name[256];
-	size_t nf = 0;
-
-	metrics_service(s, &m);
-	fprintf(h->f, "<section id=\"svc-%zu\" aria-labelledby=\"h-svc-%zu\">\n<h3 id=\"h-svc-%zu\">", idx, idx, idx);
-	esc(h, s->name);
-	put(h, " <small>(");
-	esc(h, s->site);
-	put(h, ")</small></h3>\n<p>");
-	put(h, L(h, "Abschlussquote: ", "Completion rate: "));
-	rate_ci(h, s->completed, s->started);
-	put(h, L(h, ". Zeit bis zum Abschluss: Median ", ". Time to complete: median "));
-	duration(h, m.median_s);
-	put(h, L(h, ", geometrisches Mittel ", ", geometric mean "));
-	duration(h, m.geomean_s);
-	if (!isnan(m.geomean_low)) {
-		put(h, " <span class=\"ci\">(95&nbsp;%: ");
-		duration(h, m.geomean_low);
-		put(h, "–");
-		duration(h, m.geomean_high);
-		put(h, ")</span>");
-	}
-	put(h, ". ");
-	if (s->ratings_n) {
-		put(h, L(h, "Bewertung: ", "Rating: "));
-		num(h, m.rating_mean, 1);
-		fprintf(h->f, " %s (n&nbsp;=&nbsp;%u", L(h, "von 5", "of 5"), s->ratings_n);
-		if (!isnan(m.rating_low)) {
-			put(h, "; 95&nbsp;%: ");
-			num(h, m.rating_low, 1);
-			put(h, "–");
-			num(h, m.rating_high, 1);
-		}
-		put(h, L(h, "; 4–5 Sterne: ", "; 4–5 stars: "));
-		pct(h, m.rating_share_good);
-		put(h, ").");
-	}
-	put(h, "</p>\n");
-	if (s->started > 0) {
-		chart_name_funnel(name, sizeof name, s->site, s->service);
-		figure(h, name, "Trichter: Anteil der begonnenen Vorgänge, die jeden Schritt erreichen",
-		       "Funnel: share of started attempts reaching each step", s->name);
-		table_open(h, NULL, L(h, "Wo Menschen verloren gehen", "Where people are lost"));
-		th(h, "Schritt", "Step", 1);
-		th(h, "Name", "Name", 0);
-		th(h, "Erreicht", "Reached", 1);
-		th(h, "Anteil der Begonnenen", "Share of started", 1);
-		th(h, "Verloren vor dem nächsten Schritt", "Lost before the next step", 1);
-		table_body(h);
-		for (uint32_t k = 0; k <= s->nsteps; k++) {
-			uint32_t next = k < s->nsteps ? s->reached[k + 1] : s->completed;
-
-			fprintf(h->f, "<tr><td class=\"n\">%u</td><th scope=\"row\">", k);
-			esc(h, k == 0 ? L(h, "Start", "Start") : s->step_name[k]);
-			put(h, "</th><td class=\"n\">");
-			uint_(h, s->reached[k]);
-			put(h, "</td><td class=\"n\">");
-			pct(h, metrics_rate(s->reached[k], s->started));
-			put(h, "</td><td class=\"n\">");
-			uint_(h, s->reached[k] - next);
-			put(h, "</td></tr>\n");
-		}
-		fprintf(h->f, "<tr><td class=\"n\"></td><th scope=\"row\">%s</th><td class=\"n\">",
-			L(h, "Abgeschlossen", "Completed"));
-		uint_(h, s->completed);
-		put(h, "</td><td class=\"n\">");
-		pct(h, m.rate);
-		put(h, "</td><td class=\"n\"></td></tr>\n");
-		table_close(h);
-	}
-	for (size_t i = 0; i < h->r->nfields; i++) {
-		const struct model_field *f = &h->r->fields[i];
-
-		if (strcmp(f->site, s->site) != 0 || strcmp(f->service, s->service) != 0)
-			continue;
-		if (nf == 0) {
-			table_open(h, NULL, L(h, "Problemfelder (Eingabefehler)", "Problem fields (input errors)"));
-			th(h, "Feld", "Field", 0);
-			th(h, "Fehler", "Error", 0);
-			th(h, "Anzahl", "Count", 1);
-			th(h, "Betroffene Vorgänge", "Attempts affected", 1);
-			table_body(h);
-		}
-		if (++nf > TOP_ROWS)
-			break;
-		put(h, "<tr><th scope=\"row\">");
-		esc(h, f->field);
-		put(h, "</th><td>");
-		esc(h, f->error);
-		put(h, "</td><td class=\"n\">");
-		uint_(h, f->errors);
-		put(h, "</td><td class=\"n\">");
-		uint_(h, f->flows);
-		put(h, "</td></tr>\n");
-	}
-	if (nf)
-		table_close(h);
-	put(h, "</section>\n");
+	page_put(&h->p, "</dl>\n");
 }
 
 static void services_section(struct html *h)
 {
-	section_open(h, "services", "Online-Dienste", "Online services");
-	if (h->r->nservices == 0) {
-		fprintf(h->f, "<p>%s</p>\n</section>\n", L(h, "Keine Daten.", "No data."));
+	const struct model_result *r = h->r;
+	size_t shown = r->nservices < SERVICES_MAX ? r->nservices : SERVICES_MAX;
+
+	page_section(&h->p, "services", "Online-Dienste", "Online services");
+	if (r->nservices == 0) {
+		page_printf(&h->p, "<p>%s</p>\n", L(h, "Keine Daten.", "No data."));
+		page_section_end(&h->p);
 		return;
 	}
-	service_table(h);
-	for (size_t i = 0; i < h->r->nservices; i++)
-		service_detail(h, i);
-	put(h, "</section>\n");
+	page_put(&h->p, "<p>");
+	if (shown < r->nservices) {
+		page_put(&h->p, L(h, "Die ", "The "));
+		page_int(&h->p, shown);
+		page_put(&h->p, L(h, " von ", " of "));
+		page_int(&h->p, r->nservices);
+		page_put(&h->p, L(h, " Diensten mit der niedrigsten Abschlussquote, die niedrigste zuerst (alle in "
+		                     "services.csv und unten verlinkt). ",
+		                  " services with the lowest completion rate, lowest first (all in services.csv and "
+		                  "linked below). "));
+	} else {
+		page_put(&h->p, L(h, "Die niedrigste Abschlussquote zuerst. ", "Lowest completion rate first. "));
+	}
+	page_put(&h->p, L(h, "Dienste mit weniger als 10 begonnenen Vorgängen stehen am Ende. Jeder Name führt zur "
+	                     "Seite des Dienstes.</p>\n",
+	                  "Services with fewer than 10 started attempts come last. Each name leads to the service's "
+	                  "page.</p>\n"));
+	page_table(&h->p, L(h, "Online-Dienste nach Abschlussquote", "Online services by completion rate"));
+	page_th(&h->p, "Dienst und Portal", "Service and site", 0);
+	page_th(&h->p, "Abschlussquote", "Completion rate", 0);
+	page_table_body(&h->p);
+	for (size_t k = 0; k < shown; k++) {
+		const struct model_service *s = h->order[k];
+
+		page_put(&h->p, "<tr data-site=\"");
+		page_esc(&h->p, s->site);
+		page_put(&h->p, "\" data-service=\"");
+		page_esc(&h->p, s->service);
+		page_put(&h->p, "\"><th scope=\"row\">");
+		servicepage_link(&h->p, s, 0);
+		page_put(&h->p, " <span class=\"sub\">");
+		page_esc(&h->p, s->site_name);
+		page_put(&h->p, " · <span class=\"started\">");
+		page_int(&h->p, s->started);
+		page_put(&h->p, L(h, " begonnen", " started"));
+		page_put(&h->p, "</span></span></th><td>");
+		service_rate_cell(h, s);
+		page_put(&h->p, "</td></tr>\n");
+	}
+	page_table_end(&h->p);
+	if (shown < r->nservices || r->nsites > 1)
+		page_directory(h);
+	page_section_end(&h->p);
 }
 
-/* A table of items (searches, pages, links) of one site. */
-static void item_table(struct html *h, const struct model_item *items, size_t n, const char *site,
-                       int kind)
+/* The weekly completion rate of every service over the portals, and the changes made with their effect. */
+static void trends_section(struct html *h)
 {
-	size_t shown = 0;
+	const struct model_result *r = h->r;
+	const struct model_service **keys;
+	struct trend_week w[TREND_MAX_WEEKS];
+	char name[CHART_NAME_MAX], alt[2000], caption[400];
+	size_t nkeys;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct model_item *it = &items[i];
+	if (r->nweeks == 0 && r->nchanges == 0)
+		return;
+	page_section(&h->p, "trends", "Verlauf", "Trend");
+	keys = malloc((r->nservices + 1) * sizeof *keys);
+	if (keys == NULL)
+		goto changes;
+	nkeys = trend_services(r, keys, r->nservices);
+	page_printf(&h->p, "<p>%s</p>\n",
+		    r->nsites > 1 ? L(h, "Die Abschlussquote jedes Dienstes Woche für Woche, alle Portale zusammen, mit "
+		                         "ihrem 95-%-Intervall (Band). Grau: Woche noch nicht vollständig; hohle Punkte: "
+		                         "wenige Daten; gestrichelt: Änderungen (Nummern wie in der Tabelle). Jedes Portal "
+		                         "einzeln auf den Seiten der Dienste.",
+		                      "Each service's completion rate week by week, all sites together, with its 95 % "
+		                      "interval (band). Grey: week not complete yet; hollow points: little data; dashed: "
+		                      "changes (numbered as in the table). Each site on the service pages.")
+		                  : L(h, "Die Abschlussquote jedes Dienstes Woche für Woche mit ihrem 95-%-Intervall (Band). "
+		                         "Grau: Woche noch nicht vollständig; hohle Punkte: wenige Daten; gestrichelt: "
+		                         "Änderungen (Nummern wie in der Tabelle).",
+		                      "Each service's completion rate week by week with its 95 % interval (band). Grey: week "
+		                      "not complete yet; hollow points: little data; dashed: changes (numbered as in the "
+		                      "table)."));
+	page_put(&h->p, "<div class=\"charts\">\n");
+	for (size_t i = 0; i < nkeys; i++) {
+		size_t n = trend_weeks(r, NULL, keys[i]->service, w, TREND_MAX_WEEKS);
 
-		if (strcmp(it->site, site) != 0)
+		if (n == 0)
 			continue;
-		if (shown == 0) {
-			table_open(h, site, kind == 0 ? L(h, "Suchanfragen", "Search queries")
-			                    : kind == 1 ? L(h, "Seiten", "Pages")
-			                                : L(h, "Links zu anderen Websites", "Links to other sites"));
-			if (kind == 0) {
-				th(h, "Suchbegriff", "Query", 0);
-				th(h, "Suchen", "Searches", 1);
-				th(h, "Besuche", "Visits", 1);
-				th(h, "Ohne Ergebnis", "Without results", 1);
-			} else if (kind == 1) {
-				th(h, "Pfad", "Path", 0);
-				th(h, "Aufrufe", "Views", 1);
-				th(h, "Besuche", "Visits", 1);
-				th(h, "Verweildauer (Median)", "Engaged time (median)", 1);
-			} else {
-				th(h, "Ziel", "Host", 0);
-				th(h, "Klicks", "Clicks", 1);
-			}
-			table_body(h);
+		trend_describe(alt, sizeof alt, w, n, h->o->lang_en);
+		snprintf(caption, sizeof caption, "%s", keys[i]->name);
+		chart_name_service(name, sizeof name, "trend", "all", keys[i]->service);
+		page_put(&h->p, "<div class=\"trend\" data-service=\"");
+		page_esc(&h->p, keys[i]->service);
+		page_put(&h->p, "\">");
+		if (h->o->charts) {
+			page_figure(&h->p, name, CHART_WIDTH, CHART_TREND_HEIGHT, alt, caption);
+		} else {
+			page_put(&h->p, "<p><strong>");
+			page_esc(&h->p, caption);
+			page_put(&h->p, ":</strong> ");
+			page_esc(&h->p, alt);
+			page_put(&h->p, "</p>");
 		}
-		shown++;
-		if (shown > TOP_ROWS && it->key != NULL)
-			continue;
-		put(h, "<tr><th scope=\"row\">");
-		if (it->key)
-			esc(h, it->key);
-		else
-			put(h, L(h, "(weitere)", "(others)"));
-		put(h, "</th><td class=\"n\">");
-		uint_(h, it->count);
-		put(h, "</td>");
-		if (kind != 2) {
-			put(h, "<td class=\"n\">");
-			uint_(h, it->visits);
-			put(h, "</td><td class=\"n\">");
-			if (kind == 0) {
-				uint_(h, it->zero);
-				if (it->zero)
-					put(h, " ⚠");
-			} else {
-				duration(h, it->median_engaged_s);
-			}
-			put(h, "</td>");
-		}
-		put(h, "</tr>\n");
+		page_put(&h->p, "</div>\n");
 	}
-	if (shown)
-		table_close(h);
-	if (shown > TOP_ROWS)
-		fprintf(h->f, "<p>%s</p>\n",
-			L(h, "Gekürzt; vollständig in der CSV-Datei.", "Shortened; complete in the CSV file."));
+	page_put(&h->p, "</div>\n");
+	free(keys);
+changes:
+	servicepage_changes(&h->p, r, NULL, NULL);
+	page_section_end(&h->p);
+}
+
+static void regions_section(struct html *h)
+{
+	const struct model_result *r = h->r;
+	const struct model_service **keys;
+	struct metrics_region *sites;
+	unsigned height;
+	size_t nkeys;
+	int any = 0;
+
+	if (r->nsites < 2)
+		return;
+	page_section(&h->p, "regions", "Regionaler Vergleich", "Regional comparison");
+	height = chart_regions_height(r);
+	if (h->o->charts && height > 0)
+		page_figure(&h->p, "regions", CHART_WIDTH, height,
+			    L(h, "Abschlussquote je Dienst und Portal als Punkt mit 95-%-Intervall; die Werte stehen in "
+			         "der Tabelle darunter.",
+			      "Completion rate by service and site as a point with its 95 % interval; the values are in "
+			      "the table below."),
+			    L(h, "Abschlussquote je Dienst und Portal mit 95-%-Intervall (hohle Punkte: wenige Daten)",
+			      "Completion rate by service and site with 95 % interval (hollow points: little data)"));
+	/* One row per service key started on two portals or more (as in the chart), a column per portal. */
+	keys = malloc((r->nservices + 1) * sizeof *keys);
+	sites = malloc((r->nsites + 1) * sizeof *sites);
+	nkeys = keys != NULL && sites != NULL ? trend_services(r, keys, r->nservices) : 0;
+	for (size_t i = 0; i < nkeys; i++) {
+		size_t n = metrics_regions(r, keys[i]->service, sites, r->nsites), started = 0;
+
+		for (size_t k = 0; k < n; k++)
+			started += sites[k].s->started > 0;
+		if (started < 2)
+			continue;
+		if (!any) {
+			page_table(&h->p, L(h, "Abschlussquote je Dienst und Portal", "Completion rate by service and site"));
+			page_th(&h->p, "Dienst", "Service", 0);
+			for (size_t k = 0; k < r->nsites; k++) {
+				page_put(&h->p, "<th scope=\"col\" class=\"n\">");
+				page_esc(&h->p, r->site_names[k]);
+				page_put(&h->p, "</th>");
+			}
+			page_table_body(&h->p);
+			any = 1;
+		}
+		page_put(&h->p, "<tr><th scope=\"row\">");
+		page_esc(&h->p, keys[i]->name);
+		page_put(&h->p, "</th>");
+		for (size_t k = 0; k < r->nsites; k++) {
+			const struct model_service *o = summary_service(r, r->sites[k], keys[i]->service);
+
+			page_put(&h->p, "<td class=\"n\">");
+			if (o != NULL && o->started > 0)
+				page_rate(&h->p, o->completed, o->started);
+			else
+				page_put(&h->p, "–");
+			page_put(&h->p, "</td>");
+		}
+		page_put(&h->p, "</tr>\n");
+	}
+	free(keys);
+	free(sites);
+	if (any)
+		page_table_end(&h->p);
+	if (!any)
+		page_printf(&h->p, "<p>%s</p>\n",
+			    L(h, "Kein Online-Dienst wurde auf mehreren Portalen begonnen.",
+			      "No online service was started on several sites."));
+	page_section_end(&h->p);
+}
+
+enum item_kind { ITEM_SEARCH, ITEM_PAGE, ITEM_LINK };
+
+/* Largest count first, then site and key: the order of the top lists. */
+static int cmp_item(const void *a, const void *b)
+{
+	const struct model_item *x = *(const struct model_item *const *)a;
+	const struct model_item *y = *(const struct model_item *const *)b;
+	int c;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	c = strcmp(x->site, y->site);
+	return c != 0 ? c : strcmp(x->key, y->key);
+}
+
+/*
+ * The TOP_ROWS named items (searches, pages or links) of all sites with the
+ * largest counts; the "(weitere)" rows of small groups are never listed.
+ */
+static void item_table(struct html *h, const struct model_item *items, size_t n, enum item_kind kind)
+{
+	const struct model_item **top = malloc((n + 1) * sizeof *top);
+	size_t m = 0, shown;
+	int sites = h->r->nsites > 1;
+
+	if (top == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].key != NULL)
+			top[m++] = &items[i];
+	}
+	qsort(top, m, sizeof *top, cmp_item);
+	shown = m < TOP_ROWS ? m : TOP_ROWS;
+	if (shown == 0) {
+		free(top);
+		return;
+	}
+	page_table(&h->p, kind == ITEM_SEARCH ? L(h, "Häufigste Suchbegriffe", "Top search queries")
+	                  : kind == ITEM_PAGE ? L(h, "Meistbesuchte Seiten", "Most visited pages")
+	                                      : L(h, "Häufigste Links zu anderen Websites", "Top links to other sites"));
+	if (kind == ITEM_SEARCH)
+		page_th(&h->p, "Suchbegriff", "Query", 0);
+	else if (kind == ITEM_PAGE)
+		page_th(&h->p, "Seite", "Page", 0);
+	else
+		page_th(&h->p, "Ziel", "Host", 0);
+	if (sites)
+		page_th(&h->p, "Portal", "Site", 0);
+	if (kind == ITEM_SEARCH) {
+		page_th(&h->p, "Suchen", "Searches", 1);
+		page_th(&h->p, "Ohne Ergebnis", "Without results", 1);
+	} else if (kind == ITEM_PAGE) {
+		page_th(&h->p, "Aufrufe", "Views", 1);
+		page_th(&h->p, "Verweildauer (Median)", "Time on page (median)", 1);
+	} else {
+		page_th(&h->p, "Klicks", "Clicks", 1);
+	}
+	page_table_body(&h->p);
+	for (size_t i = 0; i < shown; i++) {
+		const struct model_item *it = top[i];
+
+		page_put(&h->p, "<tr><th scope=\"row\">");
+		page_esc(&h->p, it->key);
+		page_put(&h->p, "</th>");
+		if (sites) {
+			page_put(&h->p, "<td>");
+			page_esc(&h->p, site_name(h->r, it->site));
+			page_put(&h->p, "</td>");
+		}
+		page_put(&h->p, "<td class=\"n\">");
+		page_int(&h->p, it->count);
+		page_put(&h->p, "</td>");
+		if (kind == ITEM_SEARCH) {
+			page_put(&h->p, "<td class=\"n\">");
+			page_int(&h->p, it->zero);
+			page_put(&h->p, "</td>");
+		} else if (kind == ITEM_PAGE) {
+			page_put(&h->p, "<td class=\"n\">");
+			page_duration(&h->p, it->median_engaged_s);
+			page_put(&h->p, "</td>");
+		}
+		page_put(&h->p, "</tr>\n");
+	}
+	page_table_end(&h->p);
+	if (m > shown)
+		page_printf(&h->p, "<p>%s</p>\n",
+			    L(h, "Gekürzt; vollständig in der CSV-Datei.", "Shortened; complete in the CSV file."));
+	free(top);
 }
 
 static void items_sections(struct html *h)
 {
 	const struct model_result *r = h->r;
 
-	section_open(h, "search", "Suche", "Search");
-	fprintf(h->f, "<p>%s</p>\n",
-		L(h, "Suchanfragen, die nichts fanden, zeigen, was Menschen erwarten und nicht finden (⚠).",
-		  "Queries that found nothing show what people expect and do not find (⚠)."));
-	for (size_t s = 0; s < r->nsites; s++)
-		item_table(h, r->searches, r->nsearches, r->sites[s], 0);
+	page_section(&h->p, "search", "Suche", "Search");
+	page_printf(&h->p, "<p>%s</p>\n",
+		    L(h, "Suchanfragen ohne Ergebnis zeigen, was Menschen erwarten und nicht finden.",
+		      "Queries without results show what people expect and do not find."));
+	item_table(h, r->searches, r->nsearches, ITEM_SEARCH);
 	if (r->nsearches == 0)
-		fprintf(h->f, "<p>%s</p>\n", L(h, "Keine Suchen im Zeitraum.", "No searches in this period."));
-	put(h, "</section>\n");
-	section_open(h, "pages", "Seiten und Links", "Pages and links");
-	for (size_t s = 0; s < r->nsites; s++) {
-		item_table(h, r->pages, r->npages, r->sites[s], 1);
-		item_table(h, r->outlinks, r->noutlinks, r->sites[s], 2);
-	}
-	put(h, "</section>\n");
+		page_printf(&h->p, "<p>%s</p>\n", L(h, "Keine Suchen im Zeitraum.", "No searches in this period."));
+	page_section_end(&h->p);
+	page_section(&h->p, "pages", "Seiten und Links", "Pages and links");
+	item_table(h, r->pages, r->npages, ITEM_PAGE);
+	item_table(h, r->outlinks, r->noutlinks, ITEM_LINK);
+	page_section_end(&h->p);
 }
+
+/* Devices summed over the sites, in the order of devices.csv's first site. */
+#define DEVICES_MAX 8
 
 static void devices_section(struct html *h)
 {
 	const struct model_result *r = h->r;
+	struct model_device sum[DEVICES_MAX];
+	size_t n = 0;
 
-	section_open(h, "devices", "Geräte", "Devices");
-	for (size_t s = 0; s < r->nsites; s++) {
-		const char *site = r->sites[s];
-		int any = 0;
+	page_section(&h->p, "devices", "Geräte", "Devices");
+	memset(sum, 0, sizeof sum);
+	for (size_t i = 0; i < r->ndevices; i++) {
+		size_t k = 0;
 
-		site_figure(h, "devices", site, "Abschlussquote nach Gerät mit 95-%-Intervall",
-		            "Completion rate by device with 95 % interval");
-		for (size_t i = 0; i < r->ndevices; i++) {
-			const struct model_device *d = &r->devices[i];
-
-			if (strcmp(d->site, site) != 0)
-				continue;
-			if (!any) {
-				table_open(h, site, L(h, "Geräte", "Devices"));
-				th(h, "Gerät", "Device", 0);
-				th(h, "Besuche", "Visits", 1);
-				th(h, "Begonnen", "Started", 1);
-				th(h, "Abschlussquote", "Completion rate", 0);
-				table_body(h);
-				any = 1;
-			}
-			put(h, "<tr><th scope=\"row\">");
-			esc(h, strcmp(d->device, "mobile") == 0 ? L(h, "Smartphone", "Phone")
-			       : strcmp(d->device, "tablet") == 0 ? "Tablet"
-			       : strcmp(d->device, "desktop") == 0 ? L(h, "Computer", "Desktop")
-			       : strcmp(d->device, "unknown") == 0 ? L(h, "unbekannt", "unknown")
-								     : d->device);
-			put(h, "</th><td class=\"n\">");
-			if (r->any_keyed)
-				uint_(h, d->visits);
-			else
-				put(h, "–");
-			put(h, "</td><td class=\"n\">");
-			uint_(h, d->started);
-			put(h, "</td><td>");
-			rate_ci(h, d->completed, d->started);
-			put(h, "</td></tr>\n");
-		}
-		if (any)
-			table_close(h);
+		while (k < n && strcmp(sum[k].device, r->devices[i].device) != 0)
+			k++;
+		if (k == DEVICES_MAX)
+			continue; /* the collector knows four classes */
+		if (k == n)
+			sum[n++].device = r->devices[i].device;
+		sum[k].visits += r->devices[i].visits;
+		sum[k].started += r->devices[i].started;
+		sum[k].completed += r->devices[i].completed;
 	}
-	put(h, "</section>\n");
-}
-
-static void trend_section(struct html *h)
-{
-	const struct model_result *r = h->r;
-
-	section_open(h, "trend", "Verlauf", "Daily trend");
-	for (size_t s = 0; s < r->nsites; s++) {
-		const char *site = r->sites[s];
-		int any = 0;
-
-		site_figure(h, "daily", site, "Besuche, begonnene und abgeschlossene Vorgänge je Tag",
-		            "Visits, started and completed attempts per day");
-		site_figure(h, "times", site, "Verteilung der Zeit bis zum Abschluss", "Distribution of time to complete");
-		site_figure(h, "ratings", site, "Verteilung der Bewertungen", "Distribution of ratings");
-		for (size_t i = 0; i < r->ndays; i++) {
-			const struct model_day *d = &r->days[i];
-			char date[11];
-
-			if (strcmp(d->site, site) != 0)
-				continue;
-			if (!any) {
-				fprintf(h->f, "<details><summary>%s ", L(h, "Tageswerte als Tabelle:", "Daily values as a table:"));
-				esc(h, site);
-				put(h, "</summary>\n<table>\n<thead><tr>");
-				th(h, "Datum", "Date", 0);
-				th(h, "Besuche", "Visits", 1);
-				th(h, "Seitenaufrufe", "Page views", 1);
-				th(h, "Begonnen", "Started", 1);
-				th(h, "Abgeschlossen", "Completed", 1);
-				table_body(h);
-				any = 1;
-			}
-			date_of_day(date, d->day, h->o->lang_en);
-			fprintf(h->f, "<tr><th scope=\"row\">%s</th><td class=\"n\">", date);
-			if (r->any_keyed)
-				uint_(h, d->visits);
-			else
-				put(h, "–");
-			fprintf(h->f, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
-				d->pageviews, d->started, d->completed);
-		}
-		if (any) {
-			table_close(h);
-			put(h, "</details>\n");
-		}
-	}
-	put(h, "</section>\n");
-}
-
-static void regions_section(struct html *h)
-{
-	const struct model_result *r = h->r;
-	int any = 0;
-
-	if (r->nsites < 2)
+	if (n == 0) {
+		page_printf(&h->p, "<p>%s</p>\n", L(h, "Keine Daten.", "No data."));
+		page_section_end(&h->p);
 		return;
-	section_open(h, "regions", "Regionaler Vergleich", "Regional comparison");
-	/* Services are sorted by site then service: compare each service key across sites. */
-	for (size_t i = 0; i < r->nservices; i++) {
-		const struct model_service *s = &r->services[i];
-		int first = 1, count = 0;
-
-		for (size_t j = 0; j < r->nservices; j++) {
-			if (strcmp(r->services[j].service, s->service) == 0 && r->services[j].started > 0) {
-				count++;
-				if (j < i)
-					first = 0;
-			}
-		}
-		if (!first || count < 2 || s->started == 0)
-			continue;
-		any = 1;
-		table_open(h, s->name, NULL);
-		th(h, "Website", "Site", 0);
-		th(h, "Begonnen", "Started", 1);
-		th(h, "Abschlussquote", "Completion rate", 0);
-		th(h, "Zeit (Median)", "Time (median)", 1);
-		table_body(h);
-		for (size_t j = 0; j < r->nservices; j++) {
-			const struct model_service *o = &r->services[j];
-			struct service_metrics m;
-
-			if (strcmp(o->service, s->service) != 0 || o->started == 0)
-				continue;
-			metrics_service(o, &m);
-			put(h, "<tr><th scope=\"row\">");
-			esc(h, o->site);
-			put(h, "</th><td class=\"n\">");
-			uint_(h, o->started);
-			put(h, "</td><td>");
-			rate_ci(h, o->completed, o->started);
-			put(h, "</td><td class=\"n\">");
-			duration(h, m.median_s);
-			put(h, "</td></tr>\n");
-		}
-		table_close(h);
 	}
-	if (!any)
-		fprintf(h->f, "<p>%s</p>\n",
-			L(h, "Kein Online-Dienst wurde auf mehreren Websites begonnen.",
-			  "No online service was started on several sites."));
-	put(h, "</section>\n");
+	if (r->nsites > 1)
+		page_printf(&h->p, "<p>%s</p>\n",
+			    L(h, "Alle Portale zusammen; jedes Portal einzeln in devices.csv.",
+			      "All sites together; each site in devices.csv."));
+	page_table(&h->p, L(h, "Besuche und Abschlussquote nach Gerät", "Visits and completion rate by device"));
+	page_th(&h->p, "Gerät", "Device", 0);
+	page_th(&h->p, "Besuche", "Visits", 1);
+	page_th(&h->p, "Begonnen", "Started", 1);
+	page_th(&h->p, "Abschlussquote", "Completion rate", 0);
+	page_table_body(&h->p);
+	for (size_t k = 0; k < n; k++) {
+		page_put(&h->p, "<tr data-device=\"");
+		page_esc(&h->p, sum[k].device);
+		page_put(&h->p, "\"><th scope=\"row\">");
+		page_esc(&h->p, words_device(sum[k].device, h->o->lang_en));
+		page_put(&h->p, "</th><td class=\"n\">");
+		if (r->any_keyed)
+			page_int(&h->p, sum[k].visits);
+		else
+			page_put(&h->p, "–");
+		page_put(&h->p, "</td><td class=\"n\">");
+		page_int(&h->p, sum[k].started);
+		page_put(&h->p, "</td><td>");
+		rate_cell(h, sum[k].completed, sum[k].started);
+		page_put(&h->p, "</td></tr>\n");
+	}
+	page_table_end(&h->p);
+	page_section_end(&h->p);
 }
 
 static void quality_section(struct html *h)
 {
 	const struct model_result *r = h->r;
+	char reason[300];
 
-	section_open(h, "quality", "Datenqualität", "Data quality");
-	put(h, "<p>");
-	put(h, L(h, "Ausgewertete Ereignisse: ", "Events analysed: "));
-	uint_(h, r->events);
-	put(h, L(h, ". Vom Sammler abgewiesene Ereignisse nach Grund:",
-		 ". Events refused by the collector, by reason:"));
-	put(h, "</p>\n");
+	page_section(&h->p, "quality", "Datenqualität", "Data quality");
+	page_put(&h->p, "<p>");
+	page_put(&h->p, L(h, "Ausgewertete Ereignisse: ", "Events analysed: "));
+	page_int(&h->p, r->events);
+	page_put(&h->p, L(h, ". Vom Sammler abgewiesene Ereignisse (sie fehlen in allen Zahlen):",
+			  ". Events the collector refused (they are missing from every figure):"));
+	page_put(&h->p, "</p>\n");
 	if (r->nrejects == 0) {
-		fprintf(h->f, "<p>%s</p>\n", L(h, "Keine.", "None."));
+		page_printf(&h->p, "<p>%s</p>\n", L(h, "Keine.", "None."));
 	} else {
-		table_open(h, NULL, L(h, "Abgewiesene Ereignisse", "Refused events"));
-		th(h, "Grund", "Reason", 0);
-		th(h, "Anzahl", "Count", 1);
-		table_body(h);
+		page_table(&h->p, L(h, "Abgewiesene Ereignisse nach Grund", "Refused events by reason"));
+		page_th(&h->p, "Grund", "Reason", 0);
+		page_th(&h->p, "Anzahl", "Count", 1);
+		page_table_body(&h->p);
 		for (size_t i = 0; i < r->nrejects; i++) {
-			put(h, "<tr><th scope=\"row\">");
-			esc(h, r->rejects[i].reason);
-			put(h, "</th><td class=\"n\">");
-			uint_(h, (uint64_t)r->rejects[i].count);
-			put(h, "</td></tr>\n");
+			labels_reject_reason(r->rejects[i].reason, h->o->lang_en, reason, sizeof reason);
+			page_put(&h->p, "<tr><th scope=\"row\">");
+			page_esc(&h->p, reason);
+			page_put(&h->p, "</th><td class=\"n\">");
+			page_int(&h->p, (uint64_t)r->rejects[i].count);
+			page_put(&h->p, "</td></tr>\n");
 		}
-		table_close(h);
+		page_table_end(&h->p);
 	}
-	put(h, "</section>\n");
+	page_section_end(&h->p);
 }
+
+/* One term of the glossary: the term and one plain sentence. */
+struct term {
+	const char *de, *de_text, *en, *en_text;
+};
+
+static const struct term glossary[] = {
+	{ "Portal", "Eine Website des Netzwerks, etwa das Portal der Stadt Gladbeck.",
+	  "Site", "One website of the network, such as the portal of the city of Gladbeck." },
+	{ "Besuch", "Alle Seitenaufrufe eines Browsers an einem Tag; die Kennung dafür wird täglich neu "
+	            "verschlüsselt, Besuche verschiedener Tage lassen sich nicht verbinden.",
+	  "Visit", "All page views of one browser on one day; its key is re-encrypted daily, so visits of "
+	           "different days cannot be linked." },
+	{ "Vorgang", "Ein Versuch, einen Online-Dienst zu nutzen: er ist begonnen mit dem ersten Schritt und "
+	             "abgeschlossen, wenn danach die Bestätigungsseite erreicht wird.",
+	  "Attempt", "One try at an online service: started with its first step, completed when the "
+	             "confirmation page follows." },
+	{ "Abschlussquote", "Der Anteil der begonnenen Vorgänge, die abgeschlossen wurden.",
+	  "Completion rate", "The share of started attempts that were completed." },
+	{ "95-%-Intervall (Konfidenzintervall)",
+	  "Der Bereich, in dem der wahre Wert mit 95 % Sicherheit liegt; je weniger Daten, desto breiter.",
+	  "95 % interval (confidence interval)",
+	  "The range that holds the true value with 95 % confidence; the less data, the wider it is." },
+	{ "Agresti–Coull", "Die Rechenweise für das Intervall einer Quote, die auch bei wenigen Vorgängen und "
+	                   "bei Quoten nahe 0 % oder 100 % verlässlich bleibt.",
+	  "Agresti–Coull", "The way the interval of a rate is computed; it stays reliable with few attempts and "
+	                   "with rates near 0 % or 100 %." },
+	{ "Median", "Der mittlere Wert: die Hälfte der Vorgänge war schneller, die andere Hälfte langsamer.",
+	  "Median", "The middle value: half of the attempts were faster, the other half slower." },
+	{ "Geometrisches Mittel", "Ein Durchschnitt, den wenige sehr lange Vorgänge (etwa über Nacht "
+	                          "offen gelassene) kaum verzerren.",
+	  "Geometric mean", "An average that a few very long attempts (say, left open overnight) hardly "
+	                    "distort." },
+	{ "z-Test", "Prüft, ob sich zwei Quoten mehr unterscheiden, als der Zufall erklären kann.",
+	  "z-test", "Checks whether two rates differ by more than chance can explain." },
+	{ "Statistisch signifikant", "Der z-Test ergibt p < 0,05: ein so großer Unterschied entstünde durch "
+	                             "Zufall allein in weniger als 5 von 100 Fällen.",
+	  "Statistically significant", "The z-test gives p < 0.05: chance alone would produce so large a "
+	                               "difference in fewer than 5 of 100 cases." },
+	{ "Ursache", "Dasselbe Problem über alle Dienste und Portale zusammengefasst, etwa alle Abbrüche beim "
+	             "Schritt „Bezahlung“ oder alle Formatfehler im IBAN-Feld.",
+	  "Cause", "The same problem summed over all services and sites, such as every drop-off at the step "
+	           "“Bezahlung” or every format error in the IBAN field." },
+	{ "Kalenderwoche (KW)", "Montag bis Sonntag; eine Woche, die über das Ende des Zeitraums oder der Daten "
+	                        "hinausreicht, ist unvollständig und grau hinterlegt.",
+	  "Week (W)", "Monday to Sunday; a week reaching past the end of the period or of the data is incomplete "
+	              "and shown on grey." },
+	{ "Wirkung einer Änderung", "Die Abschlussquote der 28 Tage vor einer Änderung, verglichen mit den 28 Tagen "
+	                            "ab ihr, mit dem z-Test.",
+	  "Effect of a change", "The completion rate of the 28 days before a change compared with the 28 days from "
+	                        "it, with the z-test." },
+	{ "Wenige Daten", "Die Zahl beruht auf weniger als 10 Vorgängen oder Bewertungen und kann sich mit "
+	                  "wenigen weiteren deutlich ändern.",
+	  "Little data", "The figure rests on fewer than 10 attempts or ratings and may change a lot with a "
+	                 "few more." },
+};
 
 static void methods_section(struct html *h)
 {
-	section_open(h, "methods", "Methoden", "Methods");
-	if (!h->o->lang_en) {
-		fprintf(h->f,
-			"<p><strong>Besuch:</strong> eine Besuchskennung an einem Tag (Zeitzone Europe/Berlin). "
-			"Die Kennung ist ein täglich neu verschlüsselter Wert; Besuche verschiedener Tage "
-			"lassen sich nicht verbinden.</p>\n"
-			"<p><strong>Vorgang:</strong> ein Versuch, einen Online-Dienst zu nutzen – Ereignisse "
-			"mit derselben Vorgangskennung oder, ohne sie, desselben Besuchs am selben Tag. Ein "
-			"Vorgang zählt als begonnen mit seinem Start und als abgeschlossen, wenn danach ein "
-			"Abschluss folgt. Ein abgeschlossener Vorgang hat jeden Schritt erreicht.</p>\n"
-			"<p><strong>Unsicherheit:</strong> Quoten stehen mit ihrer Zahl n und einem "
-			"95-%%-Intervall (angepasstes Wald-Intervall nach Agresti und Coull). Zeiten: Median "
-			"und geometrisches Mittel mit 95-%%-Intervall (Student-t auf den logarithmierten "
-			"Zeiten), Bewertungen: Mittel mit Student-t-Intervall. Unter %d Vorgängen steht "
-			"„wenige Daten“. Im Vergleich zweier Zeiträume prüft ein zweiseitiger z-Test für zwei "
-			"Anteile, ob eine Veränderung statistisch signifikant ist (p &lt; 0,05).</p>\n"
-			"<p><strong>Kleine Gruppen:</strong> Suchbegriffe, Seiten und Links mit weniger als %u "
-			"Besuchen werden nicht einzeln genannt, sondern als „(weitere)“ zusammengefasst.</p>\n"
-			"<p><strong>Nie erhoben:</strong> keine Cookies oder andere Speicher im Browser, keine "
-			"IP-Adressen, keine vollständigen Browserkennungen, keine Eingaben in Formularfelder "
-			"(nur Feldnamen und Fehlerart), keine Suchbegriffe mit E-Mail-Adressen, IBAN, "
-			"Telefon- oder langen Zahlen (sie werden ersetzt). Rohdaten werden nach einer "
-			"festen Frist gelöscht.</p>\n",
-			FEW_FLOWS, h->o->min_count);
-	} else {
-		fprintf(h->f,
-			"<p><strong>Visit:</strong> one visit key on one local day (Europe/Berlin). The key "
-			"is a hash under a daily secret; visits of different days cannot be linked.</p>\n"
-			"<p><strong>Attempt (flow):</strong> one attempt at an online service – events with "
-			"the same flow id or, without one, of the same visit on the same day. It counts as "
-			"started with its start and as completed when a completion follows. A completed "
-			"attempt has reached every step.</p>\n"
-			"<p><strong>Uncertainty:</strong> rates show n and a 95 %% adjusted-Wald "
-			"(Agresti–Coull) interval. Times: median and geometric mean with a 95 %% interval "
-			"(Student t on log times); ratings: mean with a Student-t interval. Below %d "
-			"attempts the figures are marked “little data”. Comparing two periods, a two-sided "
-			"two-proportion z-test says whether a change is statistically significant "
-			"(p &lt; 0.05).</p>\n"
-			"<p><strong>Small groups:</strong> search queries, pages and links with fewer than %u "
-			"visits are not named but summed as “(others)”.</p>\n"
-			"<p><strong>Never collected:</strong> no cookies or other browser storage, no IP "
-			"addresses, no full user agents, no form input (only field names and error kinds), "
-			"no search terms with e-mail addresses, IBANs, phone or long numbers (they are "
-			"replaced). Raw data are deleted after a fixed period.</p>\n",
-			FEW_FLOWS, h->o->min_count);
+	page_section(&h->p, "methods", "Methoden und Begriffe", "Methods and terms");
+	page_put(&h->p, "<dl class=\"gloss\">\n");
+	for (size_t i = 0; i < sizeof glossary / sizeof glossary[0]; i++) {
+		const struct term *t = &glossary[i];
+
+		page_put(&h->p, "<dt>");
+		page_esc(&h->p, L(h, t->de, t->en));
+		page_put(&h->p, "</dt><dd>");
+		page_esc(&h->p, L(h, t->de_text, t->en_text));
+		page_put(&h->p, "</dd>\n");
 	}
-	put(h, "</section>\n");
+	page_printf(&h->p, "<dt>%s</dt><dd>", L(h, "(weitere)", "(others)"));
+	page_put(&h->p, L(h, "Suchbegriffe, Seiten und Links mit weniger als ",
+			  "Search queries, pages and links with fewer than "));
+	page_int(&h->p, h->o->min_count);
+	page_put(&h->p, L(h, " Besuchen werden nicht einzeln genannt, sondern zusammengezählt.</dd>\n",
+			  " visits are not named but counted together.</dd>\n"));
+	page_put(&h->p, "</dl>\n");
+	page_printf(&h->p, "<p>%s</p>\n",
+		    L(h, "Nie erhoben: keine Cookies oder andere Speicher im Browser, keine IP-Adressen, keine "
+		         "vollständigen Browserkennungen, keine Eingaben in Formularfelder (nur Feldnamen und "
+		         "Fehlerart), keine Suchbegriffe mit E-Mail-Adressen, IBAN, Telefon- oder langen Zahlen "
+		         "(sie werden ersetzt). Rohdaten werden nach einer festen Frist gelöscht.",
+		      "Never collected: no cookies or other browser storage, no IP addresses, no full user agents, "
+		      "no form input (only field names and error kinds), no search terms with e-mail addresses, "
+		      "IBANs, phone or long numbers (they are replaced). Raw data are deleted after a fixed period."));
+	page_section_end(&h->p);
 }
 
-int html_write(const struct model_result *r, const struct problem *problems, size_t nproblems,
-               const struct html_opts *o, const char *dir, char *err, size_t errlen)
+/* Creates dir/dienste and writes every service's page. */
+static int service_pages(struct html *h, const struct page_head *head, char *err, size_t errlen)
 {
 	char path[4200];
-	struct html h = { .o = o, .r = r, .dir = dir };
-	int bad;
 
-	snprintf(path, sizeof path, "%s/index.html", dir);
-	h.f = fopen(path, "wb");
-	if (h.f == NULL) {
+	snprintf(path, sizeof path, "%s/" SERVICEPAGE_DIR, h->dir);
+	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	head(&h);
-	overview(&h);
-	problems_section(&h, problems, nproblems);
-	services_section(&h);
-	items_sections(&h);
-	devices_section(&h);
-	trend_section(&h);
-	regions_section(&h);
-	quality_section(&h);
-	methods_section(&h);
-	put(&h, "</main>\n<footer><p>Lotse · EUPL-1.2</p></footer>\n</body>\n</html>\n");
-	bad = ferror(h.f);
-	if (fclose(h.f) != 0)
-		bad = 1;
-	if (bad) {
-		snprintf(err, errlen, "%s: write failed", path);
-		return -1;
+	for (size_t i = 0; i < h->r->nservices; i++) {
+		if (servicepage_write(h->r, i, h->o, head, h->dir, err, errlen) != 0)
+			return -1;
 	}
 	return 0;
+}
+
+int html_write(const struct model_result *r, const struct html_opts *o, const char *dir, char *err, size_t errlen)
+{
+	char path[4200], period[64], compare[64], today[11], sites[1024] = "";
+	struct html h = { .o = o, .r = r, .dir = dir };
+	struct page_head head;
+	size_t used = 0;
+	int rc = -1;
+
+	h.p.lang_en = o->lang_en; /* for L() before the page is open */
+	period_text(period, sizeof period, r, o->from, o->to, o->lang_en);
+	if (o->compare)
+		period_text(compare, sizeof compare, r, o->prev_from, o->prev_to, o->lang_en);
+	words_date(today, tz_local_day((int64_t)time(NULL) * 1000), o->lang_en);
+	for (size_t i = 0; i < r->nsites && r->nsites <= HEAD_SITES_MAX && used + 1 < sizeof sites; i++) {
+		int w = snprintf(sites + used, sizeof sites - used, "%s%s", i ? ", " : "", r->site_names[i]);
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	if (r->nsites > HEAD_SITES_MAX)
+		snprintf(sites, sizeof sites, "%s %zu", L(&h, "alle", "all"), r->nsites);
+	memset(&head, 0, sizeof head);
+	head.title = L(&h, "Lotse-Bericht: Wie gut kommen Menschen durch die Online-Dienste?",
+		       "Lotse report: how well do people get through the online services?");
+	head.period = period;
+	head.compare = o->compare ? compare : NULL;
+	head.sites = r->nsites ? sites : NULL;
+	head.generated = today;
+	h.order = malloc((r->nservices + 1) * sizeof *h.order);
+	if (h.order == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < r->nservices; i++)
+		h.order[i] = &r->services[i];
+	qsort(h.order, r->nservices, sizeof *h.order, cmp_worst);
+	snprintf(path, sizeof path, "%s/index.html", dir);
+	if (page_open(&h.p, path, o->lang_en, "", &head, err, errlen) != 0)
+		goto out;
+	nav(&h);
+	page_main(&h.p);
+	summary_section(&h);
+	causes_section(&h);
+	services_section(&h);
+	trends_section(&h);
+	regions_section(&h);
+	items_sections(&h);
+	devices_section(&h);
+	quality_section(&h);
+	methods_section(&h);
+	if (page_close(&h.p, err, errlen) != 0 || service_pages(&h, &head, err, errlen) != 0)
+		goto out;
+	rc = 0;
+out:
+	free(h.order);
+	return rc;
 }

@@ -454,7 +454,7 @@ static int write_report(const struct options *o, struct model *m, int *m_init, c
 	ho.prev_from = o->cfrom_s;
 	ho.prev_to = o->cto_s;
 	ho.ndb = o->ndb;
-	if (html_write(&m->res, problems, nproblems, &ho, od.work, err, errlen) != 0)
+	if (html_write(&m->res, &ho, od.work, err, errlen) != 0)
 		goto out;
 	/* Counting and HTML are done: free the model before gnuplot draws the PNGs. */
 	model_free(m);

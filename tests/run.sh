@@ -8,6 +8,7 @@
 #   tests/integration/test_*.py    the real collector over HTTP
 #   tests/report/test_*.py         data-driven reporter cases
 #   tests/browser/test_*.sh        real Chromium (first build only: slow)
+#   tests/html/test_*.sh           the report's pages in Chromium (first build only)
 # Every suite prints "NAME: N passed, N failed" as its last summary line; a
 # suite that exits non-zero without failures counted, or prints no summary,
 # is counted as one failure.
@@ -61,7 +62,7 @@ for b in "$@"; do
 		run_suite "$(basename "$b")/replay_$name" "$r" "$@"
 	done
 	dirs="tests/integration tests/report"
-	[ $first -eq 1 ] && dirs="$dirs tests/browser"
+	[ $first -eq 1 ] && dirs="$dirs tests/browser tests/html"
 	for d in $dirs; do
 		for t in "$d"/test_*.py "$d"/test_*.sh; do
 			[ -f "$t" ] || continue

@@ -4,7 +4,6 @@ through `lotse-collector --import`, with expected CSV values computed by hand
 (see the comments at each case) from REPORT.md's definitions."""
 import datetime
 import math
-import copy
 import os
 import shutil
 import sqlite3
@@ -587,57 +586,6 @@ def test_exit_codes():
     p = run_report(["--db", good, "--out", out, "--services", badcat])
     eq(p.returncode, 2, "bad catalogue")
     assert "bad.csv:2" in p.stderr, p.stderr
-
-
-def test_charts():
-    out = os.path.join(tmpdir(), "charts")
-    if shutil.which("gnuplot"):
-        p = run_report(["--db", db("flows", FLOW_LINES), "--out", out, "--quiet"])
-        eq(p.returncode, 0, p.stderr)
-        charts = set(os.listdir(os.path.join(out, "charts")))
-        for name in ("funnel-t1-svc", "daily-t1", "devices-t1", "times-t1", "ratings-t1"):
-            assert name + ".svg" in charts and name + ".png" in charts, (name, charts)
-        with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
-            html = f.read()
-        assert "<svg" in html and "<figcaption" in html and "<?xml" not in html
-        # A long step name is cut with an ellipsis in the chart, whole in the CSV;
-        # a cut keeps a whole last character, a name that fits keeps all of them.
-        long_name = "Angaben zur antragstellenden Person"
-        renamed = {"Angaben": long_name, "Antrag": "Nachweis der Schulgebühr und mehr",
-                   "Zahlung": "Zahlungsmenü"}
-        lines = copy.deepcopy(FLOW_LINES)
-        for line in lines:
-            if line["event"].get("step_name") in renamed:
-                line["event"]["step_name"] = renamed[line["event"]["step_name"]]
-        p = run_report(["--db", db("longstep", lines), "--out", out + "-long", "--quiet"])
-        eq(p.returncode, 0, p.stderr)
-        with open(os.path.join(out + "-long", "charts", "funnel-t1-svc.svg"), encoding="utf-8") as f:
-            svg = f.read()
-        assert "2 Angaben zur antragstell\u2026" in svg, svg[:2000]
-        assert "Nachweis der Schulgeb\u00fc\u2026" in svg, svg[:2000]
-        assert "Zahlungsmen\u00fc<" in svg, svg[:2000]
-        assert long_name not in svg
-        with open(os.path.join(out + "-long", "funnel.csv"), encoding="utf-8-sig") as f:
-            assert long_name in f.read()
-        # gnuplot failing on the PNG copies only: the report is written, and the message says so.
-        fake = os.path.join(tmpdir(), "fakebin")
-        os.makedirs(fake, exist_ok=True)
-        with open(os.path.join(fake, "gnuplot"), "w") as f:
-            f.write('#!/bin/sh\ncase "$1" in *png.gp) echo "png broke" >&2; exit 1;; esac\n'
-                    'exec %s "$@"\n' % shutil.which("gnuplot"))
-        os.chmod(os.path.join(fake, "gnuplot"), 0o755)
-        env = dict(os.environ, PATH=fake + os.pathsep + os.environ["PATH"])
-        p = run_report(["--db", db("flows", FLOW_LINES), "--out", out + "-nopng", "--quiet"], env=env)
-        eq(p.returncode, 1, "PNG charts failed")
-        assert "PNG charts:" in p.stderr and "index.html and its SVG charts are written" in p.stderr, p.stderr
-        assert os.path.exists(os.path.join(out + "-nopng", "index.html"))
-    env = dict(os.environ, PATH="/nonexistent")
-    p = run_report(["--db", db("flows", FLOW_LINES), "--out", out + "-nognu", "--quiet"], env=env)
-    eq(p.returncode, 1, "gnuplot missing")
-    assert "gnuplot" in p.stderr and "--no-charts" in p.stderr, p.stderr
-    p = run_report(["--db", db("flows", FLOW_LINES), "--out", out + "-nognu", "--quiet",
-                    "--no-charts"], env=env)
-    eq(p.returncode, 0, p.stderr)
 
 
 if __name__ == "__main__":
