@@ -49,7 +49,7 @@ COLLECTOR = $(BUILD)/lotse-collector
 REPORTER  = $(BUILD)/lotse-report
 
 .SECONDARY:
-.PHONY: all deps test-deps bench-deps test unit demo bench fuzz install clean
+.PHONY: all deps test-deps bench-deps test unit demo bench fuzz install clean lotse-min
 all: $(COLLECTOR) $(REPORTER)
 
 # --- Debian packages -------------------------------------------------------
@@ -71,7 +71,9 @@ $(BUILD)/embed: scripts/embed.c
 $(BUILD)/gen/schema_sql.h: schema.sql $(BUILD)/embed
 	@mkdir -p $(@D)
 	$(BUILD)/embed schema_sql < $< > $@
-$(BUILD)/gen/lotse_js.h: scripts/lotse.js $(BUILD)/embed
+# The collector serves the minified script; `make lotse-min` remakes it from
+# scripts/lotse.js (needs npm; the browser test checks it is up to date).
+$(BUILD)/gen/lotse_js.h: scripts/lotse.min.js $(BUILD)/embed
 	@mkdir -p $(@D)
 	$(BUILD)/embed lotse_js < $< > $@
 
@@ -99,6 +101,10 @@ $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuz
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 unit: $(UNIT_BIN) $(REPLAY_BIN)
+
+lotse-min: test-deps
+	sh tests/browser/npm-install.sh
+	node tests/browser/minify.js
 
 # --- tests ------------------------------------------------------------------
 # Everything twice: the normal build and the ASan+UBSan build. The last line

@@ -2,9 +2,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 # test_browser.sh — end-to-end test of scripts/lotse.js in Debian's headless
 # Chromium against the real collector ($LOTSE_BUILD/lotse-collector, default
-# build/). Installs playwright-core (pinned in package-lock.json) into
-# tests/browser/node_modules with npm when it is missing or another version;
-# it never downloads a browser. e2e.js says what is walked and asserted.
+# build/). Installs the npm packages pinned in package-lock.json
+# (npm-install.sh; never a browser). e2e.js says what is walked and asserted.
 # Last line: "browser: N passed, N failed"; exit status 0 only if all passed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,14 +23,7 @@ command -v npm >/dev/null 2>&1 || fail "npm is missing (make test-deps)"
 command -v python3 >/dev/null 2>&1 || fail "python3 is missing (make deps)"
 [ -x "$chromium" ] || fail "$chromium is missing (make test-deps)"
 
-want=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' "$here/package.json" | head -n 1)
-have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
-	"$here/node_modules/playwright-core/package.json" 2>/dev/null | head -n 1)
-if [ "$have" != "$want" ]; then
-	(cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 300 \
-		npm ci --no-audit --no-fund --loglevel=error) ||
-		fail "npm ci of playwright-core $want failed"
-fi
+sh "$here/npm-install.sh" || fail "npm ci of the pinned packages failed"
 
 CHROMIUM=$chromium timeout 170 node "$here/e2e.js" "$build"
 rc=$?
