@@ -177,11 +177,11 @@
 
   const shown = new Map();   // service -> step shown last
   const done = new Set();    // services completed on this page
-  let current;               // service of the step shown last
 
-  // service, step and flow of the markup around el, else of the step shown last.
+  // service, step and flow of the markup around el (none: the report finds
+  // the service from the path).
   function where(el) {
-    const service = near(el, 'service') || current;
+    const service = near(el, 'service');
     return service ? {
       service,
       step: int(near(el, 'step'), 1, 50) || shown.get(service),
@@ -228,7 +228,6 @@
     const step = int(attr(el, 'step'), 1, 50);
     if (!step || shown.get(service) === step) return;
     shown.set(service, step);
-    current = service;
     const fields = { service, flow: near(el, 'flow') };
     if (step === 1) send('flow_start', fields);
     send('flow_step', Object.assign({ step, step_name: (attr(el, 'step-name') || '').slice(0, 80) || undefined }, fields));
@@ -259,6 +258,7 @@
   // batched, after DOM changes.
   let timer = 0;
   let ready = false;
+  let leaving = false;
   function scan() {
     clearTimeout(timer);
     timer = 0;
@@ -267,7 +267,7 @@
       if (el.matches(STEP)) stepShown(el);
       if (el.matches(DONE)) completeShown(el);
     }
-    for (const el of D.querySelectorAll(ERRORS)) if (visible(el)) markupError(el);
+    if (!leaving) for (const el of D.querySelectorAll(ERRORS)) if (visible(el)) markupError(el);
   }
 
   function pagehide() {
@@ -358,9 +358,12 @@
     on(D, 'keydown', (e) => {
       if (e.key === 'Enter' && e.target.tagName === 'INPUT' && e.target.form) attempt();
     }, true);
+    // A submit that goes through: until the next page, the errors still
+    // shown are the ones already counted.
     on(D, 'submit', (e) => {
       attempt();
       feedback(e.target);
+      setTimeout(() => { leaving = !e.defaultPrevented; });
     }, true);
     on(D, 'invalid', (e) => {
       if (timer) scan();

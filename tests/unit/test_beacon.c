@@ -140,8 +140,8 @@ static void test_required(void)
 	          "field: required for field_error");
 	CHECK_STR(reject_of("{" PV ",\"type\":\"field_error\",\"service\":\"s\",\"field\":\"f\"}"),
 	          "error: required for field_error");
-	CHECK_STR(reject_of("{" PV ",\"type\":\"field_error\",\"field\":\"f\",\"error\":\"e\"}"),
-	          "service: required for field_error");
+	/* Without service: the report finds it from the page's path (REPORT.md "Catalogue"). */
+	CHECK(event_of("{" PV ",\"type\":\"field_error\",\"field\":\"f\",\"error\":\"e\"}") != NULL);
 	CHECK_STR(reject_of("{" PV ",\"type\":\"flow_complete\"}"), "service: required for flow_complete");
 	CHECK_STR(reject_of("{" PV ",\"type\":\"flow_abort\"}"), "service: required for flow_abort");
 	CHECK_STR(reject_of("{" PV ",\"type\":\"feedback\"}"), "rating: required for feedback");

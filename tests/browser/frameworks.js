@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: EUPL-1.2
+// frameworks.js — lotse.js on portal pages built with real third-party form
+// markup from npm (frameworks/server.js serves them; pinned in
+// package-lock.json): GOV.UK Frontend (a multi-page service with
+// server-rendered errors and error summary, and a page validated in the
+// browser), Bootstrap 5's needs-validation starter form, KERN UX with session
+// ids in its URLs, plain HTML5 constraint validation (lotse.js through a
+// /lotse/ path prefix), and a Preact wizard (ESM builds, import map, no
+// bundler) that changes steps with history.pushState next to a second
+// application in the same page. The pages carry only the script tag (the
+// call-back widget adds data-lotse-* for steps no URL shows); which page is
+// which step is in frameworks/services.csv, the catalogue.
+//
+// Per framework three journeys, each in a browser of its own (its own
+// User-Agent, so its own visit): complete, erroneous then complete, and
+// erroneous or abandoned. The events each journey stores must be exactly the
+// expected ones (engagement aside). Negative cases: checkValidity() polling,
+// a triple click on a reference number, a form not in the catalogue that
+// shows no error — no event. Privacy: a dump of the database holds no typed
+// value, no jsessionid and no text thrown by page code.
+// Usage: node frameworks.js BUILD_DIR. Last line "frameworks: N passed, N failed".
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { startFrameworkPortal } = require('./frameworks/server');
+const {
+  counts, check, finish, sleep, startCollector, stopCollector, query, dump, maxId, eventsAfter,
+  compareEvents, launch, newPage, submitAndWait
+} = require('./harness');
+
+const BUILD = path.resolve(process.argv[2] || path.join(__dirname, '../../build'));
+const SECRETS = ['ottilie', 'quastenflosser', '276098106543210', 'holunderweg', 'kleinkleckersdorf',
+  'regenschirm', 'beispiel-mail', 'adresse nicht gefunden', 'jsessionid', '8f3ac0de99b1', '45964'];
+const PERSON_MS = 400;       // a person looks at a new step before acting
+
+const E = (type, p, fields) => Object.assign({ type, path: p }, fields);
+const pv = (p) => E('pageview', p);
+const fe = (p, field, error, fields) => E('field_error', p, Object.assign({ field, error }, fields));
+
+/* ---- the journeys: [name, start, walk(page, origin), expected events] ---- */
+
+const G1 = '/govuk/hundesteuer/halter';
+const G2 = '/govuk/hundesteuer/hund';
+const GF = '/govuk/hundesteuer/fertig';
+async function govukStep1(page) {
+  await page.fill('#name', 'Ottilie Quastenflosser');
+  await page.check('#wohnsitz');
+  await submitAndWait(page, 'button.govuk-button', G2);
+}
+async function govukDate(page) {
+  await page.fill('#geburt-day', '14');
+  await page.fill('#geburt-month', '3');
+  await page.fill('#geburt-year', '2021');
+}
+async function govukRate(page, value) {
+  await page.check('input[name=satisfaction][value=' + value + ']');
+  await submitAndWait(page, 'form[data-lotse-feedback] button', '/govuk/hundesteuer/danke');
+}
+const govuk = [
+  ['GOV.UK multi-page: complete; triple click on the reference number', G1, async (page) => {
+    await govukStep1(page);
+    await govukDate(page);
+    await page.fill('#chip', '276098106543210');
+    await submitAndWait(page, 'button.govuk-button', GF);
+    await page.click('#aktenzeichen', { clickCount: 3 });
+    check('GOV.UK: the triple click selected the reference number',
+      (await page.evaluate(() => getSelection().toString())).includes('HDJ2123F'));
+    await govukRate(page, 'very-satisfied');
+  }, [pv(G1), pv(G2), pv(GF), E('feedback', GF, { rating: 5, service: 'hundesteuer' }), pv('/govuk/hundesteuer/danke')]],
+  ['GOV.UK multi-page: server errors, then complete', G1, async (page) => {
+    await page.click('button.govuk-button');
+    await page.waitForSelector('.govuk-error-summary');
+    await govukStep1(page);
+    await govukDate(page);
+    await page.fill('#chip', '12345');
+    await page.click('button.govuk-button');
+    await page.waitForSelector('#chip-error');
+    await page.fill('#chip', '276098106543210');
+    await submitAndWait(page, 'button.govuk-button', GF);
+    await govukRate(page, 'dissatisfied');
+  }, [pv(G1), pv(G1), fe(G1, 'name', 'server'), fe(G1, 'wohnsitz', 'server'), pv(G2), pv(G2), fe(G2, 'chip', 'server'),
+    pv(GF), E('feedback', GF, { rating: 2, service: 'hundesteuer' }), pv('/govuk/hundesteuer/danke')]],
+  ['GOV.UK multi-page: date error, abandoned', G1, async (page) => {
+    await govukStep1(page);
+    await page.fill('#chip', '276098106543210');
+    await page.click('button.govuk-button');
+    await page.waitForSelector('.govuk-error-summary');
+  }, [pv(G1), pv(G2), pv(G2), fe(G2, 'geburt-day', 'server'), fe(G2, 'geburt-month', 'server'),
+    fe(G2, 'geburt-year', 'server')]]
+];
+
+const S = '/govuk-js/sperrmuell';
+const SD = '/govuk-js/sperrmuell/bestaetigung';
+const sperrmuell = [
+  ['GOV.UK in the browser: complete', S, async (page) => {
+    await page.fill('#strasse', 'Holunderweg 77a');
+    await page.check('#art');
+    await submitAndWait(page, 'button.govuk-button', SD);
+  }, [pv(S), pv(SD)]],
+  ['GOV.UK in the browser: errors, then complete', S, async (page) => {
+    await page.click('button.govuk-button');
+    await sleep(PERSON_MS);
+    await page.fill('#strasse', 'Holunderweg 77a');
+    await page.check('#art');
+    await submitAndWait(page, 'button.govuk-button', SD);
+  }, [pv(S), fe(S, 'strasse', 'required'), fe(S, 'art', 'server'), pv(SD)]],
+  ['GOV.UK in the browser: two attempts with errors, abandoned', S, async (page) => {
+    await page.click('button.govuk-button');
+    await sleep(PERSON_MS);
+    await page.fill('#strasse', 'Holunderweg 77a');
+    await page.click('button.govuk-button');
+    await sleep(PERSON_MS);
+  }, [pv(S), fe(S, 'strasse', 'required'), fe(S, 'art', 'server'), fe(S, 'art', 'server')]]
+];
+
+const B = '/bootstrap/ehrenamt';
+const BD = '/bootstrap/ehrenamt/danke';
+const BOOTSTRAP_FIELDS = ['username', 'city', 'state', 'zip', 'terms'];
+async function bootstrapFill(page) {
+  await page.fill('#validationCustomUsername', 'ottilie');
+  await page.fill('#validationCustom03', 'Kleinkleckersdorf');
+  await page.selectOption('#validationCustom04', '...');
+  await page.fill('#validationCustom05', '45964');
+  await page.check('#invalidCheck');
+}
+const bootstrapErrors = () => BOOTSTRAP_FIELDS.map((f) => fe(B, f, 'required'));
+const bootstrap = [
+  ['Bootstrap needs-validation: complete', B, async (page) => {
+    await bootstrapFill(page);
+    await submitAndWait(page, 'button[type=submit]', BD);
+  }, [pv(B), pv(BD)]],
+  ['Bootstrap needs-validation: errors, then complete', B, async (page) => {
+    await page.click('button[type=submit]');
+    await sleep(PERSON_MS);
+    await bootstrapFill(page);
+    await submitAndWait(page, 'button[type=submit]', BD);
+  }, [pv(B), ...bootstrapErrors(), pv(BD)]],
+  ['Bootstrap needs-validation: two attempts with errors, abandoned', B, async (page) => {
+    await page.click('button[type=submit]');
+    await sleep(PERSON_MS);
+    await page.click('button[type=submit]');
+    await sleep(PERSON_MS);
+  }, [pv(B), ...bootstrapErrors(), ...bootstrapErrors()]]
+];
+
+const K1 = '/kern/wohngeld/antrag';
+const K2 = '/kern/wohngeld/einkommen';
+const KD = '/kern/wohngeld/eingang';
+const PDF = '127.0.0.1/kern/wohngeld/vollmacht.pdf';
+async function kernStep1(page, haushalt) {
+  await page.fill('#vorname', 'Ottilie');
+  await page.fill('#haushalt', haushalt);
+  await page.click('button[type=submit]');
+}
+async function kernStep2(page) {
+  await page.fill('#einkommen', '1834');
+  await page.check('#nachweis-lohn');
+  await submitAndWait(page, 'button[type=submit]', KD);
+}
+const kern = [
+  ['KERN UX with ;jsessionid URLs: PDF download, complete', K1, async (page) => {
+    const download = page.waitForEvent('download');
+    await page.click('#vollmacht');
+    await download;
+    await kernStep1(page, '2');
+    await page.waitForURL('**' + K2 + '**');
+    await kernStep2(page);
+  }, [pv(K1), E('outlink', K1, { href: PDF }), pv(K2), pv(KD)]],
+  ['KERN UX: middle click on the PDF, server errors (empty, out of range), then complete', K1, async (page) => {
+    await page.click('#vollmacht', { button: 'middle' });
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#vorname-error');
+    await kernStep1(page, '99');
+    await page.waitForSelector('#haushalt-error');
+    await page.fill('#haushalt', '2');
+    await submitAndWait(page, 'button[type=submit]', K2);
+    await kernStep2(page);
+  }, [pv(K1), E('outlink', K1, { href: PDF }), pv(K1), fe(K1, 'vorname', 'server'), fe(K1, 'haushalt', 'server'),
+    pv(K1), fe(K1, 'haushalt', 'range'), pv(K2), pv(KD)]],
+  ['KERN UX: radio group error, abandoned', K1, async (page) => {
+    await kernStep1(page, '3');
+    await page.waitForURL('**' + K2 + '**');
+    await page.fill('#einkommen', '1834');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#nachweis-error');
+  }, [pv(K1), pv(K2), pv(K2), fe(K2, 'nachweis', 'server')]]
+];
+
+const H = '/html5/fundsache';
+const HD = '/html5/fundsache/danke';
+async function html5Fill(page, email) {
+  await page.fill('[name=gegenstand]', 'Regenschirm');
+  await page.fill('[name=email]', email);
+  await page.fill('[name=datum]', '2026-11-20');
+}
+const html5 = [
+  ['HTML5 (lotse.js under /lotse/): complete, the page polls checkValidity()', H, async (page) => {
+    await html5Fill(page, 'ottilie@beispiel-mail.de');
+    await submitAndWait(page, '#senden', HD);
+  }, [pv(H), pv(HD)]],
+  ['HTML5: empty submit, wrong e-mail, then complete', H, async (page) => {
+    await page.click('#senden');
+    await sleep(PERSON_MS);
+    await html5Fill(page, 'ottilie.quastenflosser');
+    await page.click('#senden');
+    await sleep(PERSON_MS);
+    await page.fill('[name=email]', 'ottilie@beispiel-mail.de');
+    await submitAndWait(page, '#senden', HD);
+  }, [pv(H), fe(H, 'gegenstand', 'required'), fe(H, 'email', 'required'), fe(H, 'datum', 'required'),
+    fe(H, 'email', 'format'), pv(HD)]],
+  ['HTML5: typing while the page polls checkValidity(), abandoned (no field error)', H, async (page) => {
+    await page.fill('[name=gegenstand]', 'Re');
+    await page.fill('[name=email]', 'ottilie.quastenflosser');
+    await page.type('[name=gegenstand]', 'genschirm');
+    const polled = await page.evaluate(() => document.getElementById('fund').checkValidity());
+    check('HTML5: the polled form was invalid while typing', polled === false);
+  }, [pv(H)]],
+  ['a form that is no service and shows no error: only page views', '/kontakt/newsletter', async (page) => {
+    await page.fill('[name=email]', 'ottilie@beispiel-mail.de');
+    await page.check('[name=einwilligung]');
+    await submitAndWait(page, 'button', '/kontakt/danke');
+  }, [pv('/kontakt/newsletter'), pv('/kontakt/danke')]]
+];
+
+const P1 = '/preact/umzug';
+const P2 = '/preact/umzug/wohnung';
+const P3 = '/preact/umzug/pruefen';
+const PD = '/preact/umzug/fertig';
+const R = { service: 'rueckruf' };
+const callStart = (p) => [E('flow_start', p, R), E('flow_step', p, Object.assign({ step: 1, step_name: 'Zeit wählen' }, R))];
+async function next(page, urlPart) {
+  await Promise.all([page.waitForURL('**' + urlPart), page.click('#weiter')]);
+  await sleep(PERSON_MS);
+}
+async function callback(page, clicks) {
+  for (let i = 0; i < clicks; i++) {
+    if (i === 0) await page.check('input[name=zeit]');
+    await page.click('#rueckruf-weiter');
+    await sleep(PERSON_MS);
+  }
+}
+const preact = [
+  ['Preact wizard (pushState) and call-back widget: both complete', P1, async (page) => {
+    await page.fill('[name=plz]', '45964');
+    await next(page, P2);
+    await next(page, P3);
+    await page.check('[name=bestaetigt]');
+    await next(page, PD);
+    await callback(page, 2);
+  }, [pv(P1), ...callStart(P1), pv(P2), pv(P3), pv(PD),
+    E('flow_step', PD, Object.assign({ step: 2, step_name: 'Bestätigen' }, R)), E('flow_complete', PD, R)]],
+  ['Preact wizard: errors on steps 1 and 3, a page error, then complete', P1, async (page) => {
+    await page.click('#weiter');
+    await page.waitForSelector('[aria-invalid=true]');
+    await sleep(PERSON_MS);
+    await page.fill('[name=plz]', '45964');
+    await next(page, P2);
+    await page.click('#pruefen');
+    await next(page, P3);
+    await page.click('#weiter');
+    await page.waitForSelector('[aria-invalid=true]');
+    await sleep(PERSON_MS);
+    await page.check('[name=bestaetigt]');
+    await next(page, PD);
+    check('Preact: the page\'s own error was thrown, and only it', JSON.stringify(page.errors) ===
+      JSON.stringify(['Adresse nicht gefunden: Holunderweg 77a, 45964 Kleinkleckersdorf']), JSON.stringify(page.errors));
+    page.errors = [];
+  }, [pv(P1), ...callStart(P1), fe(P1, 'plz', 'server'), pv(P2), E('js_error', P2), pv(P3), fe(P3, 'bestaetigt', 'server'),
+    pv(PD)]],
+  ['Preact: call-back widget to step 2, wizard to step 2, abandoned', P1, async (page) => {
+    await callback(page, 1);
+    await page.fill('[name=plz]', '45964');
+    await next(page, P2);
+  }, [pv(P1), ...callStart(P1), E('flow_step', P1, Object.assign({ step: 2, step_name: 'Bestätigen' }, R)), pv(P2)]]
+];
+
+const FRAMEWORKS = [['govuk', govuk], ['govuk-js', sperrmuell], ['bootstrap', bootstrap], ['kern', kern],
+  ['html5', html5], ['preact', preact]];
+
+/* ---- running them ---- */
+
+async function runJourney(ctx, n, [name, start, walk, expected]) {
+  const before = maxId(ctx.collector.db);
+  const context = await launch(ctx.tmp, 'profile-' + n, {}, n + 1);
+  try {
+    const page = await newPage(context);
+    const url = ctx.portal.origin + start + (start.startsWith('/kern/') ? ctx.session : '');
+    await page.goto(url);
+    await page.waitForLoadState('load');
+    await walk(page);
+    await sleep(200);
+    await page.goto('about:blank');       // pagehide: the last batch
+    const rows = (await eventsAfter(ctx.collector.db, before, expected.length + 1))
+      .filter((r) => r.type !== 'engagement').map((r) => Object.assign({}, r, { ref: null }));
+    compareEvents(name + ': exactly the expected events', rows, expected);
+    check(name + ': no page error', page.errors.length === 0, JSON.stringify(page.errors));
+    const visits = new Set(rows.map((r) => r.visit));
+    check(name + ': one visit of its own', visits.size === 1 && !visits.has(null) && !ctx.visits.has([...visits][0]));
+    visits.forEach((v) => ctx.visits.add(v));
+    return rows;
+  } finally {
+    await context.close();
+  }
+}
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-frameworks-'));
+  const ctx = { tmp, visits: new Set(), session: ';jsessionid=8F3AC0DE99B1' };
+  try {
+    ctx.collector = await startCollector(BUILD, tmp);
+    ctx.portal = await startFrameworkPortal();
+    ctx.portal.collector = ctx.collector.origin;
+    let n = 0;
+    const only = process.env.LOTSE_ONLY;
+    for (const [framework, journeys] of FRAMEWORKS) {
+      if (only && only !== framework) continue;
+      for (const journey of journeys) {
+        try {
+          await runJourney(ctx, n++, journey);
+        } catch (e) {
+          check(journey[0] + ': ran to the end', false, e.stack);
+        }
+      }
+    }
+    const js = query(ctx.collector.db, "SELECT message FROM events WHERE type = 'js_error'").map((r) => r.message);
+    check('js_error: the class and where it was thrown, never the text',
+      (only && only !== 'preact') || (js.length === 1 && /^Error \/preact\/app\.js:([0-9]+|N):([0-9]+|N)$/.test(js[0])),
+      JSON.stringify(js));
+    const proxied = ctx.portal.requests.filter((r) => r.url === '/lotse/e' && r.method === 'POST');
+    check('the path-prefix endpoint: beacons went to /lotse/e', (only && only !== 'html5') || proxied.length > 0,
+      proxied.length);
+    const rejects = query(ctx.collector.db, 'SELECT reason, type FROM rejects');
+    check('the collector rejected no event', rejects.length === 0, JSON.stringify(rejects));
+    const code = await stopCollector(ctx.collector);
+    check('collector exits 0 on SIGTERM', code === 0, code);
+    const text = dump(ctx.collector.db).toLowerCase();
+    const leaks = SECRETS.filter((s) => text.includes(s));
+    check('the database dump holds no typed value, no jsessionid, no thrown text', leaks.length === 0,
+      JSON.stringify(leaks));
+  } catch (e) {
+    check('frameworks test ran to the end', false, e.stack);
+  } finally {
+    if (ctx.collector) await stopCollector(ctx.collector);
+    if (ctx.portal) await ctx.portal.close();
+    if (counts.failed === 0 && !process.env.LOTSE_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+    else console.log('# kept ' + tmp);
+  }
+  finish('frameworks');
+}
+
+main();
