@@ -14,8 +14,8 @@
  * is required; every known field is checked wherever it appears and stored
  * when valid, whatever the type):
  *  - Required: site, type, url for all; service for flow_start, flow_step,
- *    flow_complete and flow_abort (a field_error without it belongs to the
- *    service whose catalogue path matches its page); step for flow_step; field and
+ *    flow_complete and flow_abort (not for field_error: the report finds
+ *    its service from the page's path); step for flow_step; field and
  *    error for field_error; q and results for search; href for outlink;
  *    rating for feedback; ms for engagement; message for js_error; target for
  *    rage_click. Everything else is optional.
