@@ -24,6 +24,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { execFileSync } = require('child_process');
 const { startFrameworkPortal } = require('./frameworks/server');
 const {
   counts, check, finish, sleep, startCollector, stopCollector, query, dump, maxId, eventsAfter,
@@ -279,6 +280,65 @@ const preact = [
 const FRAMEWORKS = [['govuk', govuk], ['govuk-js', sperrmuell], ['bootstrap', bootstrap], ['kern', kern],
   ['html5', html5], ['preact', preact]];
 
+/* ---- what the report must say (services.csv, funnel.csv, fields.csv) ---- */
+
+// [service, started, completed, reached per step 1.., {"field:error": [errors, flows]}]
+const REPORT = [
+  ['hundesteuer', 3, 2, [3, 3], { 'name:server': [1, 1], 'wohnsitz:server': [1, 1], 'chip:server': [1, 1],
+    'geburt-day:server': [1, 1], 'geburt-month:server': [1, 1], 'geburt-year:server': [1, 1] }],
+  ['sperrmuell', 3, 2, [3], { 'strasse:required': [2, 2], 'art:server': [3, 2] }],
+  ['ehrenamt', 3, 2, [3], Object.fromEntries(BOOTSTRAP_FIELDS.map((f) => [f + ':required', [3, 2]]))],
+  ['wohngeld', 3, 2, [3, 3], { 'vorname:server': [1, 1], 'haushalt:server': [1, 1], 'haushalt:range': [1, 1],
+    'nachweis:server': [1, 1] }],
+  ['fundsache', 3, 2, [3], { 'gegenstand:required': [1, 1], 'email:required': [1, 1], 'datum:required': [1, 1],
+    'email:format': [1, 1] }],
+  ['umzug', 3, 2, [3, 3, 2], { 'plz:server': [1, 1], 'bestaetigt:server': [1, 1] }],
+  ['rueckruf', 3, 1, [3, 2], {}]
+];
+
+function readCsv(file) {
+  const rows = [];
+  for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+    if (!line) continue;
+    const cells = [];
+    const re = /("([^"]|"")*"|[^,]*)(,|$)/g;
+    for (let m = re.exec(line); m && m.index < line.length; m = re.exec(line)) {
+      cells.push(m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1]);
+      if (!m[3]) break;
+    }
+    rows.push(cells);
+  }
+  const [head, ...body] = rows;
+  return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+}
+
+function reportChecks(ctx, only) {
+  const out = path.join(ctx.tmp, 'report');
+  execFileSync(path.join(BUILD, 'lotse-report'), ['--db', ctx.collector.db, '--out', out, '--services',
+    path.join(__dirname, 'frameworks/services.csv'), '--csv', 'rfc4180', '--no-charts', '--quiet',
+    '--min-count', '1'], { timeout: 60000 });
+  const services = readCsv(path.join(out, 'services.csv'));
+  const funnel = readCsv(path.join(out, 'funnel.csv'));
+  const fields = readCsv(path.join(out, 'fields.csv'));
+  for (const [service, started, completed, reached, errors] of REPORT) {
+    if (only && !(REPORT_OF[only] || []).includes(service)) continue;
+    const row = services.find((r) => r.service === service) || {};
+    check('report ' + service + ': started ' + started + ', completed ' + completed,
+      +row.started === started && +row.completed === completed, JSON.stringify(row));
+    const steps = funnel.filter((r) => r.service === service).map((r) => [+r.step, +r.reached]);
+    const want = [[0, started]].concat(reached.map((n, i) => [i + 1, n]));
+    check('report ' + service + ': reached per step ' + JSON.stringify(want), JSON.stringify(steps) === JSON.stringify(want),
+      JSON.stringify(steps));
+    const got = Object.fromEntries(fields.filter((r) => r.service === service)
+      .map((r) => [r.field + ':' + r.error, [+r.errors, +r.flows_affected]]));
+    check('report ' + service + ': errors and flows per field and kind', JSON.stringify(sortKeys(got)) ===
+      JSON.stringify(sortKeys(errors)), JSON.stringify(got));
+  }
+}
+const sortKeys = (o) => Object.fromEntries(Object.entries(o).sort());
+const REPORT_OF = { govuk: ['hundesteuer'], 'govuk-js': ['sperrmuell'], bootstrap: ['ehrenamt'], kern: ['wohngeld'],
+  html5: ['fundsache'], preact: ['umzug', 'rueckruf'] };
+
 /* ---- running them ---- */
 
 async function runJourney(ctx, n, [name, start, walk, expected]) {
@@ -331,6 +391,7 @@ async function main() {
     const proxied = ctx.portal.requests.filter((r) => r.url === '/lotse/e' && r.method === 'POST');
     check('the path-prefix endpoint: beacons went to /lotse/e', (only && only !== 'html5') || proxied.length > 0,
       proxied.length);
+    reportChecks(ctx, only);
     const rejects = query(ctx.collector.db, 'SELECT reason, type FROM rejects');
     check('the collector rejected no event', rejects.length === 0, JSON.stringify(rejects));
     const code = await stopCollector(ctx.collector);
