@@ -56,7 +56,7 @@ all: $(COLLECTOR) $(REPORTER)
 DEB_BUILD = gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libcsv-dev \
 	libsodium-dev sqlite3 gnuplot-nox curl python3
 DEB_TEST  = clang libclang-rt-14-dev valgrind chromium nodejs=node npm=npm
-DEB_BENCH = wrk nginx-light goaccess time
+DEB_BENCH = wrk nginx-light goaccess time chromium nodejs=node npm=npm
 deps:
 	@sh scripts/install-deps.sh $(DEB_BUILD)
 test-deps: deps

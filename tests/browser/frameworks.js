@@ -14,7 +14,9 @@
 // Per framework three journeys, each in a browser of its own (its own
 // User-Agent, so its own visit): complete, erroneous then complete, and
 // erroneous or abandoned. The events each journey stores must be exactly the
-// expected ones (engagement aside). Negative cases: checkValidity() polling,
+// expected ones (engagement aside), and the report's services.csv, funnel.csv
+// and fields.csv must say what the journeys did. Screenshots with and without
+// lotse.js at 1280 and 390 px must be the same. Negative cases: checkValidity() polling,
 // a triple click on a reference number, a form not in the catalogue that
 // shows no error — no event. Privacy: a dump of the database holds no typed
 // value, no jsessionid and no text thrown by page code.
@@ -339,6 +341,68 @@ const sortKeys = (o) => Object.fromEntries(Object.entries(o).sort());
 const REPORT_OF = { govuk: ['hundesteuer'], 'govuk-js': ['sperrmuell'], bootstrap: ['ehrenamt'], kern: ['wohngeld'],
   html5: ['fundsache'], preact: ['umzug', 'rueckruf'] };
 
+/* ---- nothing visible changes ---- */
+
+// Pixels that differ between two PNG screenshots of equal size (-1 when the
+// sizes differ), counted in the page's canvas.
+function differingPixels(page, a, b) {
+  return page.evaluate(async ([x, y]) => {
+    const load = (s) => new Promise((resolve) => {
+      const img = new Image();
+      img.onload = () => resolve(img);
+      img.src = 'data:image/png;base64,' + s;
+    });
+    const pixels = (img) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const g = canvas.getContext('2d');
+      g.drawImage(img, 0, 0);
+      return g.getImageData(0, 0, img.width, img.height).data;
+    };
+    const [i, j] = [await load(x), await load(y)];
+    if (i.width !== j.width || i.height !== j.height) return -1;
+    const [p, q] = [pixels(i), pixels(j)];
+    let n = 0;
+    for (let k = 0; k < p.length; k += 4) if (p[k] !== q[k] || p[k + 1] !== q[k + 1] || p[k + 2] !== q[k + 2]) n++;
+    return n;
+  }, [a.toString('base64'), b.toString('base64')]);
+}
+
+// Each framework's first page after a failed submit, at 1280 and 390 px, with
+// and without lotse.js: the same picture. Up to 16 pixels may differ: two
+// loads of the Bootstrap page at 390 px without lotse.js differ by 6 (an
+// anti-aliased checkbox edge), all other pages by none.
+const LOOKS = [['/govuk/hundesteuer/halter', 'button.govuk-button'], ['/govuk-js/sperrmuell', 'button.govuk-button'],
+  ['/bootstrap/ehrenamt', 'button[type=submit]'], ['/kern/wohngeld/antrag', 'button[type=submit]'],
+  ['/html5/fundsache', null], ['/preact/umzug', '#weiter']];
+async function sameLook(ctx) {
+  const context = await launch(ctx.tmp, 'profile-look', {}, 99);
+  try {
+    const canvas = await context.newPage();
+    for (const [url, button] of LOOKS) {
+      for (const width of [1280, 390]) {
+        const shots = [];
+        for (const withScript of [true, false]) {
+          const page = await newPage(context);
+          await page.setViewportSize({ width, height: 900 });
+          if (!withScript) await page.route('**/lotse.js', (route) => route.abort());
+          await page.goto(ctx.portal.origin + url, { waitUntil: 'load' });
+          if (button) await page.click(button);
+          await page.mouse.move(0, 0);
+          await sleep(1000);
+          shots.push(await page.screenshot({ fullPage: true, caret: 'hide', animations: 'disabled' }));
+          await page.close();
+        }
+        const n = await differingPixels(canvas, shots[0], shots[1]);
+        check('nothing visible changes: ' + url + ' at ' + width + ' px (' + n + ' pixels differ)', n >= 0 && n <= 16);
+      }
+    }
+  } finally {
+    await context.close();
+  }
+}
+
 /* ---- running them ---- */
 
 async function runJourney(ctx, n, [name, start, walk, expected]) {
@@ -392,6 +456,7 @@ async function main() {
     check('the path-prefix endpoint: beacons went to /lotse/e', (only && only !== 'html5') || proxied.length > 0,
       proxied.length);
     reportChecks(ctx, only);
+    if (!only || only === 'look') await sameLook(ctx);
     const rejects = query(ctx.collector.db, 'SELECT reason, type FROM rejects');
     check('the collector rejected no event', rejects.length === 0, JSON.stringify(rejects));
     const code = await stopCollector(ctx.collector);
