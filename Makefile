@@ -43,7 +43,8 @@ LIBS_A        := $(BUILD)/libcollector.a $(BUILD)/libreport.a $(BUILD)/libcommon
 UNIT_BIN      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAY_BIN    := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 FUZZ_BIN      := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(FUZZ_SRC))
-GEN           := $(BUILD)/gen/schema_sql.h $(BUILD)/gen/lotse_js.h
+GEN           := $(BUILD)/gen/schema_sql.h $(BUILD)/gen/lotse_js.h $(BUILD)/gen/fold_table.h
+UCD           ?= /usr/share/unicode
 
 COLLECTOR = $(BUILD)/lotse-collector
 REPORTER  = $(BUILD)/lotse-report
@@ -54,7 +55,7 @@ all: $(COLLECTOR) $(REPORTER)
 
 # --- Debian packages -------------------------------------------------------
 DEB_BUILD = gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libcsv-dev \
-	libsodium-dev sqlite3 gnuplot-nox curl python3
+	libsodium-dev sqlite3 gnuplot-nox curl python3 unicode-data
 DEB_TEST  = clang libclang-rt-14-dev valgrind chromium nodejs=node npm=npm
 DEB_BENCH = wrk nginx-light goaccess time chromium nodejs=node npm=npm
 deps:
@@ -76,6 +77,11 @@ $(BUILD)/gen/schema_sql.h: schema.sql $(BUILD)/embed
 $(BUILD)/gen/lotse_js.h: scripts/lotse.min.js $(BUILD)/embed
 	@mkdir -p $(@D)
 	$(BUILD)/embed lotse_js < $< > $@
+# The Unicode folding table of collector/fold.c, from Debian's unicode-data.
+$(BUILD)/gen/fold_table.h: scripts/gen_fold.py $(UCD)/UnicodeData.txt
+	@mkdir -p $(@D)
+	python3 scripts/gen_fold.py $(UCD) > $@.tmp
+	mv $@.tmp $@
 
 # --- objects and programs ---------------------------------------------------
 $(BUILD)/obj/%.o: %.c | $(GEN)

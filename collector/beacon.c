@@ -23,8 +23,12 @@
  *  - An empty ref ("", what document.referrer is without a referrer) counts
  *    as absent. ref may have any scheme with an authority
  *    ("android-app://…"); href must be http(s).
- *  - step_name, target and message lose their C0 control characters and DEL;
- *    the limits in characters count code points of the value as sent.
+ *  - step_name and target are folded and redacted (reduce_label), message
+ *    held to its shape (reduce_message: "message: must be NAME or NAME
+ *    PATH:LINE:COL"); the limits in characters count code points of the
+ *    value as sent.
+ *  - flow, field and reason that are all one IBAN passing the mod-97 check
+ *    are refused ("field: must not be an IBAN"), after the pattern check.
  *  - Errors name the field and the rule: "site: must match [a-z0-9-]{1,32}",
  *    "type: unknown event type", "url: must be an absolute http(s) URL",
  *    "url: must be at most 2048 bytes", "service: required for flow_start",
@@ -47,6 +51,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "redact.h"
 #include "reduce.h"
 #include "tz.h"
 
@@ -70,7 +75,7 @@ enum field_kind {
 	K_REF,
 	K_PATTERN,  /* [classes]{min,max}, stored as is */
 	K_INT,      /* integer lo..hi */
-	K_TEXT,     /* at most max code points, controls stripped */
+	K_LABEL,    /* at most max code points, reduce_label */
 	K_QUERY,    /* reduce_query */
 	K_HREF,     /* reduce_href */
 	K_MESSAGE   /* reduce_message */
@@ -97,6 +102,7 @@ struct field_spec {
 	int64_t lo, hi;         /* K_INT */
 	unsigned required;      /* bit per event type */
 	size_t offset;          /* where the value goes in struct event */
+	int no_iban;            /* K_PATTERN: refuse a value that is an IBAN */
 };
 
 #define STR_AT(m) offsetof(struct event, m)
@@ -115,13 +121,13 @@ static const struct field_spec fields[F_COUNT] = {
 	               C_LOWER | C_DIGIT | C_DOT | C_UNDER | C_DASH, 1, 64, 0, 0,
 	               FLOW_TYPES, STR_AT(service)},
 	[F_FLOW] = {"flow", K_PATTERN, "must match [A-Za-z0-9_-]{8,64}",
-	            C_LOWER | C_UPPER | C_DIGIT | C_UNDER | C_DASH, 8, 64, 0, 0, 0, STR_AT(flow)},
+	            C_LOWER | C_UPPER | C_DIGIT | C_UNDER | C_DASH, 8, 64, 0, 0, 0, STR_AT(flow), 1},
 	[F_STEP] = {"step", K_INT, "must be an integer 1..50", 0, 0, 0, 1, 50, T(EVENT_FLOW_STEP), STR_AT(step)},
-	[F_STEP_NAME] = {"step_name", K_TEXT, "must be a string of at most 80 characters", 0, 0, 80, 0, 0, 0,
+	[F_STEP_NAME] = {"step_name", K_LABEL, "must be a string of at most 80 characters", 0, 0, 80, 0, 0, 0,
 	                 STR_AT(step_name)},
 	[F_FIELD] = {"field", K_PATTERN, "must match [A-Za-z0-9._-]{1,64}",
 	             C_LOWER | C_UPPER | C_DIGIT | C_DOT | C_UNDER | C_DASH, 1, 64, 0, 0,
-	             T(EVENT_FIELD_ERROR), STR_AT(field)},
+	             T(EVENT_FIELD_ERROR), STR_AT(field), 1},
 	[F_ERROR] = {"error", K_PATTERN, "must match [a-z0-9_]{1,32}", C_LOWER | C_DIGIT | C_UNDER, 1, 32, 0, 0,
 	             T(EVENT_FIELD_ERROR), STR_AT(error)},
 	[F_Q] = {"q", K_QUERY, "must be a string of at most 200 characters", 0, 0, 200, 0, 0, T(EVENT_SEARCH),
@@ -133,12 +139,12 @@ static const struct field_spec fields[F_COUNT] = {
 	[F_RATING] = {"rating", K_INT, "must be an integer 1..5", 0, 0, 0, 1, 5, T(EVENT_FEEDBACK),
 	              STR_AT(rating)},
 	[F_REASON] = {"reason", K_PATTERN, "must match [a-z0-9_]{1,32}", C_LOWER | C_DIGIT | C_UNDER, 1, 32, 0,
-	              0, 0, STR_AT(reason)},
+	              0, 0, STR_AT(reason), 1},
 	[F_MS] = {"ms", K_INT, "must be an integer 0..86400000", 0, 0, 0, 0, 86400000, T(EVENT_ENGAGEMENT),
 	          STR_AT(ms)},
 	[F_MESSAGE] = {"message", K_MESSAGE, "must be a string of at most 200 characters", 0, 0, 200, 0, 0,
 	               T(EVENT_JS_ERROR), STR_AT(message)},
-	[F_TARGET] = {"target", K_TEXT, "must be a string of at most 80 characters", 0, 0, 80, 0, 0,
+	[F_TARGET] = {"target", K_LABEL, "must be a string of at most 80 characters", 0, 0, 80, 0, 0,
 	              T(EVENT_RAGE_CLICK), STR_AT(target)},
 };
 
@@ -157,8 +163,9 @@ struct raw_event {
  * the batch index of each event (for beacon_batch_reject_event), and an
  * arena for input_len bytes of input. Each element of a batch becomes
  * exactly one event or one reject, so the arrays never overflow. Strings decoded from the input
- * take at most its size; the reductions write at most 5/2 of a field's
- * decoded size plus a few bytes ("''" → "'…'", "/@" → "/:id", "" → "/").
+ * take at most its size; the reductions write at most twice a field's
+ * decoded size plus a few bytes ("/@" → "/:id", "" → "/"; folding and
+ * redaction of text 9/5, reduce.h).
  * Returns 0, or -1 when out of memory (the batch stays zeroed).
  */
 static int batch_alloc(struct beacon_batch *b, size_t max_events, size_t input_len)
@@ -329,6 +336,10 @@ static int check_field(struct beacon_batch *b, const struct raw_event *raw, int 
 	case K_PATTERN:
 		if (!matches(v, spec))
 			goto bad;
+		if (spec->no_iban && redact_is_iban(v->s, v->len)) {
+			event_err(err, spec->name, "must not be an IBAN");
+			return -1;
+		}
 		set_str(ev, spec->offset, v->s);
 		return 0;
 	case K_INT:
@@ -336,11 +347,11 @@ static int check_field(struct beacon_batch *b, const struct raw_event *raw, int 
 			goto bad;
 		set_int(ev, spec->offset, v->i);
 		return 0;
-	case K_TEXT:
+	case K_LABEL:
 		if (v->type != JSON_STRING || v->chars > spec->max)
 			goto bad;
 		out = room(b, &cap);
-		if (reduce_text(v->s, v->len, out, cap) != 0)
+		if (reduce_label(v->s, v->len, out, cap) != 0)
 			goto full;
 		set_str(ev, spec->offset, keep(b));
 		return 0;
@@ -378,8 +389,11 @@ static int check_field(struct beacon_batch *b, const struct raw_event *raw, int 
 		if (v->type != JSON_STRING || v->chars > spec->max)
 			goto bad;
 		out = room(b, &cap);
-		if (reduce_message(v->s, v->len, out, cap) != 0)
-			goto full;
+		/* The output fits (twice the input at most, batch_alloc): a failure is the shape. */
+		if (reduce_message(v->s, v->len, out, cap) != 0) {
+			event_err(err, spec->name, "must be NAME or NAME PATH:LINE:COL");
+			return -1;
+		}
 		break;
 	default:
 		goto bad;

@@ -1,44 +1,63 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * reduce.c — the privacy reductions of reduce.h: URLs to hosts and paths with
- * identifying segments replaced, search queries and script error messages
- * redacted. Each function validates its own input (length, UTF-8, URL shape),
- * so a caller can hand it raw bytes, and writes at most cap bytes including
- * the NUL. An output that does not fit is a failure (-1) too: callers size
- * out generously (see beacon.c), and a silent truncation could cut a
- * placeholder in half.
+ * identifying segments replaced, free text (q, step_name, target) folded and
+ * redacted, script error messages held to their one allowed shape. Each
+ * function validates its own input (length, UTF-8, URL shape), so a caller
+ * can hand it raw bytes, and writes at most cap bytes including the NUL. An
+ * output that does not fit is a failure (-1) too: callers size out
+ * generously (see beacon.c), and a silent truncation could cut a placeholder
+ * in half. The rules themselves are redact.c's, the folding fold.c's.
  *
- * Deliberately not done here: percent-decoding (a path is kept as sent, so
- * the stored path is what the page's address bar showed), IDN conversion
- * (hosts must already be ASCII, as browsers send them), and any notion of
- * which field is required for which event (that is beacon.c).
+ * Deliberately not done here: IDN conversion (hosts must already be ASCII,
+ * as browsers send them), and any notion of which field is required for
+ * which event (that is beacon.c).
  *
  * Decisions beyond PROTOCOL.md, all on the side of privacy:
- *  - A path segment with a percent-encoded '@' ("%40") counts as one with '@'.
- *  - Query lower-casing covers ASCII, Latin-1 and Latin Extended-A letters;
- *    'İ' becomes 'i', 'ß' stays. Whitespace is ASCII whitespace plus the
- *    Unicode spaces (NBSP, U+2000..U+200A, …); other control characters are
- *    dropped.
- *  - Message redaction: control characters are dropped; a quoted string
- *    ('…', "…" or `…`, opened after a non-letter, closed before one) keeps
- *    its quotes and its content becomes "…" (U+2026): "reading 'foo'" →
- *    "reading '…'"; e-mail addresses become "[email]" as in queries; then
- *    every run of ASCII digits becomes "N": "line 42:7" → "line N:N".
+ *  - A path segment is checked as decoded once ("%2540" is then "%40", which
+ *    rule 1 reads as "@") and folded; it is stored as sent, or as ":id".
+ *    Path parameters go first: "/a;b=1/c" is "/a/c", and a segment that is
+ *    only parameters is empty.
+ *  - A segment with an "@" (also "%40") becomes ":id" even when rule 1 sees
+ *    no address in it ("max@localhost", "@handle"): a path has no business
+ *    holding one.
+ *  - A segment "contains a UUID" when it holds 8-4-4-4-12 hex digits or a
+ *    run of 32 or more hex digits (a UUID without dashes, and longer hashes),
+ *    letters or not; a "run of letters and digits" is a maximal run of
+ *    ASCII letters and digits.
+ *  - An IP-literal host is "[...]" or, as browsers (WHATWG URL) read hosts, a
+ *    dotted host whose last label is a number in decimal or 0x-hex
+ *    ("192.168.1.23", "3232235777", "0xC0A80117"). The page's own host is
+ *    compared as sent, so a page served from an address still keeps its
+ *    same-host referrer paths.
+ *  - step_name and target are folded like q but keep their case: whitespace
+ *    runs (tabs and line breaks included) become one space, the ends are
+ *    trimmed, controls and format characters go.
+ *  - message: NAME is [A-Za-z]{1,40}; PATH is a path starting with "/" or an
+ *    absolute http(s) URL (stored as its reduced path; query and fragment
+ *    dropped); LINE and COL are 1 to 9 ASCII digits, stored as sent. Exactly
+ *    one space separates NAME and PATH. Anything else is refused.
  */
 #include "reduce.h"
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
+#include "fold.h"
 #include "json.h"
+#include "redact.h"
 #include "swar.h"
 
 #define TEXT_MAX_CHARS 200
-/* Work buffers for free text: 200 code points are at most 800 bytes, and no
- * step below grows text by more than 5/2 ("''" → "'…'"). */
-#define TEXT_BUF 4096
+/* The folded text of 200 code points: at most 800 bytes as sent, grown by fold.h's bound. */
+#define TEXT_BUF FOLD_BOUND(4 * TEXT_MAX_CHARS)
+/* The longest NAME of a message. */
+#define MESSAGE_NAME_MAX 40
+/* The most digits of a message's LINE or COL. */
+#define MESSAGE_NUMBER_MAX 9
 
 /* A bounded output: writes past cap set overflow instead of writing. */
 struct sbuf {
@@ -229,7 +248,7 @@ static int url_split(const char *url, size_t len, int http_only, struct url_part
 	return 0;
 }
 
-/* Does s[0..n) hold a UUID: 8-4-4-4-12 hex digits, any case? */
+/* Does s[0..n) start with a UUID: 8-4-4-4-12 hex digits, any case? */
 static int is_uuid_at(const char *s, size_t n)
 {
 	static const unsigned char dash_at[] = {8, 13, 18, 23};
@@ -249,30 +268,128 @@ static int is_uuid_at(const char *s, size_t n)
 	return 1;
 }
 
-/* Should a path segment become ":id"? */
-static int segment_is_id(const char *s, size_t n)
+/* Does s hold a UUID, with dashes or without (32 hex digits in a row)? */
+static int has_uuid(const char *s, size_t n)
 {
 	size_t run = 0;
 
 	for (size_t k = 0; k < n; k++) {
-		unsigned char c = (unsigned char)s[k];
-		if (c == '@')
-			return 1;
-		if (c == '%' && n - k >= 3 && s[k + 1] == '4' && s[k + 2] == '0')
-			return 1;
-		if (is_digit(c)) {
-			if (++run >= 5)
+		if (is_hex((unsigned char)s[k])) {
+			if (++run >= 32)
 				return 1;
-		} else {
-			run = 0;
+			continue;
 		}
-		if (is_hex(c) && is_uuid_at(s + k, n - k))
+		if (s[k] == '-' && run >= 8 && is_uuid_at(s + k - 8, n - (k - 8)))
 			return 1;
+		run = 0;
 	}
 	return 0;
 }
 
-/* Appends the reduced path: "/" when empty, identifying segments as ":id". */
+/* Does s hold a run of 16 or more ASCII letters and digits with both in it? */
+static int has_long_mixed_run(const char *s, size_t n)
+{
+	size_t run = 0;
+	int letters = 0, digits = 0;
+
+	for (size_t k = 0; k <= n; k++) {
+		unsigned char c = k < n ? (unsigned char)s[k] : 0;
+		if (is_alnum(c)) {
+			run++;
+			letters |= is_alpha(c);
+			digits |= is_digit(c);
+			continue;
+		}
+		if (run >= 16 && letters && digits)
+			return 1;
+		run = 0;
+		letters = digits = 0;
+	}
+	return 0;
+}
+
+/*
+ * Bytes of a path segment that can start something a segment check looks
+ * for: digits (rules 2–6, long mixed runs), the ways of writing "@" (rule 1:
+ * "@", "(at)" in three brackets, "&#64;"), '%' (encoded anything) and
+ * non-ASCII (folding). A segment without them can only hold a UUID of
+ * letters a–f, which needs 32 bytes.
+ */
+static const unsigned char segment_suspect[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['@'] = 1, ['%'] = 1, ['&'] = 1, ['('] = 1, ['['] = 1, ['{'] = 1,
+	[0x80] = 1, [0x81] = 1, [0x82] = 1, [0x83] = 1, [0x84] = 1, [0x85] = 1, [0x86] = 1, [0x87] = 1,
+	[0x88] = 1, [0x89] = 1, [0x8A] = 1, [0x8B] = 1, [0x8C] = 1, [0x8D] = 1, [0x8E] = 1, [0x8F] = 1,
+	[0x90] = 1, [0x91] = 1, [0x92] = 1, [0x93] = 1, [0x94] = 1, [0x95] = 1, [0x96] = 1, [0x97] = 1,
+	[0x98] = 1, [0x99] = 1, [0x9A] = 1, [0x9B] = 1, [0x9C] = 1, [0x9D] = 1, [0x9E] = 1, [0x9F] = 1,
+	[0xA0] = 1, [0xA1] = 1, [0xA2] = 1, [0xA3] = 1, [0xA4] = 1, [0xA5] = 1, [0xA6] = 1, [0xA7] = 1,
+	[0xA8] = 1, [0xA9] = 1, [0xAA] = 1, [0xAB] = 1, [0xAC] = 1, [0xAD] = 1, [0xAE] = 1, [0xAF] = 1,
+	[0xB0] = 1, [0xB1] = 1, [0xB2] = 1, [0xB3] = 1, [0xB4] = 1, [0xB5] = 1, [0xB6] = 1, [0xB7] = 1,
+	[0xB8] = 1, [0xB9] = 1, [0xBA] = 1, [0xBB] = 1, [0xBC] = 1, [0xBD] = 1, [0xBE] = 1, [0xBF] = 1,
+	[0xC0] = 1, [0xC1] = 1, [0xC2] = 1, [0xC3] = 1, [0xC4] = 1, [0xC5] = 1, [0xC6] = 1, [0xC7] = 1,
+	[0xC8] = 1, [0xC9] = 1, [0xCA] = 1, [0xCB] = 1, [0xCC] = 1, [0xCD] = 1, [0xCE] = 1, [0xCF] = 1,
+	[0xD0] = 1, [0xD1] = 1, [0xD2] = 1, [0xD3] = 1, [0xD4] = 1, [0xD5] = 1, [0xD6] = 1, [0xD7] = 1,
+	[0xD8] = 1, [0xD9] = 1, [0xDA] = 1, [0xDB] = 1, [0xDC] = 1, [0xDD] = 1, [0xDE] = 1, [0xDF] = 1,
+	[0xE0] = 1, [0xE1] = 1, [0xE2] = 1, [0xE3] = 1, [0xE4] = 1, [0xE5] = 1, [0xE6] = 1, [0xE7] = 1,
+	[0xE8] = 1, [0xE9] = 1, [0xEA] = 1, [0xEB] = 1, [0xEC] = 1, [0xED] = 1, [0xEE] = 1, [0xEF] = 1,
+	[0xF0] = 1, [0xF1] = 1, [0xF2] = 1, [0xF3] = 1, [0xF4] = 1, [0xF5] = 1, [0xF6] = 1, [0xF7] = 1,
+	[0xF8] = 1, [0xF9] = 1, [0xFA] = 1, [0xFB] = 1, [0xFC] = 1, [0xFD] = 1, [0xFE] = 1, [0xFF] = 1,
+};
+
+static unsigned hex_value(unsigned char c)
+{
+	return is_digit(c) ? (unsigned)(c - '0') : (unsigned)(lower_ascii(c) - 'a') + 10;
+}
+
+/* Percent-decodes s (n bytes) once into out (at least n bytes); a '%' without two hex digits stays. */
+static size_t percent_decode(const char *s, size_t n, char *out)
+{
+	size_t len = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		if (s[k] == '%' && n - k >= 3 && is_hex((unsigned char)s[k + 1]) && is_hex((unsigned char)s[k + 2])) {
+			out[len++] = (char)(hex_value((unsigned char)s[k + 1]) << 4 | hex_value((unsigned char)s[k + 2]));
+			k += 2;
+		} else {
+			out[len++] = s[k];
+		}
+	}
+	return len;
+}
+
+/*
+ * Should a path segment (without its parameters) become ":id"? Checked as
+ * decoded and folded: an "@", any of rules 1–6, a UUID, a long mixed run.
+ */
+static int segment_is_id(const char *s, size_t n)
+{
+	char decoded[REDUCE_URL_MAX], folded[FOLD_BOUND(REDUCE_URL_MAX)];
+	const char *t = s;
+	size_t k = 0, t_len = n;
+
+	while (k < n && !segment_suspect[(unsigned char)s[k]])
+		k++;
+	if (k == n)
+		return n >= 32 && has_uuid(s, n); /* the common case: letters and punctuation */
+	/* Only '%' and non-ASCII bytes need decoding and folding: ASCII needs no case folding here. */
+	while (k < n && s[k] != '%' && (unsigned char)s[k] < 0x80)
+		k++;
+	if (k < n) {
+		size_t len;
+		assert(n <= sizeof decoded);
+		len = percent_decode(s, n, decoded);
+		if (fold_text(decoded, len, 0, folded, sizeof folded, &t_len) != 0)
+			return 1; /* cannot happen (FOLD_BOUND); never keep what was not checked */
+		t = folded;
+	}
+	return memchr(t, '@', t_len) != NULL || redact_finds(t, t_len) || has_uuid(t, t_len) ||
+	       has_long_mixed_run(t, t_len);
+}
+
+/*
+ * Appends the reduced path: "/" when empty, path parameters (from a ';' in
+ * a segment) dropped, identifying segments as ":id".
+ */
 static void put_path(struct sbuf *sb, const char *path, size_t n)
 {
 	size_t k = 0;
@@ -285,19 +402,57 @@ static void put_path(struct sbuf *sb, const char *path, size_t n)
 	while (k < n) {
 		size_t start = ++k;
 		const char *slash = memchr(path + k, '/', n - k);
+		const char *semi;
+		size_t end;
+
 		k = slash != NULL ? (size_t)(slash - path) : n;
+		semi = memchr(path + start, ';', k - start);
+		end = semi != NULL ? (size_t)(semi - path) : k;
 		sb_putc(sb, '/');
-		if (segment_is_id(path + start, k - start))
+		if (end > start && segment_is_id(path + start, end - start))
 			sb_put(sb, ":id", 3);
 		else
-			sb_put(sb, path + start, k - start);
+			sb_put(sb, path + start, end - start);
 	}
 }
 
-static void put_host(struct sbuf *sb, const char *host, size_t n)
+/* Is host (as url_split found it) an IP literal: "[v6]", or a last label that is a number? */
+static int host_is_ip(const char *host, size_t n)
+{
+	size_t end = n, start;
+
+	if (n > 0 && host[0] == '[')
+		return 1;
+	if (end > 0 && host[end - 1] == '.')
+		end--; /* "192.168.1.23." is the same host */
+	start = end;
+	while (start > 0 && host[start - 1] != '.')
+		start--;
+	if (start == end)
+		return 0;
+	if (end - start >= 2 && host[start] == '0' && (host[start + 1] == 'x' || host[start + 1] == 'X')) {
+		for (size_t k = start + 2; k < end; k++) {
+			if (!is_hex((unsigned char)host[k]))
+				return 0;
+		}
+		return 1;
+	}
+	for (size_t k = start; k < end; k++) {
+		if (!is_digit((unsigned char)host[k]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Appends the host lower-cased, or "[ip]" for an IP literal when ip is set. */
+static void put_host(struct sbuf *sb, const char *host, size_t n, int ip)
 {
 	size_t at = sb->len;
 
+	if (ip && host_is_ip(host, n)) {
+		sb_put(sb, "[ip]", 4);
+		return;
+	}
 	sb_put(sb, host, n);
 	if (!sb->overflow)
 		for (size_t k = at; k < sb->len; k++)
@@ -317,7 +472,7 @@ int reduce_url(const char *url, size_t len, char *out, size_t cap, char *host, s
 		return -1;
 	if (host != NULL) {
 		sb_init(&sb, host, host_cap);
-		put_host(&sb, u.host, u.host_len);
+		put_host(&sb, u.host, u.host_len, 0);
 		if (sb_end(&sb) != 0)
 			return -1;
 	}
@@ -338,7 +493,7 @@ int reduce_ref(const char *ref, size_t len, const char *page_host, char *out, si
 	if (same)
 		put_path(&sb, u.path, u.path_len);
 	else
-		put_host(&sb, u.host, u.host_len);
+		put_host(&sb, u.host, u.host_len, 1);
 	return sb_end(&sb);
 }
 
@@ -350,7 +505,7 @@ int reduce_href(const char *href, size_t len, char *out, size_t cap)
 	if (url_split(href, len, 1, &u) != 0)
 		return -1;
 	sb_init(&sb, out, cap);
-	put_host(&sb, u.host, u.host_len);
+	put_host(&sb, u.host, u.host_len, 1);
 	put_path(&sb, u.path, u.path_len);
 	return sb_end(&sb);
 }
@@ -382,7 +537,7 @@ int reduce_origin(const char *url, size_t len, char *out, size_t cap)
 
 /* ---- free text ----------------------------------------------------------- */
 
-/* Checks UTF-8 and the 200 code point limit of q and message. */
+/* Checks UTF-8 and the 200 code point limit of q, step_name, target and message. */
 static int text_ok(const char *s, size_t len)
 {
 	size_t chars;
@@ -394,319 +549,86 @@ static int text_ok(const char *s, size_t len)
 	return 0;
 }
 
-static int is_control(uint32_t cp)
+/* Folds (flags as fold_text) and redacts a text of at most 200 characters. */
+static int reduce_free_text(const char *s, size_t len, unsigned flags, char *out, size_t cap)
 {
-	return cp < 0x20 || cp == 0x7F;
-}
+	char folded[TEXT_BUF];
+	size_t n;
 
-static int is_space(uint32_t cp)
-{
-	return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
-	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
-	       cp == 0x205F || cp == 0x3000;
-}
-
-/* Lower-cases ASCII, Latin-1 and Latin Extended-A letters; 'ß' has no capital here. */
-static uint32_t lower_cp(uint32_t c)
-{
-	if (c < 0x80)
-		return lower_ascii((unsigned char)c);
-	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
-		return c + 0x20;
-	if (c == 0x130)
-		return 'i';
-	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177))
-		return c | 1;
-	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
-		return (c & 1) ? c + 1 : c;
-	if (c == 0x178)
-		return 0xFF;
-	return c;
-}
-
-static void put_cp(struct sbuf *sb, uint32_t c)
-{
-	char enc[4];
-
-	sb_put(sb, enc, json_utf8_encode(c, enc));
-}
-
-/* Query step 1: lower-case, fold whitespace runs to one space, trim, drop controls. */
-static void normalize_query(const char *s, size_t n, struct sbuf *sb)
-{
-	size_t k = 0;
-	int pending_space = 0;
-
-	while (k < n) {
-		uint32_t cp;
-		size_t step = json_utf8_seq(s + k, n - k, &cp);
-		k += step; /* the caller checked the UTF-8: step > 0 */
-		if (is_space(cp)) {
-			pending_space = sb->len > 0;
-			continue;
-		}
-		if (is_control(cp))
-			continue;
-		if (pending_space)
-			sb_putc(sb, ' ');
-		pending_space = 0;
-		put_cp(sb, lower_cp(cp));
-	}
-}
-
-/* Drops C0 control characters and DEL; keeps everything else. */
-static void strip_controls(const char *s, size_t n, struct sbuf *sb)
-{
-	for (size_t k = 0; k < n; k++) {
-		if (!is_control((unsigned char)s[k]))
-			sb_putc(sb, s[k]);
-	}
-}
-
-int reduce_text(const char *s, size_t len, char *out, size_t cap)
-{
-	struct sbuf sb;
-
-	sb_init(&sb, out, cap);
-	strip_controls(s, len, &sb);
-	return sb_end(&sb);
-}
-
-static int is_local_char(unsigned char c)
-{
-	return is_alnum(c) || c >= 0x80 || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
-
-static int is_domain_char(unsigned char c)
-{
-	return is_alnum(c) || c >= 0x80 || c == '.' || c == '-';
-}
-
-/*
- * Replaces e-mail addresses (local@domain.tld: a non-empty local part, a
- * domain with a dot inside, sentence punctuation after it not included) by
- * [email].
- */
-static void redact_email(const char *s, size_t n, struct sbuf *sb)
-{
-	size_t emitted = 0;
-
-	for (size_t at = 0; at < n; at++) {
-		size_t start, end, dot = 0;
-
-		if (s[at] != '@')
-			continue;
-		start = at;
-		while (start > emitted && is_local_char((unsigned char)s[start - 1]))
-			start--;
-		if (start == at)
-			continue;
-		end = at + 1;
-		while (end < n && is_domain_char((unsigned char)s[end]))
-			end++;
-		while (end > at + 1 && (s[end - 1] == '.' || s[end - 1] == '-'))
-			end--;
-		for (size_t k = at + 2; k + 1 < end; k++) {
-			if (s[k] == '.')
-				dot = k;
-		}
-		if (end <= at + 1 || s[at + 1] == '.' || dot == 0)
-			continue;
-		sb_put(sb, s + emitted, start - emitted);
-		sb_put(sb, "[email]", 7);
-		emitted = end;
-		at = end - 1;
-	}
-	sb_put(sb, s + emitted, n - emitted);
-}
-
-/*
- * The end of an IBAN starting at s[i], or 0: two letters, two digits, then
- * letters and digits to 14..34 in all, a single space allowed after every
- * fourth. A spaced group must hold a digit unless it is the bank code right
- * after the country group ("GB29 NWBK …"), so "… 3201 und" stops before "und".
- */
-static size_t match_iban(const char *s, size_t n, size_t i)
-{
-	size_t count = 4, j = i + 4;
-
-	if (n - i < 14 || (i > 0 && is_alnum((unsigned char)s[i - 1])))
-		return 0;
-	if (!is_alpha((unsigned char)s[i]) || !is_alpha((unsigned char)s[i + 1]) ||
-	    !is_digit((unsigned char)s[i + 2]) || !is_digit((unsigned char)s[i + 3]))
-		return 0;
-	for (;;) {
-		if (j < n && is_alnum((unsigned char)s[j])) {
-			if (++count > 34)
-				return 0;
-			j++;
-			continue;
-		}
-		if (j + 1 < n && s[j] == ' ' && count % 4 == 0 && is_alnum((unsigned char)s[j + 1])) {
-			int has_digit = 0;
-			for (size_t k = j + 1; k < n && k < j + 5 && is_alnum((unsigned char)s[k]); k++)
-				has_digit |= is_digit((unsigned char)s[k]);
-			if (has_digit || count == 4) {
-				j++;
-				continue;
-			}
-		}
-		break;
-	}
-	return count >= 14 ? j : 0;
-}
-
-/*
- * The end of a phone number starting at s[i], or 0: '+' or '0', then at least
- * six more digits, single spaces, '/' or '-' allowed between digit groups.
- */
-static size_t match_phone(const char *s, size_t n, size_t i)
-{
-	size_t j = i + 1, digits = 0;
-
-	if (s[i] != '+' && s[i] != '0')
-		return 0;
-	if (i > 0 && is_alnum((unsigned char)s[i - 1]))
-		return 0;
-	if (s[i] == '+' && !(j < n && is_digit((unsigned char)s[j])))
-		return 0;
-	for (;;) {
-		if (j < n && is_digit((unsigned char)s[j])) {
-			digits++;
-			j++;
-			continue;
-		}
-		if (j + 1 < n && (s[j] == ' ' || s[j] == '/' || s[j] == '-') && is_digit((unsigned char)s[j - 1]) &&
-		    is_digit((unsigned char)s[j + 1])) {
-			j++;
-			continue;
-		}
-		break;
-	}
-	return digits >= 6 ? j : 0;
-}
-
-/* Replaces what match finds by word; copies the rest. */
-static void redact_matches(const char *s, size_t n, size_t (*match)(const char *, size_t, size_t),
-                           const char *word, struct sbuf *sb)
-{
-	size_t emitted = 0, i = 0;
-
-	while (i < n) {
-		size_t end = match(s, n, i);
-		if (end > i) {
-			sb_put(sb, s + emitted, i - emitted);
-			sb_put(sb, word, strlen(word));
-			emitted = i = end;
-		} else {
-			i++;
-		}
-	}
-	sb_put(sb, s + emitted, n - emitted);
-}
-
-/* Replaces runs of at least min_run ASCII digits by word. */
-static void redact_digits(const char *s, size_t n, size_t min_run, const char *word, struct sbuf *sb)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		size_t j = i;
-		while (j < n && is_digit((unsigned char)s[j]))
-			j++;
-		if (j - i >= min_run) {
-			sb_put(sb, word, strlen(word));
-		} else if (j > i) {
-			sb_put(sb, s + i, j - i);
-		} else {
-			sb_putc(sb, s[i]);
-			j = i + 1;
-		}
-		i = j;
-	}
+	if (text_ok(s, len) != 0)
+		return -1;
+	if (fold_text(s, len, flags, folded, sizeof folded, &n) != 0)
+		return -1;
+	return redact_text(folded, n, out, cap);
 }
 
 int reduce_query(const char *q, size_t len, char *out, size_t cap)
 {
-	char a[TEXT_BUF], b[TEXT_BUF];
-	struct sbuf sa, sbb, so;
-
-	if (text_ok(q, len) != 0)
-		return -1;
-	sb_init(&sa, a, sizeof a);
-	normalize_query(q, len, &sa);
-	sb_init(&sbb, b, sizeof b);
-	redact_email(a, sa.len, &sbb);
-	sb_init(&sa, a, sizeof a);
-	redact_matches(b, sbb.len, match_iban, "[iban]", &sa);
-	sb_init(&sbb, b, sizeof b);
-	redact_matches(a, sa.len, match_phone, "[tel]", &sbb);
-	sb_init(&so, out, cap);
-	redact_digits(b, sbb.len, 5, "[zahl]", &so);
-	if (sa.overflow || sbb.overflow)
-		return -1;
-	return sb_end(&so);
+	return reduce_free_text(q, len, FOLD_LOWER, out, cap);
 }
 
-/* Can a quote at s[i] open a quoted string? Not inside a word ("can't"). */
-static int word_byte(unsigned char c)
+int reduce_label(const char *s, size_t len, char *out, size_t cap)
 {
-	return is_alnum(c) || c >= 0x80;
+	return reduce_free_text(s, len, 0, out, cap);
 }
 
-/* Replaces the content of quoted strings by "…", keeping the quotes. */
-static void redact_quotes(const char *s, size_t n, struct sbuf *sb)
+/*
+ * Reads ":DIGITS" at the end of s[0..*n): on success *n is where the ':'
+ * was and *digits where the number starts. Returns 0 or -1.
+ */
+static int take_number(const char *s, size_t *n, size_t *digits)
 {
-	int exhausted[3] = {0, 0, 0}; /* no closer left for ' " ` */
-	static const char quotes[] = "'\"`";
-	size_t i = 0;
+	size_t k = *n;
 
-	while (i < n) {
-		const char *qp = strchr(quotes, s[i]);
-		size_t qi, close = 0;
-
-		if (s[i] == '\0' || qp == NULL || (i > 0 && word_byte((unsigned char)s[i - 1]))) {
-			sb_putc(sb, s[i++]);
-			continue;
-		}
-		qi = (size_t)(qp - quotes);
-		if (!exhausted[qi]) {
-			for (size_t k = i + 1; k < n; k++) {
-				if (s[k] == s[i] && (k + 1 == n || !word_byte((unsigned char)s[k + 1]))) {
-					close = k;
-					break;
-				}
-			}
-			if (close == 0)
-				exhausted[qi] = 1;
-		}
-		if (close == 0) {
-			sb_putc(sb, s[i++]);
-			continue;
-		}
-		sb_putc(sb, s[i]);
-		sb_put(sb, "\xE2\x80\xA6", 3);
-		sb_putc(sb, s[i]);
-		i = close + 1;
-	}
+	while (k > 0 && is_digit((unsigned char)s[k - 1]))
+		k--;
+	if (k == *n || *n - k > MESSAGE_NUMBER_MAX || k == 0 || s[k - 1] != ':')
+		return -1;
+	*digits = k;
+	*n = k - 1;
+	return 0;
 }
 
 int reduce_message(const char *msg, size_t len, char *out, size_t cap)
 {
-	char a[TEXT_BUF], b[TEXT_BUF];
-	struct sbuf sa, sbb, so;
+	struct sbuf sb;
+	struct url_parts u;
+	size_t name = 0, rest, rest_len, all, line, col;
+	const char *path;
+	ptrdiff_t stop;
 
 	if (text_ok(msg, len) != 0)
 		return -1;
-	sb_init(&sa, a, sizeof a);
-	strip_controls(msg, len, &sa);
-	sb_init(&sbb, b, sizeof b);
-	redact_quotes(a, sa.len, &sbb);
-	sb_init(&sa, a, sizeof a);
-	redact_email(b, sbb.len, &sa);
-	sb_init(&so, out, cap);
-	redact_digits(a, sa.len, 1, "N", &so);
-	if (sa.overflow || sbb.overflow)
+	while (name < len && is_alpha((unsigned char)msg[name]))
+		name++;
+	if (name == 0 || name > MESSAGE_NAME_MAX)
 		return -1;
-	return sb_end(&so);
+	sb_init(&sb, out, cap);
+	sb_put(&sb, msg, name);
+	if (name == len)
+		return sb_end(&sb);
+	if (msg[name] != ' ')
+		return -1;
+	rest = name + 1;
+	rest_len = all = len - rest;
+	/* PATH:LINE:COL, read from the end: an http(s) PATH has colons of its own. */
+	if (take_number(msg + rest, &rest_len, &col) != 0 || take_number(msg + rest, &rest_len, &line) != 0)
+		return -1;
+	if (rest_len == 0)
+		return -1;
+	path = msg + rest;
+	sb_putc(&sb, ' ');
+	if (path[0] == '/') {
+		stop = check_url_bytes(path, rest_len);
+		if (stop < 0)
+			return -1;
+		put_path(&sb, path, (size_t)stop);
+	} else {
+		if (url_split(path, rest_len, 1, &u) != 0)
+			return -1;
+		put_path(&sb, u.path, u.path_len);
+	}
+	sb_putc(&sb, ':');
+	sb_put(&sb, path + line, all - line); /* LINE:COL as sent */
+	return sb_end(&sb);
 }

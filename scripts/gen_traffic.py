@@ -257,7 +257,7 @@ class Gen:
                                        "href": rnd.choice(LINKS)})
         if rnd.random() < 0.01:
             self.emit(t, c, ua, site, {"type": "js_error", "url": origin + "/",
-                                       "message": "TypeError: x is undefined"})
+                                       "message": "TypeError /js/portal.js:12:5"})
         if rnd.random() < 0.004:   # invalid on purpose: shows up in quality.csv
             self.emit(t, c, ua, site, {"type": "flow_step", "url": origin + "/", "service": "sperrmuell",
                                        "step": "2"})

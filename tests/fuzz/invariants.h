@@ -49,11 +49,21 @@ static inline int invariants_local_char(unsigned char c)
 	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
-/* Does s still hold an address of the form x@y.z? */
+/* Is c a letter of a top-level domain (ASCII, or a byte of a non-ASCII letter)? */
+static inline int invariants_tld_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/*
+ * Does s still hold an address of the form x@y.tld: a local character before
+ * the '@', then labels and dots (runs of dots count as one) ending in a
+ * label of two or more letters?
+ */
 static inline int invariants_has_email(const char *s)
 {
 	for (const char *at = strchr(s, '@'); at != NULL; at = strchr(at + 1, '@')) {
-		const char *end = at + 1;
+		const char *end = at + 1, *last;
 		if (at == s || !invariants_local_char((unsigned char)at[-1]))
 			continue;
 		while (*end != '\0' && (invariants_local_char((unsigned char)*end) && *end != '_' && *end != '%' &&
@@ -61,9 +71,14 @@ static inline int invariants_has_email(const char *s)
 			end++;
 		while (end > at + 1 && (end[-1] == '.' || end[-1] == '-'))
 			end--;
-		for (const char *p = at + 2; p + 1 < end; p++) {
-			if (*p == '.' && at[1] != '.')
-				return 1;
+		last = end;
+		while (last > at + 1 && invariants_tld_char((unsigned char)last[-1]))
+			last--;
+		if (end - last < 2 || last[-1] != '.')
+			continue;
+		for (const char *p = at + 1; p < last - 1; p++) {
+			if (*p != '.')
+				return 1; /* a label before the dot */
 		}
 	}
 	return 0;

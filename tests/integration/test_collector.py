@@ -174,10 +174,16 @@ def test_privacy_nothing_identifying_on_disk():
         batch = [ev(url="https://www.gladbeck.de/formular?vorname=Maximilian&email=max.mustermann@example.org"),
                  ev("search", q="Max.Mustermann@Example.org DE89 3704 0044 0532 0130 00 0176 12345678", results=0),
                  ev("field_error", service="hundeanmeldung", field="iban", error="format"),
+                 ev("js_error", message="TypeError https://www.gladbeck.de/js/vorgang/123456/app.js?u=Mustermann:3:7"),
                  ev("js_error", message="TypeError: cannot read 'Mustermann' of 123456")]
-        eq(c.post(batch, headers=hdr)[0], 204, "status")
+        st, _, body = c.post(batch, headers=hdr)
+        eq(st, 400, "status")
+        eq(json.loads(body), {"accepted": 4, "rejected": [
+            {"index": 4, "error": "message: must be NAME or NAME PATH:LINE:COL"}]}, "free-text message refused")
         (q,), = c.query("SELECT q FROM events WHERE type='search'")
         eq(q, "[email] [iban] [tel]", "redacted query")
+        (m,), = c.query("SELECT message FROM events WHERE type='js_error'")
+        eq(m, "TypeError /js/vorgang/:id/app.js:3:7", "reduced message")
         c.stop(signal.SIGKILL)  # keep -wal and -shm as they are
     blob = b""
     for suffix in ("", "-wal", "-shm"):

@@ -264,12 +264,13 @@ def injection_events():
             ev("flow_start", service="hardening", flow=flow, step_name=p),
             ev("flow_step", service="hardening", flow=flow, step=2, step_name=p),
             ev("search", q=p, results=0),
-            ev("js_error", message=p),
             ev("rage_click", target=p),
         ]
+    # A message is only "NAME PATH:LINE:COL" (free text is refused): the payloads go into its PATH.
     for p in PATH_PAYLOADS:
         events += [ev("pageview", url="https://www.gladbeck.de/" + p, ref="https://www.gladbeck.de/r/" + p),
-                   ev("outlink", href="https://evil.example/" + p)]
+                   ev("outlink", href="https://evil.example/" + p),
+                   ev("js_error", message="Error /%s:1:2" % p)]
     # Field, service and flow names may begin with '-': a formula too.
     events += [ev("field_error", service="-1-1", field="-2-3", error="format"),
                ev("flow_start", service="-1-1", flow="-AAAAAAAA")]

@@ -114,10 +114,10 @@ static void test_every_type(void)
 	CHECK(e != NULL && e->type == EVENT_FEEDBACK && e->rating == 5 && e->service == NULL);
 	e = event_of("{" PV ",\"type\":\"feedback\",\"rating\":1,\"service\":\"s\",\"reason\":\"x\"}");
 	CHECK(e != NULL && e->rating == 1);
-	e = event_of("{" PV ",\"type\":\"js_error\",\"message\":\"TypeError: x is 'undefined' at 12\"}");
+	e = event_of("{" PV ",\"type\":\"js_error\",\"message\":\"TypeError https://www.gladbeck.de/js/12345/app.js?v=2:12:5\"}");
 	CHECK(e != NULL && e->type == EVENT_JS_ERROR);
 	if (e != NULL)
-		CHECK_STR(e->message, "TypeError: x is '…' at N");
+		CHECK_STR(e->message, "TypeError /js/:id/app.js:12:5");
 	e = event_of("{" PV ",\"type\":\"rage_click\",\"target\":\"button#senden\"}");
 	CHECK(e != NULL && e->type == EVENT_RAGE_CLICK);
 	if (e != NULL)
@@ -259,6 +259,20 @@ static void test_patterns(void)
 	          "error: must match [a-z0-9_]{1,32}");
 	CHECK_STR(reject_of("{" PV ",\"type\":\"flow_abort\",\"service\":\"s\",\"reason\":\"a-b\"}"),
 	          "reason: must match [a-z0-9_]{1,32}");
+	/* flow, field and reason: a whole value that is an IBAN passing mod-97 is refused */
+	CHECK_STR(reject_of("{" PV ",\"type\":\"flow_start\",\"service\":\"s\",\"flow\":\"DE89370400440532013000\"}"),
+	          "flow: must not be an IBAN");
+	CHECK_STR(reject_of("{" PV ",\"type\":\"field_error\",\"service\":\"s\",\"field\":\"DE89.3704.0044.0532.0130.00\","
+	                    "\"error\":\"format\"}"),
+	          "field: must not be an IBAN");
+	CHECK_STR(reject_of("{" PV ",\"type\":\"flow_abort\",\"service\":\"s\",\"reason\":\"gb29nwbk60161331926819\"}"),
+	          "reason: must not be an IBAN");
+	CHECK(event_of("{" PV ",\"type\":\"flow_start\",\"service\":\"s\",\"flow\":\"DE89370400440532013001\"}") != NULL);
+	CHECK(event_of("{" PV ",\"type\":\"field_error\",\"service\":\"s\",\"field\":\"iban\",\"error\":\"format\"}") != NULL);
+	/* message: the shape, or a 400 that names the field and the rule */
+	CHECK_STR(reject_of("{" PV ",\"type\":\"js_error\",\"message\":\"Error: Adresse nicht gefunden: Holunderweg 77a\"}"),
+	          "message: must be NAME or NAME PATH:LINE:COL");
+	CHECK(event_of("{" PV ",\"type\":\"js_error\",\"message\":\"TypeError\"}") != NULL);
 }
 
 static void test_text_fields(void)
@@ -280,16 +294,26 @@ static void test_text_fields(void)
 	CHECK_STR(reject_of("{" PV ",\"type\":\"rage_click\",\"target\":5}"),
 	          "target: must be a string of at most 80 characters");
 
-	/* Control characters are stripped; the rest stays as sent. */
+	/* Folded (whitespace to one space, controls gone) and redacted; the rest stays as sent. */
 	e = event_of("{" PV ",\"type\":\"flow_step\",\"service\":\"s\",\"step\":1,\"step_name\":\"A\\tB\\u007f\\n C <b>\"}");
 	CHECK(e != NULL);
 	if (e != NULL)
-		CHECK_STR(e->step_name, "AB C <b>");
+		CHECK_STR(e->step_name, "A B C <b>");
+	e = event_of("{" PV ",\"type\":\"flow_step\",\"service\":\"s\",\"step\":1,\"step_name\":\"Kunde Max(at)Example.de\"}");
+	CHECK(e != NULL);
+	if (e != NULL)
+		CHECK_STR(e->step_name, "Kunde [email]");
+	e = event_of("{" PV ",\"type\":\"rage_click\",\"target\":\"a#L01X00T47 \\u00a0 Ｋａｒｔｅ\"}");
+	CHECK(e != NULL);
+	if (e != NULL)
+		CHECK_STR(e->target, "a#[id] Karte");
 
 	memset(text, 'q', 200);
 	text[200] = '\0';
 	snprintf(body, sizeof body, "{" PV ",\"type\":\"search\",\"results\":1,\"q\":\"%s\"}", text);
 	CHECK(event_of(body) != NULL);
+	memcpy(text, "E /", 3);
+	memcpy(text + 196, ":1:1", 4);
 	snprintf(body, sizeof body, "{" PV ",\"type\":\"js_error\",\"message\":\"%s\"}", text);
 	CHECK(event_of(body) != NULL);
 	memcpy(text + 200, "q", 2);
