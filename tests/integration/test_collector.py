@@ -143,8 +143,8 @@ def test_pixel_preflight_and_script():
         assert h["content-type"].startswith("text/javascript"), h
         eq(h.get("cache-control"), "public, max-age=3600", "script cache")
         etag = h["etag"]
-        with open(os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "lotse.js"), "rb") as f:
-            eq(body, f.read(), "script body is scripts/lotse.js")
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "lotse.min.js"), "rb") as f:
+            eq(body, f.read(), "script body is scripts/lotse.min.js (made from scripts/lotse.js)")
         eq(c.request("GET", "/lotse.js", headers={"If-None-Match": etag})[0], 304, "304")
         c.stop()
 
