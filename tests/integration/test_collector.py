@@ -205,7 +205,7 @@ def test_visit_key_off_and_same_visit():
         eq(c.query("SELECT visit FROM events"), [(None,)], "no key")
         c.stop()
     # Behind our proxy, one address is one visitor however the proxy spells it.
-    with Collector("--trust-proxy") as c:
+    with Collector("--trust-proxy", "127.0.0.1/32") as c:
         for xff in ("2001:DB8::1", "10.0.0.9, 2001:db8:0:0::1", "2001:0db8::0001", "2001:db8::2",
                     "::ffff:198.51.100.7", "198.51.100.7"):
             eq(c.post(ev(), headers={"X-Forwarded-For": xff})[0], 204, xff)
@@ -310,7 +310,7 @@ def test_rate_limit():
         eq([c.post(ev())[0] for _ in range(150)].count(204), 150, "off")
         c.stop()
     # One client, one bucket: an IPv4-mapped address is its IPv4 address.
-    with Collector("--rate-limit", "1", "--trust-proxy") as c:
+    with Collector("--rate-limit", "1", "--trust-proxy", "127.0.0.0/8") as c:
         codes = [c.post(ev(), headers={"X-Forwarded-For": xff})[0]
                  for xff in ("::ffff:198.51.100.7", "198.51.100.7", "::ffff:198.51.100.7", "198.51.100.8")]
         eq(codes, [204, 204, 429, 204], "mapped and plain share a bucket")

@@ -135,7 +135,7 @@ def test_disk_full_503_then_recovery():
         raise Skip("mounting a tmpfs needs root")
     with Tmpfs("4m") as fs:
         filler = os.path.join(fs.path, "filler")
-        with Collector("--rate-limit", "0", db=os.path.join(fs.path, "lotse.db")) as c:
+        with Collector("--rate-limit", "0", "--min-free", "0", db=os.path.join(fs.path, "lotse.db")) as c:
             def make():
                 fill(filler)
 
