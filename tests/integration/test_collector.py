@@ -217,6 +217,42 @@ def test_visit_key_off_and_same_visit():
         c.stop()
 
 
+def test_two_proxies_400_clients_400_visit_keys():
+    """Two proxies in front (an outer one at 10.0.0.5 appends the client, the
+    inner one on this host appends the outer one, as nginx's
+    $proxy_add_x_forwarded_for does): 400 distinct clients are 400 visit keys
+    and none is rate-limited, at the default --rate-limit. A client's own
+    X-Forwarded-For stays to the left of what it cannot forge."""
+    with Collector("--trust-proxy", "127.0.0.1/32, 10.0.0.0/24") as c:
+        codes = {}
+        for i in range(400):
+            client = "198.51.%d.%d" % (100 + i // 200, i % 200 + 1)
+            forged = "203.0.113.99, " if i % 2 else ""
+            st, _, _ = c.post(ev(), headers={"X-Forwarded-For": forged + client + ", 10.0.0.5"})
+            codes[st] = codes.get(st, 0) + 1
+        eq(codes, {204: 400}, "answers")
+        keys = [r[0] for r in c.query("SELECT visit FROM events")]
+        eq((len(keys), len(set(keys))), (400, 400), "distinct visit keys")
+        eq(c.stop(), 0, "clean exit")
+    with Collector("--trust-proxy", "10.0.0.0/24") as c:  # 127.0.0.1 is not trusted
+        for i in range(3):
+            eq(c.post(ev(), headers={"X-Forwarded-For": "198.51.100.%d" % i})[0], 204, "untrusted peer")
+        keys = {r[0] for r in c.query("SELECT visit FROM events")}
+        eq(len(keys), 1, "an untrusted peer's X-Forwarded-For is ignored")
+        assert "X-Forwarded-For" not in c.log(), "no warning with --trust-proxy set"
+        eq(c.stop(), 0, "clean exit")
+    with Collector() as c:
+        for i in range(3):
+            eq(c.post(ev(), headers={"X-Forwarded-For": "198.51.100.%d" % i})[0], 204, "no --trust-proxy")
+        eq(len({r[0] for r in c.query("SELECT visit FROM events")}), 1, "ignored without --trust-proxy")
+        eq(c.log().count("X-Forwarded-For come from a loopback address"), 1, "warned once: " + c.log())
+        eq(c.stop(), 0, "clean exit")
+    out = subprocess.run([COLLECTOR, "--trust-proxy", "10.0.0.0/33", "--db", "x.db"], capture_output=True,
+                         text=True, timeout=10)
+    eq(out.returncode, 2, "a bad network is a usage error")
+    assert "'10.0.0.0/33'" in out.stderr, out.stderr
+
+
 def test_sites_origins_and_reload():
     tmp = tempfile.mkdtemp(prefix="lotse-it-")
     sites = write(tmp, "sites.csv", SITES)
