@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dbfiles.h"
 #include "importer.h"
 #include "log.h"
 #include "metrics.h"
@@ -110,23 +111,22 @@ out:
 	return rc;
 }
 
-/* Hands the database files to user, then becomes that user for good. */
+/*
+ * Hands the database files to user (dbfiles_hand_over: no link followed, no
+ * third user's file taken), then becomes that user for good.
+ */
 static int drop_privileges(const char *user, const char *db)
 {
 	struct passwd *pw = getpwnam(user);
-	char path[4096];
-	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char err[512];
 
 	if (pw == NULL) {
 		log_msg("--user: no user '%s'", user);
 		return -1;
 	}
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(path, sizeof path, "%s%s", db, suffixes[i]);
-		if (chown(path, pw->pw_uid, pw->pw_gid) != 0 && errno != ENOENT) {
-			log_msg("--user: cannot hand %s to %s: %s", path, user, strerror(errno));
-			return -1;
-		}
+	if (dbfiles_hand_over(db, pw->pw_uid, pw->pw_gid, user, err, sizeof err) != 0) {
+		log_msg("%s", err);
+		return -1;
 	}
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
 		log_msg("--user: cannot become %s: %s", user, strerror(errno));
