@@ -22,6 +22,7 @@
 #include "importer.h"
 #include "log.h"
 #include "metrics.h"
+#include "notify.h"
 #include "ratelimit.h"
 #include "server.h"
 #include "sites.h"
@@ -213,14 +214,19 @@ static int serve(const struct config *cfg)
 	struct visitkey *vk = NULL;
 	struct writer *writer = NULL;
 	struct server *srv = NULL;
+	struct notify *nt = NULL;
 	sigset_t set;
-	char err[512];
+	char err[512], status[600];
 	int rc = open_inputs(cfg, &sites, &store);
 
 	if (rc != EXIT_SUCCESS)
 		return rc;
 	rc = EXIT_FAILURE;
 	log_limit_rate(1);
+	if (notify_open(&nt, err, sizeof err) != 0) { /* before privileges are dropped: see notify.h */
+		log_msg("%s", err);
+		goto out;
+	}
 	metrics = metrics_new();
 	if (metrics == NULL || ratelimit_new(cfg->rate_limit, &rl) != 0 ||
 	    (cfg->visit_key && visitkey_new(1, &vk) != 0)) {
@@ -257,6 +263,9 @@ static int serve(const struct config *cfg)
 	if (geteuid() == 0)
 		log_msg("warning: serving as root; use --user to drop privileges");
 	log_msg("listening on port %u, database %s", server_port(srv), cfg->db);
+	snprintf(status, sizeof status, "READY=1\nSTATUS=listening on port %u, database %s", server_port(srv),
+	         cfg->db);
+	notify_send(nt, status);
 
 	handled_signals(&set);
 	for (;;) {
@@ -274,8 +283,12 @@ static int serve(const struct config *cfg)
 		}
 		server_set_sites(srv, fresh);
 		log_msg("SIGHUP: re-read %s (%zu sites)", cfg->sites, sites_count(fresh));
+		snprintf(status, sizeof status, "STATUS=listening on port %u, database %s, %zu sites",
+		         server_port(srv), cfg->db, sites_count(fresh));
+		notify_send(nt, status);
 	}
 	log_msg("shutting down: finishing requests and committing the queue");
+	notify_send(nt, "STOPPING=1\nSTATUS=shutting down: finishing requests and committing the queue");
 	rc = shut_down(srv, &writer, writer_failures(writer, err, sizeof err));
 	srv = NULL;
 out:
@@ -289,6 +302,7 @@ out:
 	if (stalled_writer == NULL)
 		metrics_free(metrics); /* else the stalled writer still counts into it */
 	sites_free(sites);
+	notify_close(nt);
 	log_flush();
 	return rc;
 }

@@ -4,13 +4,16 @@ specifies it: the real binary on an ephemeral loopback port, spoken to over
 HTTP, its SQLite database read afterwards."""
 import json
 import os
+import pwd
 import signal
+import socket
 import sqlite3
 import subprocess
 import tempfile
 import threading
 import time
 
+from hostile import proc_status
 from harness import (COLLECTOR, import_lines, UA_FIREFOX_WIN, UA_GOOGLEBOT, UA_HEADLESS, UA_IPHONE, Collector, eq, ev,
                      run_tests)
 
@@ -41,6 +44,63 @@ def test_healthz_and_version():
     out = subprocess.run([COLLECTOR, "--bogus"], capture_output=True, text=True)
     eq(out.returncode, 2, "unknown option exit")
     eq(len(out.stderr.strip().splitlines()), 1, "one line on stderr")
+
+
+class FakeNotifySocket:
+    """What systemd listens on for Type=notify: an AF_UNIX datagram socket,
+    by path or in the abstract namespace ("@name")."""
+
+    def __init__(self, abstract=False):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        if abstract:
+            self.name = "@lotse-notify-%d-%d" % (os.getpid(), time.monotonic_ns())
+            self.sock.bind("\0" + self.name[1:])
+        else:
+            d = tempfile.mkdtemp(prefix="lotse-notify-")
+            self.name = os.path.join(d, "notify")
+            self.sock.bind(self.name)
+        self.sock.settimeout(10)
+
+    def env(self):
+        e = dict(os.environ)
+        e["NOTIFY_SOCKET"] = self.name
+        return e
+
+    def receive(self):
+        """The next message as a dict of its assignments."""
+        data = self.sock.recv(4096).decode()
+        return dict(line.split("=", 1) for line in data.split("\n") if line)
+
+
+def test_systemd_notify_ready_status_stopping():
+    for abstract in (False, True):
+        ns = FakeNotifySocket(abstract)
+        with Collector(env=ns.env()) as c:
+            msg = ns.receive()
+            eq(msg.get("READY"), "1", "READY=1 (%s)" % ns.name)
+            eq(msg.get("STATUS"), "listening on port %d, database %s" % (c.port, c.db), "STATUS")
+            eq(c.request("GET", "/healthz")[0], 200, "serving when READY=1 came")
+            c.proc.send_signal(signal.SIGTERM)
+            msg = ns.receive()
+            eq(msg.get("STOPPING"), "1", "STOPPING=1")
+            assert msg.get("STATUS", "").startswith("shutting down"), msg
+            eq(c.proc.wait(timeout=15), 0, "clean exit")
+    # Connected before privileges are dropped: the service user need not reach the socket.
+    if os.geteuid() == 0:
+        ns = FakeNotifySocket()
+        os.chmod(os.path.dirname(ns.name), 0o700)
+        tmp = tempfile.mkdtemp(prefix="lotse-it-")
+        os.chmod(tmp, 0o777)
+        with Collector("--user", "nobody", tmp=tmp, env=ns.env()) as c:
+            eq(ns.receive().get("READY"), "1", "READY=1 after dropping to nobody")
+            eq(proc_status(c.proc.pid)["Uid"].split()[1], str(pwd.getpwnam("nobody").pw_uid), "runs as nobody")
+            eq(c.stop(), 0, "clean exit")
+    e = dict(os.environ)
+    e["NOTIFY_SOCKET"] = "relative/name"
+    out = subprocess.run([COLLECTOR, "--listen", "127.0.0.1:0", "--db", os.path.join(tempfile.mkdtemp(), "x.db")],
+                         capture_output=True, text=True, timeout=10, env=e)
+    eq(out.returncode, 1, "an unusable NOTIFY_SOCKET")
+    assert "NOTIFY_SOCKET" in out.stderr, out.stderr
 
 
 def test_single_event_stored_with_reductions():
