@@ -365,6 +365,40 @@ def test_sites_origins_and_reload():
         eq(c.stop(), 0, "exit")
 
 
+def sites_file(n, extra=""):
+    rows = ["site,name,origins"] + ["ort-%05d,Gemeinde %d,https://www.ort-%05d.de https://ort-%05d.de" % (i, i, i, i)
+                                    for i in range(n)]
+    return "\n".join(rows) + "\n" + extra
+
+
+def test_20000_sites():
+    """A sites file with 20 000 sites (every German municipality has room):
+    start, the first and the last site with their origins, a foreign origin,
+    an unknown site, CORS preflights, and SIGHUP re-reading a larger file."""
+    tmp = tempfile.mkdtemp(prefix="lotse-it-")
+    path = write(tmp, "sites.csv", sites_file(20000))
+    t0 = time.monotonic()
+    with Collector("--sites", path, "--rate-limit", "0", tmp=tmp) as c:
+        started = time.monotonic() - t0
+        for i in (0, 12345, 19999):
+            origin = "https://ort-%05d.de" % i
+            eq(c.post(ev(site="ort-%05d" % i), headers={"Origin": origin})[0], 204, "site %d" % i)
+            st, h, _ = c.request("OPTIONS", "/e", headers={"Origin": origin})
+            eq((st, h.get("access-control-allow-origin")), (204, origin), "preflight %d" % i)
+        eq(c.post(ev(site="ort-00001"), headers={"Origin": "https://ort-00002.de"})[0], 403, "another site's origin")
+        eq(c.post(ev(site="ort-20000"), headers={"Origin": "https://ort-00002.de"})[0], 400, "unknown site")
+        write(tmp, "sites.csv", sites_file(20000, "neu,Neu,https://neu.example\n"))
+        c.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while "(20001 sites)" not in c.log() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "re-read %s (20001 sites)" % path in c.log(), c.log()
+        eq(c.post(ev(site="neu"), headers={"Origin": "https://neu.example"})[0], 204, "after SIGHUP")
+        eq(c.query("SELECT count(*) FROM events")[0][0], 4, "stored")
+        eq(c.stop(), 0, "clean exit")
+    print("  20 000 sites: started and answering in %.2f s" % started)
+
+
 def test_bad_sites_file_exits_2_naming_line():
     tmp = tempfile.mkdtemp(prefix="lotse-it-")
     sites = write(tmp, "sites.csv", "site,name,origins\ngladbeck,G,https://www.gladbeck.de\nBAD,x,https://x.de\n")

@@ -234,6 +234,45 @@ static void test_sites_errors_name_line(void)
 	CHECK(strstr(err, "/nonexistent/sites.csv: ") != NULL);
 }
 
+/* 20 000 sites, each with two origins (one in capitals): every lookup finds what it must. */
+static void test_sites_20000(void)
+{
+	struct sites *s = NULL;
+	char err[256] = "", id[40], origin[80];
+	char path[] = "/tmp/lotse-sites-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	fputs("site,name,origins\n", f);
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "ort-%05d,Gemeinde %d,https://www.ort-%05d.de HTTPS://ORT-%05d.DE:8443\n", i, i, i, i);
+	fclose(f);
+	CHECK_INT(sites_load(path, &s, err, sizeof err), 0);
+	unlink(path);
+	if (s == NULL)
+		return;
+	CHECK_INT(sites_count(s), 20000);
+	int ok = 0, denied = 0, unknown = 0, known = 0;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(id, sizeof id, "ort-%05d", i);
+		snprintf(origin, sizeof origin, "https://www.ort-%05d.de", i);
+		ok += sites_check(s, id, origin, strlen(origin)) == SITE_OK;
+		snprintf(origin, sizeof origin, "https://ort-%05d.de:8443", i);
+		ok += sites_check(s, id, origin, strlen(origin)) == SITE_OK;
+		known += sites_origin_known(s, origin, strlen(origin));
+		snprintf(origin, sizeof origin, "https://www.ort-%05d.de", (i + 1) % 20000);
+		denied += sites_check(s, id, origin, strlen(origin)) == SITE_ORIGIN_DENIED;
+		snprintf(id, sizeof id, "ort-%05d", 20000 + i);
+		unknown += sites_check(s, id, NULL, 0) == SITE_UNKNOWN;
+	}
+	CHECK_INT(ok, 40000);
+	CHECK_INT(known, 20000);
+	CHECK_INT(denied, 20000);
+	CHECK_INT(unknown, 20000);
+	CHECK_INT(sites_origin_known(s, "https://www.ort-20000.de", 24), 0);
+	sites_free(s);
+}
+
 static void test_listen_parse(void)
 {
 	struct config cfg;
@@ -360,6 +399,7 @@ int main(void)
 	RUN(test_ipv6_limited_per_64);
 	RUN(test_sites_load);
 	RUN(test_sites_errors_name_line);
+	RUN(test_sites_20000);
 	RUN(test_listen_parse);
 	RUN(test_config_parse);
 	RUN(test_metrics_render);
