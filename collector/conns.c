@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "clock.h"
 
 #define SWEEP_PERIOD_MS 100
 #define BUCKETS_MAX (1u << 20)
@@ -75,14 +76,6 @@ struct conns {
 	int stopping;             /* guarded by mu */
 	pthread_cond_t wake;
 };
-
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* --- lists ------------------------------------------------------------------ */
 
@@ -374,20 +367,14 @@ size_t conns_count(struct conns *cs)
 static void *sweeper_main(void *arg)
 {
 	struct conns *cs = arg;
-	struct timespec ts;
 
 	pthread_mutex_lock(&cs->mu);
 	while (!cs->stopping) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += SWEEP_PERIOD_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		struct timespec ts = clock_after_ms(CLOCK_MONOTONIC, SWEEP_PERIOD_MS);
 		if (pthread_cond_timedwait(&cs->wake, &cs->mu, &ts) != ETIMEDOUT)
 			continue;
 		pthread_mutex_unlock(&cs->mu);
-		conns_sweep(cs, monotonic_ms());
+		conns_sweep(cs, clock_monotonic_ms());
 		pthread_mutex_lock(&cs->mu);
 	}
 	pthread_mutex_unlock(&cs->mu);

@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "dbfiles.h"
 #include "importer.h"
@@ -24,6 +25,7 @@
 #include "metrics.h"
 #include "notify.h"
 #include "ratelimit.h"
+#include "saltfile.h"
 #include "server.h"
 #include "sites.h"
 #include "store.h"
@@ -37,6 +39,8 @@
 #define WRITER_STOP_MS 2000
 /* File descriptors beside the sockets: stdio, the database and its -wal/-shm, notify and salt files. */
 #define FDS_BESIDE_SOCKETS 32
+/* How often the main thread looks at the clock for the day change of the visit-key salt. */
+#define TICK_S 30
 
 /* A writer whose commit stalled past the shutdown: kept (reachable) until the process ends. */
 static struct writer *stalled_writer;
@@ -260,6 +264,14 @@ static int serve(const struct config *cfg)
 	sites = NULL; /* the server owns them now */
 	if (cfg->user != NULL && drop_privileges(cfg->user, cfg->db) != 0)
 		goto out;
+	if (vk != NULL && cfg->runtime_dir != NULL) { /* checked as the user that will write there */
+		if (saltfile_check_dir(cfg->runtime_dir, err, sizeof err) != 0) {
+			log_msg("%s", err);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		visitkey_keep_in(vk, cfg->runtime_dir);
+	}
 	if (geteuid() == 0)
 		log_msg("warning: serving as root; use --user to drop privileges");
 	log_msg("listening on port %u, database %s", server_port(srv), cfg->db);
@@ -269,9 +281,13 @@ static int serve(const struct config *cfg)
 
 	handled_signals(&set);
 	for (;;) {
-		int sig = 0;
-		if (sigwait(&set, &sig) != 0)
+		struct timespec tick = { TICK_S, 0 };
+		int sig = sigtimedwait(&set, NULL, &tick);
+		if (sig < 0) {
+			if (vk != NULL)
+				visitkey_tick(vk, clock_realtime_ms()); /* an old day's salt goes when its day is over */
 			continue;
+		}
 		if (sig != SIGHUP)
 			break;
 		struct sites *fresh = NULL;

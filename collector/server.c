@@ -23,6 +23,7 @@
 
 #include "addr.h"
 #include "beacon.h"
+#include "clock.h"
 #include "conns.h"
 #include "httpval.h"
 #include "ingest.h"
@@ -103,22 +104,6 @@ static const unsigned char gif_1x1[] = {
 	0x00, 0x00, 0x00, 0x00, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00,
 	0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b
 };
-
-static int64_t realtime_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* --- responses ------------------------------------------------------------ */
 
@@ -863,14 +848,14 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 	r->conn = c;
 	r->cn = conn_of(c);
 	r->route = route;
-	r->received_ms = realtime_ms();
+	r->received_ms = clock_realtime_ms();
 	r->ua = h->value[H_USER_AGENT];
 	r->ua_len = h->len[H_USER_AGENT];
 	client_address(srv, c, h, r->addr, &r->addr_len);
 	request_origin(r, h);
 	if (origin_allowed_for_cors(srv, r->origin, r->origin_len))
 		r->cors = r->origin;
-	if (!ratelimit_allow(srv->deps.ratelimit, r->addr, r->addr_len, monotonic_ms(), &retry)) {
+	if (!ratelimit_allow(srv->deps.ratelimit, r->addr, r->addr_len, clock_monotonic_ms(), &retry)) {
 		ret = refuse(srv, c, MHD_HTTP_TOO_MANY_REQUESTS, REJECT_RATE_LIMITED, "rate limit exceeded", r->cors,
 		             retry);
 		goto refused;
@@ -1088,7 +1073,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct request *r = *con_cls;
 
 	(void)toe;
-	conns_request_end(srv->conns, conn_of(c), monotonic_ms());
+	conns_request_end(srv->conns, conn_of(c), clock_monotonic_ms());
 	if (r == NULL || is_simple(r) || is_uri_mark(r))
 		return;
 	beacon_batch_free(&r->batch);
@@ -1116,7 +1101,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	len = peer_address(c, peer);
 	*socket_context = fd == NULL ? NULL :
 		conns_open(srv->conns, fd->connect_fd, peer, len, proxy_trusted(&srv->cfg.trust_proxy, peer, len),
-		           monotonic_ms());
+		           clock_monotonic_ms());
 }
 
 static void on_mhd_error(void *cls, const char *fmt, va_list ap)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 
 struct writer {
@@ -91,9 +92,7 @@ static void *writer_main(void *arg)
 			if (atomic_load(&w->healthy)) {
 				pthread_cond_wait(&w->cond, &w->mu);
 			} else {
-				struct timespec ts;
-				clock_gettime(CLOCK_REALTIME, &ts);
-				ts.tv_sec += 1;
+				struct timespec ts = clock_after_ms(CLOCK_REALTIME, 1000);
 				if (pthread_cond_timedwait(&w->cond, &w->mu, &ts) == ETIMEDOUT && w->head == NULL) {
 					pthread_mutex_unlock(&w->mu);
 					probe(w);
@@ -264,13 +263,7 @@ int writer_stop(struct writer *w, unsigned wait_ms)
 
 	if (w == NULL)
 		return 0;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += wait_ms / 1000;
-	deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	deadline = clock_after_ms(CLOCK_REALTIME, wait_ms);
 	pthread_mutex_lock(&w->mu);
 	w->stopping = 1;
 	pthread_cond_signal(&w->cond);

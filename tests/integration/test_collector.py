@@ -313,6 +313,66 @@ def test_two_proxies_400_clients_400_visit_keys():
     assert "'10.0.0.0/33'" in out.stderr, out.stderr
 
 
+def ram_dir():
+    """A fresh folder on tmpfs (the runtime directory of a test run)."""
+    return tempfile.mkdtemp(prefix="lotse-run-", dir="/dev/shm")
+
+
+def flow_keys(c):
+    return [r[0] for r in c.query("SELECT visit FROM events ORDER BY id")]
+
+
+def test_restart_mid_flow_keeps_the_visit_with_runtime_dir():
+    """A flow started before a restart and finished after it is one visit
+    when the restarted collector finds the day's salt in its runtime
+    directory; a new runtime directory (a reboot) starts a new salt, and so
+    does a restart without one. The salt file is 0600 and its salt is on no
+    disk."""
+    tmp = tempfile.mkdtemp(prefix="lotse-it-")
+    db = os.path.join(tmp, "lotse.db")
+    rd = ram_dir()
+    flow = [ev("flow_start", service="antrag"), ev("flow_step", service="antrag", step=1),
+            ev("flow_step", service="antrag", step=2), ev("flow_complete", service="antrag")]
+    with Collector("--runtime-dir", rd, db=db, tmp=tmp) as c:
+        eq(c.post(flow[:2])[0], 204, "before the restart")
+        eq(c.stop(), 0, "clean exit")
+    st = os.stat(os.path.join(rd, "visit-salt"))
+    eq(st.st_mode & 0o777, 0o600, "salt file mode")
+    env = dict(os.environ, RUNTIME_DIRECTORY=rd)  # systemd's RuntimeDirectory= is the default
+    with Collector(db=db, tmp=tmp, env=env) as c:
+        eq(c.post(flow[2:])[0], 204, "after the restart")
+        keys = flow_keys(c)
+        eq(len(set(keys)), 1, "one visit across the restart: %r" % keys)
+        eq(c.stop(), 0, "clean exit")
+    with Collector("--runtime-dir", ram_dir(), db=db, tmp=tmp) as c:
+        eq(c.post(flow[0])[0], 204, "after a reboot")
+        assert flow_keys(c)[-1] != keys[0], "a new runtime directory is a new salt"
+        eq(c.stop(), 0, "clean exit")
+    with Collector("--runtime-dir", "", db=db, tmp=tmp, env=env) as c:  # "" turns it off
+        eq(c.post(flow[0])[0], 204, "without a runtime directory")
+        assert flow_keys(c)[-1] != keys[0], "without a runtime directory the salt is the process's own"
+        eq(c.stop(), 0, "clean exit")
+    with open(os.path.join(rd, "visit-salt")) as f:
+        salt_hex = f.read().split()[3].encode()
+    blob = b"".join(open(db + sfx, "rb").read() for sfx in ("", "-wal") if os.path.exists(db + sfx))
+    assert salt_hex not in blob and bytes.fromhex(salt_hex.decode()) not in blob, "the salt on disk"
+    # Two collectors sharing the directory share the salt.
+    with Collector("--runtime-dir", rd, tmp=tempfile.mkdtemp(prefix="lotse-it-")) as a, \
+            Collector("--runtime-dir", rd, tmp=tempfile.mkdtemp(prefix="lotse-it-")) as b:
+        eq(a.post(ev())[0], 204, "a")
+        eq(b.post(ev())[0], 204, "b")
+        eq(flow_keys(a), flow_keys(b), "one salt for collectors sharing the runtime directory")
+        eq(flow_keys(a), [keys[0]], "the same as before their start")
+        a.stop()
+        b.stop()
+    out = subprocess.run([COLLECTOR, "--runtime-dir", tmp, "--db", db, "--listen", "127.0.0.1:0"],
+                         capture_output=True, text=True, timeout=10)
+    fs_type = subprocess.run(["stat", "-f", "-c", "%T", tmp], capture_output=True, text=True).stdout.strip()
+    if fs_type not in ("tmpfs", "ramfs"):  # the test folder is on disk here
+        eq(out.returncode, 2, "a runtime directory on disk is refused: " + out.stderr)
+        assert "not on tmpfs or ramfs" in out.stderr, out.stderr
+
+
 def test_sites_origins_and_reload():
     tmp = tempfile.mkdtemp(prefix="lotse-it-")
     sites = write(tmp, "sites.csv", SITES)
