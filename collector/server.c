@@ -29,6 +29,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "lotse_js.h"
+#include "lotse_js_gz.h"
 #include "reduce.h"
 #include "uacache.h"
 
@@ -61,7 +62,10 @@ struct server {
 	pthread_rwlock_t sites_lock;
 	struct sites *sites;          /* guarded by sites_lock */
 	_Atomic long active;          /* requests with state, not yet completed */
-	char js_etag[24];
+	char js_etag[24];             /* of lotse.js as it is */
+	char js_etag_gz[27];          /* of its gzip encoding: a representation of its own */
+	struct MHD_Response *js;      /* 200 (and 304: libmicrohttpd sends no body with it) */
+	struct MHD_Response *js_gz;
 	struct ua_cache *uacache;     /* classes of recent User-Agents, by keyed hash */
 	pthread_mutex_t cache_lock;
 	struct MHD_Response *no_content;                         /* without CORS */
@@ -742,21 +746,38 @@ static enum MHD_Result finish_pixel(struct request *r)
 
 /* --- fixed endpoints -------------------------------------------------------- */
 
+/*
+ * /lotse.js as it is, or gzip-compressed (compressed once at build time)
+ * when the request accepts gzip: each encoding is its own representation
+ * with its own ETag, and If-None-Match naming the one that would be sent is
+ * a 304 (RFC 9110 13.1.2). Vary: Accept-Encoding tells caches that both
+ * exist.
+ */
 static enum MHD_Result serve_js(struct server *srv, struct MHD_Connection *c)
 {
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-	int not_modified = inm != NULL && (strstr(inm, srv->js_etag) != NULL || strcmp(inm, "*") == 0);
-	struct MHD_Response *resp;
-	unsigned status = not_modified ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+	int gz = httpval_accepts_gzip(ae, ae != NULL ? strlen(ae) : 0);
+	const char *etag = gz ? srv->js_etag_gz : srv->js_etag;
+	int not_modified = httpval_none_match(inm, inm != NULL ? strlen(inm) : 0, etag);
 
-	resp = MHD_create_response_from_buffer(not_modified ? 0 : lotse_js_len, (void *)lotse_js,
-	                                       MHD_RESPMEM_PERSISTENT);
+	return send_kept(srv, c, not_modified ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, gz ? srv->js_gz : srv->js);
+}
+
+/* A kept response of lotse.js (data, len bytes) with its ETag; gzip: Content-Encoding too. */
+static struct MHD_Response *make_js(const char *data, size_t len, const char *etag, int gzip)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+
 	if (resp == NULL)
-		return MHD_NO;
+		return NULL;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/javascript; charset=utf-8");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, srv->js_etag);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=3600");
-	return send_response(srv, c, status, resp);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (gzip)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	return resp;
 }
 
 /*
@@ -1130,6 +1151,12 @@ static void free_caches(struct server *srv)
 	if (srv->pixel != NULL)
 		MHD_destroy_response(srv->pixel);
 	srv->pixel = NULL;
+	if (srv->js != NULL)
+		MHD_destroy_response(srv->js);
+	srv->js = NULL;
+	if (srv->js_gz != NULL)
+		MHD_destroy_response(srv->js_gz);
+	srv->js_gz = NULL;
 	pthread_mutex_destroy(&srv->cache_lock);
 }
 
@@ -1184,14 +1211,17 @@ int server_start(const struct server_config *cfg, const struct server_deps *deps
 	pthread_mutex_init(&srv->cache_lock, NULL);
 	srv->no_content = make_no_content(NULL);
 	srv->pixel = new_response(gif_1x1, sizeof gif_1x1, MHD_RESPMEM_PERSISTENT, "image/gif", NULL);
-	if (srv->no_content == NULL || srv->pixel == NULL || ua_cache_new(&srv->uacache) != 0 ||
-	    conns_new(&ccfg, deps->metrics, &srv->conns) != 0) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
 	crypto_generichash(h, sizeof h, (const unsigned char *)lotse_js, lotse_js_len, NULL, 0);
 	snprintf(srv->js_etag, sizeof srv->js_etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", h[0], h[1], h[2],
 	         h[3], h[4], h[5], h[6], h[7]);
+	snprintf(srv->js_etag_gz, sizeof srv->js_etag_gz, "\"%.16s-gz\"", srv->js_etag + 1);
+	srv->js = make_js(lotse_js, lotse_js_len, srv->js_etag, 0);
+	srv->js_gz = make_js(lotse_js_gz, lotse_js_gz_len, srv->js_etag_gz, 1);
+	if (srv->no_content == NULL || srv->pixel == NULL || srv->js == NULL || srv->js_gz == NULL ||
+	    ua_cache_new(&srv->uacache) != 0 || conns_new(&ccfg, deps->metrics, &srv->conns) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (cfg->addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 

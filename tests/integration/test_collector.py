@@ -2,6 +2,7 @@
 """test_collector.py — integration tests of lotse-collector as PROTOCOL.md
 specifies it: the real binary on an ephemeral loopback port, spoken to over
 HTTP, its SQLite database read afterwards."""
+import gzip
 import json
 import os
 import pwd
@@ -207,6 +208,43 @@ def test_pixel_preflight_and_script():
             eq(body, f.read(), "script body is scripts/lotse.js")
         eq(c.request("GET", "/lotse.js", headers={"If-None-Match": etag})[0], 304, "304")
         c.stop()
+
+
+def test_script_gzip_and_etags():
+    """/lotse.js gzip-compressed when the request accepts it (compressed at
+    build time), Vary: Accept-Encoding, an ETag per encoding, and a 304 for
+    If-None-Match in both encodings."""
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "lotse.js"), "rb") as f:
+        script = f.read()
+    with Collector() as c:
+        st, plain, body = c.request("GET", "/lotse.js", headers={"Accept-Encoding": "identity"})
+        eq((st, body), (200, script), "identity")
+        assert "content-encoding" not in plain, plain
+        st, gz, zbody = c.request("GET", "/lotse.js", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+        eq((st, gz.get("content-encoding")), (200, "gzip"), "gzip")
+        eq(gzip.decompress(zbody), script, "the gzip body is scripts/lotse.js")
+        assert len(zbody) < len(script) / 2, "compressed: %d of %d bytes" % (len(zbody), len(script))
+        eq(int(gz["content-length"]), len(zbody), "its length")
+        for h in (plain, gz):
+            eq(h.get("vary"), "Accept-Encoding", "Vary")
+            eq(h.get("cache-control"), "public, max-age=3600", "Cache-Control")
+            assert h["content-type"].startswith("text/javascript"), h
+        assert plain["etag"] != gz["etag"], "one ETag per encoding"
+        for ae, tag in (("gzip", gz["etag"]), ("identity", plain["etag"])):
+            st, h, body = c.request("GET", "/lotse.js", headers={"Accept-Encoding": ae, "If-None-Match": tag})
+            eq((st, body, h.get("etag"), h.get("vary")), (304, b"", tag, "Accept-Encoding"), "304 for " + ae)
+            st, _, _ = c.request("GET", "/lotse.js", headers={"Accept-Encoding": ae,
+                                                               "If-None-Match": 'W/"x", W/' + tag})
+            eq(st, 304, "weak comparison in a list, " + ae)
+        # The other encoding's tag names another representation: the full answer.
+        st, h, zbody = c.request("GET", "/lotse.js", headers={"Accept-Encoding": "gzip",
+                                                               "If-None-Match": plain["etag"]})
+        eq((st, h.get("content-encoding")), (200, "gzip"), "gzip wanted, identity's tag")
+        eq(c.request("GET", "/lotse.js", headers={"Accept-Encoding": "gzip;q=0"})[1].get("content-encoding"),
+           None, "q=0 refuses gzip")
+        st, h, body = c.request("HEAD", "/lotse.js", headers={"Accept-Encoding": "gzip"})
+        eq((st, body, h.get("content-encoding")), (200, b"", "gzip"), "HEAD")
+        eq(c.stop(), 0, "clean exit")
 
 
 def test_dnt_gpc_and_bots_not_stored():
