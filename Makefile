@@ -43,7 +43,8 @@ LIBS_A        := $(BUILD)/libcollector.a $(BUILD)/libreport.a $(BUILD)/libcommon
 UNIT_BIN      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAY_BIN    := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 FUZZ_BIN      := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(FUZZ_SRC))
-GEN           := $(BUILD)/gen/schema_sql.h $(BUILD)/gen/lotse_js.h $(BUILD)/gen/fold_table.h
+GEN           := $(BUILD)/gen/schema_sql.h $(BUILD)/gen/lotse_js.h $(BUILD)/gen/lotse_js_gz.h \
+                 $(BUILD)/gen/fold_table.h
 UCD           ?= /usr/share/unicode
 
 COLLECTOR = $(BUILD)/lotse-collector
@@ -77,6 +78,12 @@ $(BUILD)/gen/schema_sql.h: schema.sql $(BUILD)/embed
 $(BUILD)/gen/lotse_js.h: scripts/lotse.min.js $(BUILD)/embed
 	@mkdir -p $(@D)
 	$(BUILD)/embed lotse_js < $< > $@
+# lotse.js compressed once, here (gzip -n: no name or time, so the build is reproducible).
+$(BUILD)/gen/lotse_js_gz.h: scripts/lotse.min.js $(BUILD)/embed
+	@mkdir -p $(@D)
+	gzip -9n < $< > $@.gz
+	$(BUILD)/embed lotse_js_gz < $@.gz > $@
+	rm -f $@.gz
 # The Unicode folding table of collector/fold.c, from Debian's unicode-data.
 $(BUILD)/gen/fold_table.h: scripts/gen_fold.py $(UCD)/UnicodeData.txt
 	@mkdir -p $(@D)
