@@ -9,8 +9,10 @@
 //           and 500 ms after it (lotse.js's first scan runs at load);
 //   renders 200 renders of a 100-row table, each in a task of its own (as a
 //           framework re-renders), then a 20 000-node insert, then 500 ms.
-// Prints one JSON line per scenario: medians over ROUNDS pairs and the cost
-// (ms at load; per cent on renders). Usage: node lotse_js_cost.js [ROUNDS].
+// Prints one JSON line per scenario: medians over ROUNDS pairs, the cost
+// (ms at load; per cent on renders), the JavaScript part of it
+// (ScriptDuration) and the machine's load average. Usage: node
+// lotse_js_cost.js [ROUNDS]; SCENARIOS="form" runs one scenario.
 'use strict';
 
 const fs = require('fs');
@@ -82,13 +84,15 @@ async function serve() {
   return server;
 }
 
+// [main-thread busy ms, JavaScript ms] so far (CPU time of the renderer's
+// main thread: Performance.enable with threadTicks).
 async function busyMs(cdp) {
   const { metrics } = await cdp.send('Performance.getMetrics');
-  return 1000 * metrics.find((m) => m.name === METRIC).value;
+  const ms = (name) => 1000 * metrics.find((m) => m.name === name).value;
+  return [ms('TaskDuration'), ms('ScriptDuration')];
 }
-const METRIC = process.env.METRIC || 'TaskDuration';
 
-// Main-thread busy ms of one scenario in a fresh page.
+// [main-thread busy ms, JavaScript ms] of one scenario in a fresh page.
 async function measure(context, origin, scenario, withScript) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -97,9 +101,9 @@ async function measure(context, origin, scenario, withScript) {
   await page.goto(origin + '/' + scenario + '?lotse=' + (withScript ? 1 : 0), { waitUntil: 'load' });
   if (scenario === 'heavy') await page.evaluate(() => window.work());
   else await page.waitForTimeout(500);
-  const ms = (await busyMs(cdp)) - base;
+  const after = await busyMs(cdp);
   await page.close();
-  return ms;
+  return [after[0] - base[0], after[1] - base[1]];
 }
 
 const median = (a) => {
@@ -125,10 +129,13 @@ async function main() {
         const order = r % 2 ? [false, true] : [true, false];
         for (const w of order) runs[w ? 'with' : 'without'].push(await measure(context, origin, scenario, w));
       }
-      const withMs = median(runs.with);
-      const withoutMs = median(runs.without);
+      const med = (list, i) => median(list.map((r) => r[i]));
+      const [withMs, withoutMs] = [med(runs.with, 0), med(runs.without, 0)];
+      const [withJs, withoutJs] = [med(runs.with, 1), med(runs.without, 1)];
       const out = { part: 'js', scenario, rounds: ROUNDS, with_ms: +withMs.toFixed(2), without_ms: +withoutMs.toFixed(2),
         cost_ms: +(withMs - withoutMs).toFixed(2), cost_pct: +(100 * (withMs - withoutMs) / withoutMs).toFixed(1),
+        script_with_ms: +withJs.toFixed(2), script_without_ms: +withoutJs.toFixed(2),
+        script_cost_ms: +(withJs - withoutJs).toFixed(2), load_avg: +os.loadavg()[0].toFixed(1),
         gzip_bytes: require('zlib').gzipSync(SCRIPT, { level: 9 }).length };
       console.log(JSON.stringify(out));
     }
