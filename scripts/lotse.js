@@ -169,6 +169,7 @@
   // A submit attempt begins: its errors count once more. What the page
   // shows now (a step changed a moment ago) is taken in first.
   function attempt() {
+    leaving = false;
     if (timer) scan();
     if (!attempting) seen = new Set();
     attempting = 1;
@@ -338,6 +339,7 @@
     on(W, 'pagehide', pagehide);
     on(W, 'pageshow', (e) => {            // back from the back/forward cache
       if (!e.persisted) return;
+      leaving = false;
       startClock();
       pageview(D.referrer);
     });
@@ -354,12 +356,15 @@
     };
     on(D, 'click', clicked, true);
     on(D, 'auxclick', clicked, true);
-    on(D, 'input', () => { rageEl = null; }, true);
+    on(D, 'input', () => {               // still here, correcting a form
+      rageEl = null;
+      leaving = false;
+    }, true);
     on(D, 'keydown', (e) => {
       if (e.key === 'Enter' && e.target.tagName === 'INPUT' && e.target.form) attempt();
     }, true);
-    // A submit that goes through: until the next page, the errors still
-    // shown are the ones already counted.
+    // A submit that goes through: until the next page (or the person acts
+    // again on this one), the errors still shown are the ones already counted.
     on(D, 'submit', (e) => {
       attempt();
       feedback(e.target);
