@@ -43,21 +43,22 @@ LIBS_A        := $(BUILD)/libcollector.a $(BUILD)/libreport.a $(BUILD)/libcommon
 UNIT_BIN      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAY_BIN    := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 FUZZ_BIN      := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(FUZZ_SRC))
-GEN           := $(BUILD)/gen/schema_sql.h $(BUILD)/gen/lotse_js.h $(BUILD)/gen/fold_table.h
+GEN           := $(BUILD)/gen/schema_sql.h $(BUILD)/gen/lotse_js.h $(BUILD)/gen/lotse_js_gz.h \
+                 $(BUILD)/gen/fold_table.h
 UCD           ?= /usr/share/unicode
 
 COLLECTOR = $(BUILD)/lotse-collector
 REPORTER  = $(BUILD)/lotse-report
 
 .SECONDARY:
-.PHONY: all deps test-deps bench-deps test unit demo bench fuzz install clean
+.PHONY: all deps test-deps bench-deps test unit demo bench fuzz install clean lotse-min
 all: $(COLLECTOR) $(REPORTER)
 
 # --- Debian packages -------------------------------------------------------
 DEB_BUILD = gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libcsv-dev \
 	libsodium-dev sqlite3 gnuplot-nox curl python3 unicode-data
 DEB_TEST  = clang libclang-rt-14-dev valgrind chromium nodejs=node npm=npm
-DEB_BENCH = wrk nginx-light goaccess time
+DEB_BENCH = wrk nginx-light goaccess time chromium nodejs=node npm=npm
 deps:
 	@sh scripts/install-deps.sh $(DEB_BUILD)
 test-deps: deps
@@ -72,9 +73,17 @@ $(BUILD)/embed: scripts/embed.c
 $(BUILD)/gen/schema_sql.h: schema.sql $(BUILD)/embed
 	@mkdir -p $(@D)
 	$(BUILD)/embed schema_sql < $< > $@
-$(BUILD)/gen/lotse_js.h: scripts/lotse.js $(BUILD)/embed
+# The collector serves the minified script; `make lotse-min` remakes it from
+# scripts/lotse.js (needs npm; the browser test checks it is up to date).
+$(BUILD)/gen/lotse_js.h: scripts/lotse.min.js $(BUILD)/embed
 	@mkdir -p $(@D)
 	$(BUILD)/embed lotse_js < $< > $@
+# lotse.js compressed once, here (gzip -n: no name or time, so the build is reproducible).
+$(BUILD)/gen/lotse_js_gz.h: scripts/lotse.min.js $(BUILD)/embed
+	@mkdir -p $(@D)
+	gzip -9n < $< > $@.gz
+	$(BUILD)/embed lotse_js_gz < $@.gz > $@
+	rm -f $@.gz
 # The Unicode folding table of collector/fold.c, from Debian's unicode-data.
 $(BUILD)/gen/fold_table.h: scripts/gen_fold.py $(UCD)/UnicodeData.txt
 	@mkdir -p $(@D)
@@ -105,6 +114,10 @@ $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuz
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 unit: $(UNIT_BIN) $(REPLAY_BIN)
+
+lotse-min: test-deps
+	sh tests/browser/npm-install.sh
+	node tests/browser/minify.js
 
 # --- tests ------------------------------------------------------------------
 # Everything twice: the normal build and the ASan+UBSan build. The last line

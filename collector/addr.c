@@ -41,3 +41,11 @@ const unsigned char *addr_of_text(const char *text, size_t n, unsigned char raw[
 	*len = n;
 	return (const unsigned char *)text;
 }
+
+size_t addr_network(const unsigned char *addr, size_t len, unsigned char key[16])
+{
+	if (len > 16)
+		len = 16;
+	memcpy(key, addr, len);
+	return len == 16 ? 8 : len;
+}

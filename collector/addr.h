@@ -31,4 +31,13 @@ size_t addr_unmap(unsigned char raw[16], size_t len);
  */
 const unsigned char *addr_of_text(const char *text, size_t n, unsigned char raw[16], size_t *len);
 
+/*
+ * The part of a canonical address (len bytes) that one client cannot change
+ * at will, copied to key: all of an IPv4 address, the /64 of an IPv6 one (a
+ * subscriber gets a whole /64 and may pick any address in it). The rate
+ * limit and the connection limits count by it. Returns the key's length
+ * (at most 16: longer input is cut).
+ */
+size_t addr_network(const unsigned char *addr, size_t len, unsigned char key[16]);
+
 #endif

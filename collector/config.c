@@ -27,14 +27,27 @@ static const char usage_text[] =
 	"  --rate-limit N         requests per second per client address, bursts of 2N\n"
 	"                         (default 50; 0 turns it off)\n"
 	"  --visit-key daily|off  daily keyed hash linking a visit's events, or none (default daily)\n"
-	"  --trust-proxy          take the client address from X-Forwarded-For (behind a proxy)\n"
+	"  --trust-proxy CIDR...  networks of the reverse proxies in front (space- or comma-\n"
+	"                         separated): X-Forwarded-For is walked from the right past\n"
+	"                         them, the first address outside is the client; without it\n"
+	"                         the header is ignored\n"
 	"  --durability normal|full  fsync every group commit (full, default) or not\n"
 	"  --threads N            HTTP worker threads (default: number of CPUs)\n"
-	"  --max-connections N    open connections at most (default 1024)\n"
-	"  --max-connections-per-ip N  per client address (default 64; 0: no limit)\n"
+	"  --max-connections N    open connections at most (default 8192); when all are\n"
+	"                         taken, the longest idle one is closed for a new one\n"
+	"  --max-connections-per-ip N  per client address, an IPv6 /64 counting as one\n"
+	"                         address (default 64; 0: no limit; not for --trust-proxy peers)\n"
 	"  --timeout SECONDS      idle connection timeout (default 15)\n"
 	"  --queue N              events waiting for the database at most (default 16384)\n"
 	"  --user NAME            after opening the database and binding, run as this user\n"
+	"  --request-timeout S    a request must arrive whole, headers and body, within S\n"
+	"                         seconds of its connection's accept or previous answer\n"
+	"                         (default 10)\n"
+	"  --min-free BYTES       /healthz answers 503 below this much free space on the\n"
+	"                         database's file system (default 67108864; 0: no check)\n"
+	"  --runtime-dir DIR      keep the day's visit-key salt in DIR (tmpfs or ramfs), so that\n"
+	"                         a restart during the day keeps visits whole (default\n"
+	"                         $RUNTIME_DIRECTORY, else none; \"\" for none)\n"
 	"  --import FILE|-        store dated NDJSON events instead of serving, then exit\n"
 	"  --version              print the version and exit\n"
 	"  --help                 print this help and exit\n"
@@ -45,7 +58,8 @@ static const char usage_text[] =
 enum {
 	OPT_LISTEN = 256, OPT_DB, OPT_SITES, OPT_MAX_BODY, OPT_RATE, OPT_VISIT, OPT_PROXY, OPT_DURABILITY,
 	OPT_THREADS, OPT_IMPORT, OPT_VERSION, OPT_HELP, OPT_MAXCONN, OPT_MAXCONN_IP, OPT_TIMEOUT,
-	OPT_QUEUE, OPT_USER
+	OPT_QUEUE, OPT_USER,
+	OPT_REQUEST_TIMEOUT, OPT_MIN_FREE, OPT_RUNTIME_DIR
 };
 
 static const struct option options[] = {
@@ -55,7 +69,7 @@ static const struct option options[] = {
 	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
 	{ "rate-limit", required_argument, NULL, OPT_RATE },
 	{ "visit-key", required_argument, NULL, OPT_VISIT },
-	{ "trust-proxy", no_argument, NULL, OPT_PROXY },
+	{ "trust-proxy", required_argument, NULL, OPT_PROXY },
 	{ "durability", required_argument, NULL, OPT_DURABILITY },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "import", required_argument, NULL, OPT_IMPORT },
@@ -66,6 +80,9 @@ static const struct option options[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
+	{ "min-free", required_argument, NULL, OPT_MIN_FREE },
+	{ "runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -131,6 +148,26 @@ static int parse_num(const char *s, unsigned long long min, unsigned long long m
 	return (errno == 0 && *end == '\0' && *out >= min && *out <= max) ? 0 : -1;
 }
 
+/*
+ * The directory systemd made for RuntimeDirectory= ($RUNTIME_DIRECTORY; of a
+ * colon-separated list, the first), or NULL when unset.
+ */
+static const char *runtime_dir_default(void)
+{
+	static char first[4096];
+	const char *env = getenv("RUNTIME_DIRECTORY");
+	size_t n;
+
+	if (env == NULL || env[0] == '\0')
+		return NULL;
+	n = strcspn(env, ":");
+	if (n >= sizeof first)
+		return NULL;
+	memcpy(first, env, n);
+	first[n] = '\0';
+	return first;
+}
+
 enum config_result config_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
 {
 	int c;
@@ -145,10 +182,13 @@ enum config_result config_parse(int argc, char **argv, struct config *cfg, char 
 	cfg->visit_key = 1;
 	cfg->durability_full = 1;
 	cfg->threads = ncpu > 0 ? (unsigned)ncpu : 2;
-	cfg->max_connections = 1024;
+	cfg->max_connections = 8192;
 	cfg->max_connections_per_ip = 64;
 	cfg->timeout_s = 15;
 	cfg->queue = 16384;
+	cfg->request_timeout_s = 10;
+	cfg->min_free = 64ULL << 20;
+	cfg->runtime_dir = runtime_dir_default();
 
 	optind = 1;
 	opterr = 0;
@@ -191,7 +231,8 @@ enum config_result config_parse(int argc, char **argv, struct config *cfg, char 
 			}
 			break;
 		case OPT_PROXY:
-			cfg->trust_proxy = 1;
+			if (proxy_nets_add(&cfg->trust_proxy, optarg, err, errlen) != 0)
+				return CONFIG_USAGE;
 			break;
 		case OPT_DURABILITY:
 			if (strcmp(optarg, "full") == 0)
@@ -243,6 +284,23 @@ enum config_result config_parse(int argc, char **argv, struct config *cfg, char 
 			break;
 		case OPT_USER:
 			cfg->user = optarg;
+			break;
+		case OPT_REQUEST_TIMEOUT:
+			if (parse_num(optarg, 1, 3600, &v) != 0) {
+				snprintf(err, errlen, "--request-timeout: must be a number of seconds 1..3600");
+				return CONFIG_USAGE;
+			}
+			cfg->request_timeout_s = (unsigned)v;
+			break;
+		case OPT_MIN_FREE:
+			if (parse_num(optarg, 0, 1ULL << 50, &v) != 0) {
+				snprintf(err, errlen, "--min-free: must be a number of bytes 0..2^50");
+				return CONFIG_USAGE;
+			}
+			cfg->min_free = v;
+			break;
+		case OPT_RUNTIME_DIR:
+			cfg->runtime_dir = optarg[0] != '\0' ? optarg : NULL;
 			break;
 		case OPT_VERSION:
 			printf("lotse-collector %s (beacon protocol 1)\n", LOTSE_VERSION);

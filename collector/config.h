@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "proxy.h"
+
 struct config {
 	struct sockaddr_storage listen;
 	char listen_text[128];
@@ -17,15 +19,18 @@ struct config {
 	size_t max_body;             /* default 16 KiB */
 	unsigned rate_limit;         /* requests/s per address, default 50, 0 off */
 	int visit_key;               /* 1: daily (default), 0: off */
-	int trust_proxy;
+	struct proxy_nets trust_proxy; /* --trust-proxy networks; none: X-Forwarded-For is ignored */
 	int durability_full;         /* default 1 */
 	unsigned threads;            /* default: number of CPUs */
 	const char *import;          /* NULL: serve; "-": standard input */
-	unsigned max_connections;    /* default 1024 */
+	unsigned max_connections;    /* default 8192 */
 	unsigned max_connections_per_ip; /* default 64, 0 off */
 	unsigned timeout_s;          /* default 15 */
 	size_t queue;                /* events the write queue holds, default 16384 */
 	const char *user;            /* drop privileges to this user after opening; NULL: stay */
+	unsigned request_timeout_s;  /* a request must arrive whole within this, default 10 */
+	unsigned long long min_free; /* /healthz 503 below these free bytes, default 64 MiB, 0 off */
+	const char *runtime_dir;     /* the day's salt lives here; default $RUNTIME_DIRECTORY, NULL: none */
 };
 
 enum config_result { CONFIG_OK, CONFIG_EXIT_0, CONFIG_USAGE };

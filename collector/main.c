@@ -14,13 +14,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
+#include "dbfiles.h"
 #include "importer.h"
 #include "log.h"
 #include "metrics.h"
+#include "notify.h"
 #include "ratelimit.h"
+#include "saltfile.h"
 #include "server.h"
 #include "sites.h"
 #include "store.h"
@@ -28,7 +33,17 @@
 #include "writer.h"
 
 #define EXIT_USAGE 2
+/* Shutdown: for the requests in progress and their commits; then for the 503s of those given up; then for the writer. */
 #define SHUTDOWN_WAIT_MS 10000
+#define ANSWER_WAIT_MS 2000
+#define WRITER_STOP_MS 2000
+/* File descriptors beside the sockets: stdio, the database and its -wal/-shm, notify and salt files. */
+#define FDS_BESIDE_SOCKETS 32
+/* How often the main thread looks at the clock for the day change of the visit-key salt. */
+#define TICK_S 30
+
+/* A writer whose commit stalled past the shutdown: kept (reachable) until the process ends. */
+static struct writer *stalled_writer;
 
 /* The signals main's thread takes with sigwait(): stop (TERM, INT) and re-read the sites (HUP). */
 static void handled_signals(sigset_t *set)
@@ -101,23 +116,22 @@ out:
 	return rc;
 }
 
-/* Hands the database files to user, then becomes that user for good. */
+/*
+ * Hands the database files to user (dbfiles_hand_over: no link followed, no
+ * third user's file taken), then becomes that user for good.
+ */
 static int drop_privileges(const char *user, const char *db)
 {
 	struct passwd *pw = getpwnam(user);
-	char path[4096];
-	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char err[512];
 
 	if (pw == NULL) {
 		log_msg("--user: no user '%s'", user);
 		return -1;
 	}
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(path, sizeof path, "%s%s", db, suffixes[i]);
-		if (chown(path, pw->pw_uid, pw->pw_gid) != 0 && errno != ENOENT) {
-			log_msg("--user: cannot hand %s to %s: %s", path, user, strerror(errno));
-			return -1;
-		}
+	if (dbfiles_hand_over(db, pw->pw_uid, pw->pw_gid, user, err, sizeof err) != 0) {
+		log_msg("%s", err);
+		return -1;
 	}
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
 		log_msg("--user: cannot become %s: %s", user, strerror(errno));
@@ -130,6 +144,71 @@ static int drop_privileges(const char *user, const char *db)
 	return 0;
 }
 
+/*
+ * Raises the soft limit on open files to what the server may hold with scfg
+ * (as far as the hard limit allows); when the hard limit is lower, lowers
+ * scfg->max_connections to fit and says so.
+ */
+static void fit_fd_limit(struct server_config *scfg)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)server_sockets_max(scfg) + FDS_BESIDE_SOCKETS;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		rl.rlim_cur = 1024;
+	unsigned wanted = scfg->max_connections;
+	while (scfg->max_connections > 1 && (rlim_t)server_sockets_max(scfg) + FDS_BESIDE_SOCKETS > rl.rlim_cur)
+		scfg->max_connections -= scfg->max_connections / 16 + 1;
+	if (scfg->max_connections != wanted)
+		log_msg("warning: the limit of %llu open files allows %u connections, not --max-connections %u "
+		        "(raise LimitNOFILE=)", (unsigned long long)rl.rlim_cur, scfg->max_connections, wanted);
+}
+
+/*
+ * SIGTERM/SIGINT: stop accepting, finish the requests in progress while the
+ * writer commits their events, and when that takes longer than
+ * SHUTDOWN_WAIT_MS (another process holds the database lock, the disk
+ * stalls) give up on them: every waiting request is answered 503 before the
+ * daemon stops, so libmicrohttpd never finds a suspended connection, and
+ * nothing is answered 204 that is not committed. Returns the exit status
+ * (1 when any request of the shutdown could not be committed) and frees
+ * srv and, unless its commit stalled, writer (*writer = NULL then).
+ */
+static int shut_down(struct server *srv, struct writer **writer, size_t failures_before)
+{
+	char why[256];
+	size_t left, given_up = 0, failed;
+
+	server_quiesce(srv);
+	left = server_wait(srv, SHUTDOWN_WAIT_MS);
+	if (left > 0) {
+		given_up = writer_abandon(*writer);
+		server_cut(srv);
+		server_wait(srv, ANSWER_WAIT_MS);
+	}
+	server_stop(srv);
+	failed = writer_failures(*writer, why, sizeof why) - failures_before;
+	if (writer_stop(*writer, WRITER_STOP_MS) != 0) {
+		stalled_writer = *writer;
+		*writer = NULL;
+		log_msg("shutdown: a database commit did not finish within %u s (a stalled disk?): exiting "
+		        "without it; %zu requests were answered 503, none of them 204",
+		        (SHUTDOWN_WAIT_MS + ANSWER_WAIT_MS + WRITER_STOP_MS) / 1000, failed);
+		return EXIT_FAILURE;
+	}
+	*writer = NULL;
+	if (failed > 0) {
+		log_msg("shutdown: the events of %zu requests could not be committed (%s%s) and were answered "
+		        "503; every event answered 204 is in the database",
+		        failed, given_up > 0 ? "still waiting after the shutdown wait; " : "", why);
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
 static int serve(const struct config *cfg)
 {
 	struct sites *sites = NULL;
@@ -139,13 +218,19 @@ static int serve(const struct config *cfg)
 	struct visitkey *vk = NULL;
 	struct writer *writer = NULL;
 	struct server *srv = NULL;
+	struct notify *nt = NULL;
 	sigset_t set;
-	char err[512];
+	char err[512], status[600];
 	int rc = open_inputs(cfg, &sites, &store);
 
 	if (rc != EXIT_SUCCESS)
 		return rc;
 	rc = EXIT_FAILURE;
+	log_limit_rate(1);
+	if (notify_open(&nt, err, sizeof err) != 0) { /* before privileges are dropped: see notify.h */
+		log_msg("%s", err);
+		goto out;
+	}
 	metrics = metrics_new();
 	if (metrics == NULL || ratelimit_new(cfg->rate_limit, &rl) != 0 ||
 	    (cfg->visit_key && visitkey_new(1, &vk) != 0)) {
@@ -165,9 +250,13 @@ static int serve(const struct config *cfg)
 		.max_connections = cfg->max_connections,
 		.max_connections_per_ip = cfg->max_connections_per_ip,
 		.timeout_s = cfg->timeout_s,
+		.request_timeout_s = cfg->request_timeout_s,
 		.trust_proxy = cfg->trust_proxy,
+		.db_path = cfg->db,
+		.min_free = cfg->min_free,
 	};
 	struct server_deps deps = { .writer = writer, .metrics = metrics, .ratelimit = rl, .visitkey = vk };
+	fit_fd_limit(&scfg);
 	if (server_start(&scfg, &deps, sites, &srv, err, sizeof err) != 0) {
 		log_msg("--listen %s: %s", cfg->listen_text, err);
 		goto out;
@@ -175,15 +264,30 @@ static int serve(const struct config *cfg)
 	sites = NULL; /* the server owns them now */
 	if (cfg->user != NULL && drop_privileges(cfg->user, cfg->db) != 0)
 		goto out;
+	if (vk != NULL && cfg->runtime_dir != NULL) { /* checked as the user that will write there */
+		if (saltfile_check_dir(cfg->runtime_dir, err, sizeof err) != 0) {
+			log_msg("%s", err);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		visitkey_keep_in(vk, cfg->runtime_dir);
+	}
 	if (geteuid() == 0)
 		log_msg("warning: serving as root; use --user to drop privileges");
 	log_msg("listening on port %u, database %s", server_port(srv), cfg->db);
+	snprintf(status, sizeof status, "READY=1\nSTATUS=listening on port %u, database %s", server_port(srv),
+	         cfg->db);
+	notify_send(nt, status);
 
 	handled_signals(&set);
 	for (;;) {
-		int sig = 0;
-		if (sigwait(&set, &sig) != 0)
+		struct timespec tick = { TICK_S, 0 };
+		int sig = sigtimedwait(&set, NULL, &tick);
+		if (sig < 0) {
+			if (vk != NULL)
+				visitkey_tick(vk, clock_realtime_ms()); /* an old day's salt goes when its day is over */
 			continue;
+		}
 		if (sig != SIGHUP)
 			break;
 		struct sites *fresh = NULL;
@@ -195,17 +299,27 @@ static int serve(const struct config *cfg)
 		}
 		server_set_sites(srv, fresh);
 		log_msg("SIGHUP: re-read %s (%zu sites)", cfg->sites, sites_count(fresh));
+		snprintf(status, sizeof status, "STATUS=listening on port %u, database %s, %zu sites",
+		         server_port(srv), cfg->db, sites_count(fresh));
+		notify_send(nt, status);
 	}
 	log_msg("shutting down: finishing requests and committing the queue");
-	rc = EXIT_SUCCESS;
+	notify_send(nt, "STOPPING=1\nSTATUS=shutting down: finishing requests and committing the queue");
+	rc = shut_down(srv, &writer, writer_failures(writer, err, sizeof err));
+	srv = NULL;
 out:
-	server_stop(srv, SHUTDOWN_WAIT_MS);
-	writer_stop(writer);
+	server_stop(srv);
+	if (srv != NULL) /* a start that failed half-way: nothing was served */
+		writer_abandon(writer);
+	writer_stop(writer, WRITER_STOP_MS);
 	store_close(store);
 	visitkey_free(vk);
 	ratelimit_free(rl);
-	metrics_free(metrics);
+	if (stalled_writer == NULL)
+		metrics_free(metrics); /* else the stalled writer still counts into it */
 	sites_free(sites);
+	notify_close(nt);
+	log_flush();
 	return rc;
 }
 

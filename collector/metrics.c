@@ -38,6 +38,14 @@ static const char *const drop_names[DROP_COUNT] = {
 	[DROP_BOT] = "bot",
 };
 
+static const char *const conn_close_names[CONN_CLOSE_COUNT] = {
+	[CONN_DEADLINE] = "deadline",
+	[CONN_IDLE_EVICTED] = "idle_evicted",
+	[CONN_PER_ADDRESS] = "per_address",
+	[CONN_FULL] = "full",
+	[CONN_SHUTDOWN] = "shutdown",
+};
+
 /* Upper bounds of the commit latency histogram, in seconds. */
 static const double commit_buckets[] = { 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0 };
 #define N_BUCKETS (sizeof commit_buckets / sizeof commit_buckets[0])
@@ -53,6 +61,8 @@ struct metrics {
 	_Atomic uint64_t status[STATUS_SLOTS];
 	_Atomic size_t queue_depth;
 	_Atomic size_t queue_capacity;
+	_Atomic uint64_t conn_closed[CONN_CLOSE_COUNT];
+	_Atomic size_t conns_open;
 
 	pthread_mutex_t mu; /* guards what follows */
 	size_t n_sites;
@@ -180,6 +190,16 @@ __attribute__((format(printf, 2, 3))) static void put(struct out *o, const char 
 	}
 }
 
+void metrics_conn_closed(struct metrics *m, enum metrics_conn_close why)
+{
+	atomic_fetch_add(&m->conn_closed[why], 1);
+}
+
+void metrics_conns_open(struct metrics *m, size_t open)
+{
+	atomic_store(&m->conns_open, open);
+}
+
 int metrics_render(struct metrics *m, char **out, size_t *len)
 {
 	struct out o = { .buf = malloc(8192), .cap = 8192 };
@@ -240,6 +260,14 @@ int metrics_render(struct metrics *m, char **out, size_t *len)
 	put(&o, "# HELP lotse_queue_capacity Events the write queue holds at most.\n"
 	        "# TYPE lotse_queue_capacity gauge\nlotse_queue_capacity %zu\n",
 	    atomic_load(&m->queue_capacity));
+	put(&o, "# HELP lotse_connections_open Connections open and counted against the limits.\n"
+	        "# TYPE lotse_connections_open gauge\nlotse_connections_open %zu\n",
+	    atomic_load(&m->conns_open));
+	put(&o, "# HELP lotse_connections_closed_total Connections the collector closed itself, by reason.\n"
+	        "# TYPE lotse_connections_closed_total counter\n");
+	for (int i = 0; i < CONN_CLOSE_COUNT; i++)
+		put(&o, "lotse_connections_closed_total{reason=\"%s\"} %llu\n", conn_close_names[i],
+		    (unsigned long long)atomic_load(&m->conn_closed[i]));
 	if (o.failed) {
 		free(o.buf);
 		return -1;

@@ -35,6 +35,16 @@ enum metrics_reject {
 /* Events answered as usual but not stored: lotse_not_stored_total{reason}. */
 enum metrics_drop { DROP_DNT, DROP_GPC, DROP_BOT, DROP_COUNT };
 
+/* Why the collector closed a connection itself: lotse_connections_closed_total{reason}. */
+enum metrics_conn_close {
+	CONN_DEADLINE,     /* the request was not whole within --request-timeout */
+	CONN_IDLE_EVICTED, /* idle, and its slot was needed (all, or its address's) */
+	CONN_PER_ADDRESS,  /* its address held --max-connections-per-ip busy connections */
+	CONN_FULL,         /* --max-connections busy connections */
+	CONN_SHUTDOWN,     /* idle at shutdown, or unfinished when the shutdown wait ended */
+	CONN_CLOSE_COUNT
+};
+
 struct metrics;
 
 /* Returns a new zeroed instance, or NULL when out of memory. */
@@ -52,6 +62,10 @@ void metrics_commit(struct metrics *m, double seconds, size_t events, int ok);
 /* The write queue: its capacity (once) and its depth (after each change). */
 void metrics_queue_capacity(struct metrics *m, size_t capacity);
 void metrics_queue_depth(struct metrics *m, size_t depth);
+
+/* A connection closed by the collector, and the number open after each change. */
+void metrics_conn_closed(struct metrics *m, enum metrics_conn_close why);
+void metrics_conns_open(struct metrics *m, size_t open);
 
 /*
  * Renders the exposition into a malloc'd NUL-terminated string. Returns 0 and

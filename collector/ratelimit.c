@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 
 #define SHARDS 16
 #define SLOTS_PER_SHARD 4096 /* 64 Ki addresses in all, about 2.5 MiB */
@@ -73,19 +74,6 @@ static struct bucket *find_bucket(struct shard *sh, uint64_t h, const void *addr
 	return victim;
 }
 
-/*
- * The part of an address that one client cannot change at will: all of an
- * IPv4 address, the /64 of an IPv6 one (else rotating addresses inside one
- * /64 would get a fresh bucket per request). Returns the key's length.
- */
-static size_t client_key(const unsigned char *addr, size_t len, unsigned char key[16])
-{
-	if (len > 16)
-		len = 16;
-	memcpy(key, addr, len);
-	return len == 16 ? 8 : len;
-}
-
 int ratelimit_allow(struct ratelimit *rl, const void *addr, size_t len, int64_t now_ms,
                     unsigned *retry_after_s)
 {
@@ -97,7 +85,7 @@ int ratelimit_allow(struct ratelimit *rl, const void *addr, size_t len, int64_t 
 
 	if (rl->rate == 0)
 		return 1;
-	len = client_key(addr, len, key);
+	len = addr_network(addr, len, key); /* else each address of a /64 got a fresh bucket */
 	crypto_shorthash(hash, key, len, rl->hash_key);
 	memcpy(&h, hash, sizeof h);
 	struct shard *sh = &rl->shards[h % SHARDS];

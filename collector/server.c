@@ -17,19 +17,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "beacon.h"
+#include "clock.h"
+#include "conns.h"
+#include "httpval.h"
 #include "ingest.h"
 #include "log.h"
 #include "lotse_js.h"
+#include "lotse_js_gz.h"
 #include "reduce.h"
 #include "uacache.h"
 
 #define ORIGIN_MAX 256
 #define PIXEL_PARAMS_MAX 16
+/* X-Forwarded-For field lines read (the last ones: the walk starts at the right). */
+#define XFF_LINES_MAX 8
 
 /*
  * The 204 of a stored beacon, made once per echoed origin and queued on every
@@ -47,12 +54,18 @@ struct cached_no_content {
 
 struct server {
 	struct MHD_Daemon *daemon;
+	MHD_socket listen_fd;         /* closed by us after the daemon stopped */
 	struct server_config cfg;
 	struct server_deps deps;
+	struct conns *conns;
+	_Atomic int xff_warned;       /* the one warning about an ignored X-Forwarded-For is out */
 	pthread_rwlock_t sites_lock;
 	struct sites *sites;          /* guarded by sites_lock */
 	_Atomic long active;          /* requests with state, not yet completed */
-	char js_etag[24];
+	char js_etag[24];             /* of lotse.js as it is */
+	char js_etag_gz[27];          /* of its gzip encoding: a representation of its own */
+	struct MHD_Response *js;      /* 200 (and 304: libmicrohttpd sends no body with it) */
+	struct MHD_Response *js_gz;
 	struct ua_cache *uacache;     /* classes of recent User-Agents, by keyed hash */
 	pthread_mutex_t cache_lock;
 	struct MHD_Response *no_content;                         /* without CORS */
@@ -68,9 +81,11 @@ struct request {
 	struct writer_item item;      /* first: the writer hands it back */
 	struct server *srv;
 	struct MHD_Connection *conn;
+	struct conn *cn;              /* its connection in the registry (NULL when out of memory) */
 	enum route route;
 	_Atomic int phase;
-	int write_ok;                 /* set before phase becomes PHASE_WRITTEN */
+	int write_ok;                 /* set before phase becomes PHASE_WRITTEN: 1 committed, 0 not,
+	                                 else the writer's refusal (enum writer_refusal) */
 	int too_large;
 	int dnt;                      /* DNT: 1 or Sec-GPC: 1: answer as usual, store nothing */
 	enum metrics_drop dnt_kind;
@@ -93,22 +108,6 @@ static const unsigned char gif_1x1[] = {
 	0x00, 0x00, 0x00, 0x00, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00,
 	0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b
 };
-
-static int64_t realtime_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* --- responses ------------------------------------------------------------ */
 
@@ -345,7 +344,54 @@ struct headers {
 	const char *value[H_COUNT]; /* the first of each name, or NULL */
 	size_t len[H_COUNT];        /* its length */
 	unsigned count[H_COUNT];
+	/* The last XFF_LINES_MAX X-Forwarded-For lines, in the order received. */
+	const char *xff[XFF_LINES_MAX];
+	size_t xff_len[XFF_LINES_MAX];
+	size_t n_xff;
+	/* Where the next field line must begin (see line_layout_ok); NULL: a line broke the rule. */
+	const char *next_line;
 };
+
+/*
+ * Strict parsing beyond what libmicrohttpd 0.9.75 checks (it takes a bare LF
+ * as a line end, a name with whitespace before the colon as a name, and an
+ * obs-fold continuation as part of the name): every field line must end in
+ * CRLF, its name must be a token, its value a field value (RFC 9112 2.2,
+ * 5.1, 5.2; RFC 9110 5.5, 5.6.2).
+ *
+ * The line ends are checked where libmicrohttpd leaves them: it parses the
+ * header in place in its read buffer, replacing each CRLF with two NULs, a
+ * bare LF with one, and the colon with one, and hands out pointers into that
+ * buffer (connection.c: get_next_header_line, process_header_line). So after
+ * the request line's version (with its CRLF) the first name must begin two
+ * bytes after the version's end, and each next name two bytes after the
+ * previous value's end, with only SP/HTAB between a name's NUL and its
+ * value; a bare LF puts the next name one byte early, and a continuation
+ * line is copied elsewhere. The blank line after the last field must be two
+ * NULs as well, which tells a bare LF from a CRLF unless the byte after the
+ * header (the body's first) is a NUL. Both bytes after a value are inside
+ * the buffer: at least the blank line follows every field line.
+ */
+static void line_layout_ok(struct headers *h, const char *key, size_t key_size, const char *value,
+                           size_t value_size)
+{
+	const char *p = key + key_size + 1;
+
+	if (h->next_line == NULL)
+		return;
+	if (key != h->next_line || !httpval_token(key, key_size) || key[key_size] != '\0' ||
+	    !httpval_field_value(value, value_size)) {
+		h->next_line = NULL;
+		return;
+	}
+	while (p < value && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p != value || value[value_size] != '\0' || value[value_size + 1] != '\0') {
+		h->next_line = NULL;
+		return;
+	}
+	h->next_line = value + value_size + 2;
+}
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
                                       const char *value, size_t value_size)
@@ -353,11 +399,21 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 	struct headers *h = cls;
 
 	(void)kind;
+	line_layout_ok(h, key, key_size, value, value_size);
 	for (size_t i = 0; i < H_COUNT; i++) {
 		if (header_names[i].len == key_size && strncasecmp(key, header_names[i].name, key_size) == 0) {
 			if (h->count[i]++ == 0) {
 				h->value[i] = value;
 				h->len[i] = value_size;
+			}
+			if (i == H_FORWARDED_FOR) {
+				if (h->n_xff == XFF_LINES_MAX) {
+					memmove(h->xff, h->xff + 1, (XFF_LINES_MAX - 1) * sizeof h->xff[0]);
+					memmove(h->xff_len, h->xff_len + 1, (XFF_LINES_MAX - 1) * sizeof h->xff_len[0]);
+					h->n_xff--;
+				}
+				h->xff[h->n_xff] = value;
+				h->xff_len[h->n_xff++] = value_size;
 			}
 			break;
 		}
@@ -365,10 +421,22 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 	return MHD_YES;
 }
 
-static void read_headers(struct MHD_Connection *c, struct headers *h)
+/*
+ * Reads the request's fields (version: as libmicrohttpd gave it to the
+ * handler, inside its read buffer). Returns 0, or -1 when a line breaks
+ * the strict rules of line_layout_ok.
+ */
+static int read_headers(struct MHD_Connection *c, const char *version, struct headers *h)
 {
+	size_t vlen = strlen(version);
+
 	memset(h, 0, sizeof *h);
+	/* HTTP/1.0 and 1.1 only reach the handler: the version is in the buffer, CRLF after it. */
+	h->next_line = vlen > 0 && version[vlen + 1] == '\0' ? version + vlen + 2 : NULL;
 	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, h);
+	if (h->next_line == NULL || h->next_line[0] != '\0' || h->next_line[1] != '\0')
+		return -1; /* a line that is not CRLF-terminated, or the blank line is a bare LF */
+	return 0;
 }
 
 /*
@@ -392,40 +460,57 @@ static int framing_ok(const struct headers *h)
 	return 1;
 }
 
+/* The connection's entry in the registry (set when it was accepted); NULL when out of memory. */
+static struct conn *conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* The socket peer's address as canonical bytes (see addr_unmap); 0 bytes when unknown. */
+static size_t peer_address(struct MHD_Connection *c, unsigned char raw[16])
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	size_t len = 0;
+
+	if (sa != NULL && sa->sa_family == AF_INET) {
+		memcpy(raw, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+		len = 4;
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
+		memcpy(raw, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+		len = 16;
+	}
+	return addr_unmap(raw, len);
+}
+
+static int loopback(const unsigned char *addr, size_t len)
+{
+	static const unsigned char v6_loopback[16] = { [15] = 1 };
+
+	return (len == 4 && addr[0] == 127) || (len == 16 && memcmp(addr, v6_loopback, 16) == 0);
+}
+
 /*
- * The client's address as bytes (for the rate limit and the visit key):
- * from the rightmost X-Forwarded-For entry with --trust-proxy (the one our
- * own proxy appended, the only one to trust), else from the socket; an
- * IPv4-mapped address as its IPv4 address (addr_unmap), so that one client
- * is one address however it came.
+ * The client's address as bytes (for the rate limit and the visit key): the
+ * peer, or with --trust-proxy the client that X-Forwarded-For names
+ * (proxy_client). An X-Forwarded-For from a loopback peer without
+ * --trust-proxy is ignored, and said so once: most likely a proxy on this
+ * host that the operator forgot to name.
  */
-static void client_address(struct server *srv, struct MHD_Connection *c, const char *xff,
+static void client_address(struct server *srv, struct MHD_Connection *c, const struct headers *h,
                            unsigned char raw[16], size_t *raw_len)
 {
-	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
+	unsigned char peer[16];
+	size_t peer_len = peer_address(c, peer);
 
-	*raw_len = 0;
-	if (srv->cfg.trust_proxy && xff != NULL) {
-		const char *last = strrchr(xff, ',');
-
-		last = last ? last + 1 : xff;
-		while (*last == ' ')
-			last++;
-		*raw_len = addr_parse(last, strcspn(last, " "), raw);
-	}
-	if (*raw_len == 0) {
-		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		sa = ci ? ci->client_addr : NULL;
-		if (sa != NULL && sa->sa_family == AF_INET) {
-			memcpy(raw, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
-			*raw_len = 4;
-		} else if (sa != NULL && sa->sa_family == AF_INET6) {
-			memcpy(raw, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
-			*raw_len = 16;
-		}
-	}
-	*raw_len = addr_unmap(raw, *raw_len);
+	if (h->n_xff > 0 && srv->cfg.trust_proxy.n == 0 && loopback(peer, peer_len) &&
+	    atomic_exchange(&srv->xff_warned, 1) == 0)
+		log_msg("warning: requests with X-Forwarded-For come from a loopback address, and "
+		        "--trust-proxy is not set: the header is ignored, all its clients count as one "
+		        "address (rate limit, visit key); name the proxy with --trust-proxy");
+	*raw_len = proxy_client(&srv->cfg.trust_proxy, peer, peer_len, h->xff, h->xff_len, h->n_xff, raw);
 }
 
 /* An origin we can compare with the sites: a marker that matches none. */
@@ -531,9 +616,10 @@ static enum MHD_Result submit(struct request *r)
 	r->item.done = on_written;
 	atomic_store(&r->phase, PHASE_WAITING);
 	MHD_suspend_connection(r->conn);
-	if (writer_submit(r->srv->deps.writer, &r->item) != 0) {
+	int queued = writer_submit(r->srv->deps.writer, &r->item);
+	if (queued != WRITER_QUEUED) {
 		/* Not queued: done will never run, so answer 503 after resuming ourselves. */
-		r->write_ok = -1;
+		r->write_ok = queued;
 		atomic_store(&r->phase, PHASE_WRITTEN);
 		MHD_resume_connection(r->conn);
 	}
@@ -660,32 +746,72 @@ static enum MHD_Result finish_pixel(struct request *r)
 
 /* --- fixed endpoints -------------------------------------------------------- */
 
+/*
+ * /lotse.js as it is, or gzip-compressed (compressed once at build time)
+ * when the request accepts gzip: each encoding is its own representation
+ * with its own ETag, and If-None-Match naming the one that would be sent is
+ * a 304 (RFC 9110 13.1.2). Vary: Accept-Encoding tells caches that both
+ * exist.
+ */
 static enum MHD_Result serve_js(struct server *srv, struct MHD_Connection *c)
 {
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-	int not_modified = inm != NULL && (strstr(inm, srv->js_etag) != NULL || strcmp(inm, "*") == 0);
-	struct MHD_Response *resp;
-	unsigned status = not_modified ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+	int gz = httpval_accepts_gzip(ae, ae != NULL ? strlen(ae) : 0);
+	const char *etag = gz ? srv->js_etag_gz : srv->js_etag;
+	int not_modified = httpval_none_match(inm, inm != NULL ? strlen(inm) : 0, etag);
 
-	resp = MHD_create_response_from_buffer(not_modified ? 0 : lotse_js_len, (void *)lotse_js,
-	                                       MHD_RESPMEM_PERSISTENT);
-	if (resp == NULL)
-		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/javascript; charset=utf-8");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, srv->js_etag);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=3600");
-	return send_response(srv, c, status, resp);
+	return send_kept(srv, c, not_modified ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, gz ? srv->js_gz : srv->js);
 }
 
+/* A kept response of lotse.js (data, len bytes) with its ETag; gzip: Content-Encoding too. */
+static struct MHD_Response *make_js(const char *data, size_t len, const char *etag, int gzip)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+
+	if (resp == NULL)
+		return NULL;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/javascript; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=3600");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (gzip)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	return resp;
+}
+
+/*
+ * Free bytes for the database on its file system, as an unprivileged writer
+ * sees them (f_bavail); -1 when statvfs fails.
+ */
+static long long free_bytes(const char *path)
+{
+	struct statvfs st;
+
+	if (statvfs(path, &st) != 0)
+		return -1;
+	return (long long)st.f_bavail * (long long)st.f_frsize;
+}
+
+/*
+ * 200 while the database can be written and its file system has --min-free
+ * bytes: a disk about to fill is reported before the first write fails.
+ */
 static enum MHD_Result serve_health(struct server *srv, struct MHD_Connection *c)
 {
-	char body[160];
-	int ok = writer_healthy(srv->deps.writer);
+	char body[200];
+	size_t depth = writer_depth(srv->deps.writer);
+	long long avail = srv->cfg.min_free > 0 ? free_bytes(srv->cfg.db_path) : -1;
+	int low = avail >= 0 && (unsigned long long)avail < srv->cfg.min_free;
+	int ok = writer_healthy(srv->deps.writer) && !low;
 	int n;
 
 	if (ok)
-		n = snprintf(body, sizeof body, "{\"status\":\"ok\",\"queue\":%zu}",
-		             writer_depth(srv->deps.writer));
+		n = snprintf(body, sizeof body, "{\"status\":\"ok\",\"queue\":%zu}", depth);
+	else if (low)
+		n = snprintf(body, sizeof body,
+		             "{\"status\":\"unavailable\",\"error\":\"disk: %lld bytes free, below --min-free %llu\"}",
+		             avail, srv->cfg.min_free);
 	else
 		n = snprintf(body, sizeof body,
 		             "{\"status\":\"unavailable\",\"error\":\"database cannot be written\"}");
@@ -741,15 +867,16 @@ static enum MHD_Result begin_beacon(struct server *srv, struct MHD_Connection *c
 		return MHD_NO;
 	r->srv = srv;
 	r->conn = c;
+	r->cn = conn_of(c);
 	r->route = route;
-	r->received_ms = realtime_ms();
+	r->received_ms = clock_realtime_ms();
 	r->ua = h->value[H_USER_AGENT];
 	r->ua_len = h->len[H_USER_AGENT];
-	client_address(srv, c, h->value[H_FORWARDED_FOR], r->addr, &r->addr_len);
+	client_address(srv, c, h, r->addr, &r->addr_len);
 	request_origin(r, h);
 	if (origin_allowed_for_cors(srv, r->origin, r->origin_len))
 		r->cors = r->origin;
-	if (!ratelimit_allow(srv->deps.ratelimit, r->addr, r->addr_len, monotonic_ms(), &retry)) {
+	if (!ratelimit_allow(srv->deps.ratelimit, r->addr, r->addr_len, clock_monotonic_ms(), &retry)) {
 		ret = refuse(srv, c, MHD_HTTP_TOO_MANY_REQUESTS, REJECT_RATE_LIMITED, "rate limit exceeded", r->cors,
 		             retry);
 		goto refused;
@@ -812,14 +939,16 @@ static enum MHD_Result serve_simple(struct server *srv, struct MHD_Connection *c
 	return refuse(srv, c, MHD_HTTP_METHOD_NOT_ALLOWED, REJECT_METHOD, "method not allowed", NULL, 0);
 }
 
-/* Routes a request on its first call: state for beacons, a mark for the rest. */
+/* Routes a request on its first call: state for beacons, a mark for the rest; url NULL: no route. */
 static enum MHD_Result route_request(struct server *srv, struct MHD_Connection *c, const char *url,
                                      const char *method, const struct headers *h, void **con_cls)
 {
 	int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 	enum simple_route simple;
 
-	if (strcmp(url, "/e") == 0) {
+	if (url == NULL) {
+		simple = SIMPLE_NOT_FOUND;
+	} else if (strcmp(url, "/e") == 0) {
 		if (strcmp(method, MHD_HTTP_METHOD_POST) == 0)
 			return begin_beacon(srv, c, ROUTE_POST, h, con_cls);
 		if (get)
@@ -838,6 +967,58 @@ static enum MHD_Result route_request(struct server *srv, struct MHD_Connection *
 	return MHD_YES;
 }
 
+/*
+ * libmicrohttpd decodes the request target in place, and a "%00" cuts the
+ * C string it hands the handler: "/e%00x" would be routed as "/e", and
+ * "site=hx%00evil" read as "hx". The raw target is seen once, before
+ * decoding, by the URI log callback, whose return value becomes the
+ * request's first con_cls: one of these marks, which also tells the
+ * handler's first call.
+ */
+enum uri_mark { URI_PLAIN, URI_NUL_PATH, URI_NUL_QUERY, URI_MARK_COUNT };
+static char uri_marks[URI_MARK_COUNT];
+
+static int is_uri_mark(const void *p)
+{
+	return (const char *)p >= uri_marks && (const char *)p < uri_marks + URI_MARK_COUNT;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	switch (uri != NULL ? httpval_uri_nul(uri, strlen(uri)) : HTTPVAL_NUL_NONE) {
+	case HTTPVAL_NUL_PATH:
+		return &uri_marks[URI_NUL_PATH];
+	case HTTPVAL_NUL_QUERY:
+		return &uri_marks[URI_NUL_QUERY];
+	case HTTPVAL_NUL_NONE:
+		break;
+	}
+	return &uri_marks[URI_PLAIN];
+}
+
+/* The first call of a request: its fields are checked, then it is routed. */
+static enum MHD_Result first_call(struct server *srv, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, void **con_cls)
+{
+	enum uri_mark mark = (enum uri_mark)((char *)*con_cls - uri_marks);
+	struct headers h;
+
+	conns_request_begin(srv->conns, conn_of(c));
+	if (read_headers(c, version, &h) != 0)
+		return refuse(srv, c, MHD_HTTP_BAD_REQUEST, REJECT_FRAMING,
+		              "header: every line must end in CRLF, names must be tokens (no space before ':')",
+		              NULL, 0);
+	if (!framing_ok(&h))
+		return refuse(srv, c, MHD_HTTP_BAD_REQUEST, REJECT_FRAMING,
+		              "framing: one Content-Length, or Transfer-Encoding: chunked alone", NULL, 0);
+	if (mark == URI_NUL_QUERY)
+		return refuse(srv, c, MHD_HTTP_BAD_REQUEST, REJECT_INVALID_BODY,
+		              "query: a parameter holds a NUL (%00)", NULL, 0);
+	return route_request(srv, c, mark == URI_NUL_PATH ? NULL : url, method, &h, con_cls);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_size,
                                   void **con_cls)
@@ -845,32 +1026,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct server *srv = cls;
 	struct request *r = *con_cls;
 
-	(void)version;
-	if (r == NULL) {
-		struct headers h;
-
-		read_headers(c, &h);
-		if (!framing_ok(&h))
-			return refuse(srv, c, MHD_HTTP_BAD_REQUEST, REJECT_FRAMING,
-			              "framing: one Content-Length, or Transfer-Encoding: chunked alone",
-			              NULL, 0);
-		return route_request(srv, c, url, method, &h, con_cls);
+	if (r == NULL || is_uri_mark(r)) {
+		if (r == NULL)
+			*con_cls = &uri_marks[URI_PLAIN];
+		return first_call(srv, c, url, method, version, con_cls);
 	}
 	if (is_simple(r)) {
 		if (*upload_size > 0) {
 			*upload_size = 0; /* a body where none belongs is read and dropped */
 			return MHD_YES;
 		}
+		if (conns_request_arrived(srv->conns, conn_of(c)) != 0)
+			return MHD_NO; /* closed meanwhile: no answer can reach the client */
 		return serve_simple(srv, c, (enum simple_route)((char *)r - simple_marks));
 	}
 
 	if (atomic_load(&r->phase) == PHASE_WRITTEN) {
 		if (r->write_ok == 1)
 			return respond_stored(r);
-		return refuse(srv, c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		              r->write_ok == 0 ? REJECT_DB_UNAVAILABLE : REJECT_QUEUE_FULL,
-		              r->write_ok == 0 ? "database unavailable" : "write queue full",
-		              r->cors, 1);
+		if (r->write_ok == WRITER_FULL)
+			return refuse(srv, c, MHD_HTTP_SERVICE_UNAVAILABLE, REJECT_QUEUE_FULL, "write queue full",
+			              r->cors, 1);
+		return refuse(srv, c, MHD_HTTP_SERVICE_UNAVAILABLE, REJECT_DB_UNAVAILABLE,
+		              r->write_ok == 0 ? "database unavailable" : "shutting down", r->cors, 1);
 	}
 	if (atomic_load(&r->phase) != PHASE_RECEIVING)
 		return MHD_YES;
@@ -904,6 +1082,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->len += n;
 		return MHD_YES;
 	}
+	if (conns_request_arrived(srv->conns, r->cn) != 0)
+		return MHD_NO; /* cut at its deadline meanwhile: nothing is stored that cannot be answered */
 	return r->route == ROUTE_POST ? finish_post(r) : finish_pixel(r);
 }
 
@@ -913,15 +1093,36 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct server *srv = cls;
 	struct request *r = *con_cls;
 
-	(void)c;
 	(void)toe;
-	if (r == NULL || is_simple(r))
+	conns_request_end(srv->conns, conn_of(c), clock_monotonic_ms());
+	if (r == NULL || is_simple(r) || is_uri_mark(r))
 		return;
 	beacon_batch_free(&r->batch);
 	free(r->body);
 	free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->active, 1);
+}
+
+/* A connection accepted (registered, perhaps closed at once by the limits) or gone. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *srv = cls;
+	const union MHD_ConnectionInfo *fd;
+	unsigned char peer[16];
+	size_t len;
+
+	if (toe != MHD_CONNECTION_NOTIFY_STARTED) {
+		conns_close(srv->conns, *socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	len = peer_address(c, peer);
+	*socket_context = fd == NULL ? NULL :
+		conns_open(srv->conns, fd->connect_fd, peer, len, proxy_trusted(&srv->cfg.trust_proxy, peer, len),
+		           clock_monotonic_ms());
 }
 
 static void on_mhd_error(void *cls, const char *fmt, va_list ap)
@@ -950,7 +1151,29 @@ static void free_caches(struct server *srv)
 	if (srv->pixel != NULL)
 		MHD_destroy_response(srv->pixel);
 	srv->pixel = NULL;
+	if (srv->js != NULL)
+		MHD_destroy_response(srv->js);
+	srv->js = NULL;
+	if (srv->js_gz != NULL)
+		MHD_destroy_response(srv->js_gz);
+	srv->js_gz = NULL;
 	pthread_mutex_destroy(&srv->cache_lock);
+}
+
+/*
+ * libmicrohttpd's own connection limit: the registry's, plus room for
+ * connections the registry has closed and libmicrohttpd not yet reaped, so
+ * that libmicrohttpd keeps accepting (and the registry decides) instead of
+ * leaving new connections in the kernel's backlog.
+ */
+static unsigned mhd_connection_limit(unsigned max)
+{
+	return max + max / 4 + 64;
+}
+
+unsigned server_sockets_max(const struct server_config *cfg)
+{
+	return mhd_connection_limit(cfg->max_connections) + 1 + 2 * cfg->threads; /* + listener, ITCs */
 }
 
 int server_start(const struct server_config *cfg, const struct server_deps *deps, struct sites *sites,
@@ -958,6 +1181,12 @@ int server_start(const struct server_config *cfg, const struct server_deps *deps
 {
 	struct server *srv = calloc(1, sizeof *srv);
 	unsigned char h[8];
+	struct conns_config ccfg = {
+		.max = cfg->max_connections,
+		.per_address = cfg->max_connections_per_ip,
+		.request_timeout_ms = cfg->request_timeout_s * 1000,
+		.sweeper = 1,
+	};
 	/*
 	 * poll(), not epoll: every durable answer suspends its connection until
 	 * the commit, and libmicrohttpd takes a suspended connection out of the
@@ -977,20 +1206,22 @@ int server_start(const struct server_config *cfg, const struct server_deps *deps
 	srv->cfg = *cfg;
 	srv->deps = *deps;
 	srv->sites = sites;
+	srv->listen_fd = MHD_INVALID_SOCKET;
 	pthread_rwlock_init(&srv->sites_lock, NULL);
 	pthread_mutex_init(&srv->cache_lock, NULL);
 	srv->no_content = make_no_content(NULL);
 	srv->pixel = new_response(gif_1x1, sizeof gif_1x1, MHD_RESPMEM_PERSISTENT, "image/gif", NULL);
-	if (srv->no_content == NULL || srv->pixel == NULL || ua_cache_new(&srv->uacache) != 0) {
-		snprintf(err, errlen, "out of memory");
-		free_caches(srv);
-		pthread_rwlock_destroy(&srv->sites_lock);
-		free(srv);
-		return -1;
-	}
 	crypto_generichash(h, sizeof h, (const unsigned char *)lotse_js, lotse_js_len, NULL, 0);
 	snprintf(srv->js_etag, sizeof srv->js_etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", h[0], h[1], h[2],
 	         h[3], h[4], h[5], h[6], h[7]);
+	snprintf(srv->js_etag_gz, sizeof srv->js_etag_gz, "\"%.16s-gz\"", srv->js_etag + 1);
+	srv->js = make_js(lotse_js, lotse_js_len, srv->js_etag, 0);
+	srv->js_gz = make_js(lotse_js_gz, lotse_js_gz_len, srv->js_etag_gz, 1);
+	if (srv->no_content == NULL || srv->pixel == NULL || srv->js == NULL || srv->js_gz == NULL ||
+	    ua_cache_new(&srv->uacache) != 0 || conns_new(&ccfg, deps->metrics, &srv->conns) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (cfg->addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 
@@ -1000,8 +1231,8 @@ int server_start(const struct server_config *cfg, const struct server_deps *deps
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&cfg->addr,
 		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
+		/* The limits per address and in all are the registry's (conns.h). */
+		MHD_OPTION_CONNECTION_LIMIT, mhd_connection_limit(cfg->max_connections),
 		/* libmicrohttpd zeroes the unused part of this pool after every
 		 * request of a kept-alive connection: 32 KiB of memset per beacon
 		 * was the largest user-space cost under load. 16 KiB still holds a
@@ -1009,17 +1240,25 @@ int server_start(const struct server_config *cfg, const struct server_deps *deps
 		 * out chunk by chunk into our own buffer. */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		/* 1: an HTTP/1.1 request without Host and a target with spaces are
+		 * refused (400). The rest of strict parsing is read_headers'. */
+		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		snprintf(err, errlen, "cannot listen on the given address (in use, or not permitted)");
-		free_caches(srv);
-		pthread_rwlock_destroy(&srv->sites_lock);
-		free(srv);
-		return -1;
+		goto fail;
 	}
 	*out = srv;
 	return 0;
+fail:
+	conns_free(srv->conns);
+	free_caches(srv);
+	pthread_rwlock_destroy(&srv->sites_lock);
+	free(srv);
+	return -1;
 }
 
 unsigned server_port(struct server *srv)
@@ -1040,18 +1279,35 @@ void server_set_sites(struct server *srv, struct sites *sites)
 	sites_free(old);
 }
 
-void server_stop(struct server *srv, unsigned wait_ms)
+void server_quiesce(struct server *srv)
+{
+	srv->listen_fd = MHD_quiesce_daemon(srv->daemon);
+	conns_drain(srv->conns, 0);
+}
+
+size_t server_wait(struct server *srv, unsigned wait_ms)
 {
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	long active;
 
+	for (unsigned waited = 0; (active = atomic_load(&srv->active)) > 0 && waited < wait_ms; waited += 10)
+		nanosleep(&pause, NULL);
+	return active > 0 ? (size_t)active : 0;
+}
+
+void server_cut(struct server *srv)
+{
+	conns_drain(srv->conns, 1);
+}
+
+void server_stop(struct server *srv)
+{
 	if (srv == NULL)
 		return;
-	MHD_socket ls = MHD_quiesce_daemon(srv->daemon);
-	for (unsigned waited = 0; atomic_load(&srv->active) > 0 && waited < wait_ms; waited += 10)
-		nanosleep(&pause, NULL);
 	MHD_stop_daemon(srv->daemon);
-	if (ls != MHD_INVALID_SOCKET)
-		close(ls);
+	if (srv->listen_fd != MHD_INVALID_SOCKET)
+		close(srv->listen_fd);
+	conns_free(srv->conns);
 	sites_free(srv->sites);
 	free_caches(srv);
 	pthread_rwlock_destroy(&srv->sites_lock);

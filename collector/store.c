@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dbcheck.h"
+#include "dbfiles.h"
 #include "schema_sql.h"
 
 /* Parameters of one events row. */
@@ -104,7 +105,7 @@ int store_open(const char *path, int durability_full, struct store **out, char *
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct store *s = calloc(1, sizeof *s);
-	int rc = -1;
+	int rc = -1, extra_flags = 0;
 
 	pthread_once(&once, configure_sqlite);
 
@@ -113,10 +114,19 @@ int store_open(const char *path, int durability_full, struct store **out, char *
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	/* Links refused as root, new files 0640, a file of another user named with its owner (dbfiles.h). */
+	if (dbfiles_prepare(path, &extra_flags, err, errlen) != 0)
+		goto out;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | extra_flags,
 	                    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open: %s", path,
 		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto out;
+	}
+	/* SQLite opens a file it cannot write read-only, and says so only at the first write. */
+	if (sqlite3_db_readonly(s->db, "main") == 1) {
+		if (dbfiles_explain_readonly(path, err, errlen) != 0)
+			snprintf(err, errlen, "%s: opened read-only (not writable by the collector's user)", path);
 		goto out;
 	}
 	sqlite3_busy_timeout(s->db, 2000);

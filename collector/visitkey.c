@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * visitkey.c — daily salts and the keyed hash of the visit key. Knows nothing
- * of HTTP or storage; the salts never leave this file.
+ * of HTTP or storage; the salts leave this file only for the runtime
+ * directory's salt file (saltfile.c).
  */
 #include "visitkey.h"
 
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+#include "saltfile.h"
 #include "tz.h"
 
 #define VISITKEY_INPUT_MAX 4096
@@ -19,8 +22,11 @@ struct salt {
 	unsigned char key[crypto_shorthash_KEYBYTES];
 };
 
+_Static_assert(SALTFILE_KEY_BYTES == crypto_shorthash_KEYBYTES, "the salt file holds one shorthash key");
+
 struct visitkey {
 	pthread_mutex_t mu;
+	const char *dir;    /* runtime directory of the salt file; NULL: memory only */
 	size_t max_days;
 	size_t n;
 	struct salt *salts; /* max_days entries, the first n in use */
@@ -66,8 +72,40 @@ static const unsigned char *salt_for_day(struct visitkey *vk, int64_t day)
 		sodium_memzero(s->key, sizeof s->key);
 	}
 	s->day = day;
+	if (vk->dir != NULL) {
+		char err[512];
+		if (saltfile_get(vk->dir, day, s->key, err, sizeof err) == 0)
+			return s->key;
+		log_msg("visit key: the salt stays in memory only (a restart today splits visits): %s", err);
+	}
 	crypto_shorthash_keygen(s->key);
 	return s->key;
+}
+
+void visitkey_keep_in(struct visitkey *vk, const char *dir)
+{
+	pthread_mutex_lock(&vk->mu);
+	vk->dir = dir;
+	pthread_mutex_unlock(&vk->mu);
+}
+
+void visitkey_tick(struct visitkey *vk, int64_t now_ms)
+{
+	int64_t today = tz_local_day(now_ms);
+	char err[512];
+
+	pthread_mutex_lock(&vk->mu);
+	for (size_t i = 0; i < vk->n;) {
+		if (vk->salts[i].day < today && vk->max_days == 1) {
+			sodium_memzero(vk->salts[i].key, sizeof vk->salts[i].key);
+			vk->salts[i] = vk->salts[--vk->n];
+			continue;
+		}
+		i++;
+	}
+	if (vk->dir != NULL && saltfile_expire(vk->dir, today, err, sizeof err) != 0)
+		log_msg("visit key: %s", err);
+	pthread_mutex_unlock(&vk->mu);
 }
 
 static size_t append(unsigned char *buf, size_t at, const void *s, size_t n)

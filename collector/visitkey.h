@@ -3,10 +3,11 @@
  * visitkey.h — the daily visit key: a 64-bit keyed hash (libsodium's
  * crypto_shorthash, SipHash-2-4) of the site, the address's bytes and the
  * User-Agent under a random
- * salt of the Europe/Berlin local day. Salts live in memory only and are wiped
- * when their day is over, so no key can later be recomputed from an address.
- * The clock is the caller's: every call passes the time, which makes the day
- * change testable. Thread-safe.
+ * salt of the Europe/Berlin local day. Salts live in memory (and, for a
+ * serving collector with a runtime directory, in its RAM-backed salt file:
+ * saltfile.h) and are wiped when their day is over, so no key can later be
+ * recomputed from an address. The clock is the caller's: every call passes
+ * the time, which makes the day change testable. Thread-safe.
  */
 #ifndef LOTSE_VISITKEY_H
 #define LOTSE_VISITKEY_H
@@ -23,6 +24,23 @@ struct visitkey;
  * Requires sodium_init() to have succeeded.
  */
 int visitkey_new(size_t max_days, struct visitkey **out);
+
+/*
+ * Keeps the day's salt in the runtime directory dir (saltfile.h; checked
+ * with saltfile_check_dir), for a generator of one day (max_days 1): the
+ * salt of a new day is the file's when another collector (or this one
+ * before a restart) made it that day, else a new one written there. When
+ * the file cannot be used the salt stays in memory and the reason is
+ * logged. dir must outlive vk.
+ */
+void visitkey_keep_in(struct visitkey *vk, const char *dir);
+
+/*
+ * Wipes the salts of days before the day of now_ms, also in the runtime
+ * directory (called periodically, so that an old salt does not outlive its
+ * day until the next event).
+ */
+void visitkey_tick(struct visitkey *vk, int64_t now_ms);
 
 /*
  * Computes the key for an event received at now_ms (UTC ms). A day not seen

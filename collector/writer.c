@@ -3,15 +3,21 @@
  * writer.c — queue, group commit and health of the database writes. While
  * the database is failing, an idle writer probes it once a second with a
  * harmless write, so that /healthz recovers by itself when space returns.
+ * Every item is answered exactly once: by the writer thread after its
+ * transaction, or by writer_abandon; whoever takes it off the queue or out
+ * of the transaction under mu answers it.
  */
 #include "writer.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 
 struct writer {
@@ -22,6 +28,12 @@ struct writer {
 	size_t depth;                    /* guarded by mu */
 	size_t capacity;
 	int stopping;                    /* guarded by mu */
+	int abandoned;                   /* guarded by mu: writer_abandon answered all */
+	struct writer_item *in_flight;   /* guarded by mu: the transaction under way */
+	size_t failures;                 /* guarded by mu: items answered "not committed" */
+	char last_error[256];            /* guarded by mu */
+	int exited;                      /* guarded by mu: the thread is done */
+	pthread_cond_t exited_cond;
 	_Atomic int healthy;
 	struct store *store;
 	struct metrics *metrics;
@@ -54,6 +66,9 @@ static int write_group(struct writer *w, struct writer_item *list)
 	return 0;
 fail:
 	log_msg("database write failed: %s", store_error(w->store));
+	pthread_mutex_lock(&w->mu);
+	snprintf(w->last_error, sizeof w->last_error, "%s", store_error(w->store));
+	pthread_mutex_unlock(&w->mu);
 	store_rollback(w->store);
 	return -1;
 }
@@ -77,9 +92,7 @@ static void *writer_main(void *arg)
 			if (atomic_load(&w->healthy)) {
 				pthread_cond_wait(&w->cond, &w->mu);
 			} else {
-				struct timespec ts;
-				clock_gettime(CLOCK_REALTIME, &ts);
-				ts.tv_sec += 1;
+				struct timespec ts = clock_after_ms(CLOCK_REALTIME, 1000);
 				if (pthread_cond_timedwait(&w->cond, &w->mu, &ts) == ETIMEDOUT && w->head == NULL) {
 					pthread_mutex_unlock(&w->mu);
 					probe(w);
@@ -93,6 +106,7 @@ static void *writer_main(void *arg)
 		struct writer_item *list = w->head;
 		size_t group = w->depth;
 		w->head = w->tail = NULL;
+		w->in_flight = list;
 		pthread_mutex_unlock(&w->mu);
 
 		double t0 = now_s();
@@ -100,6 +114,10 @@ static void *writer_main(void *arg)
 		metrics_commit(w->metrics, now_s() - t0, ok ? group : 0, ok);
 		atomic_store(&w->healthy, ok);
 
+		pthread_mutex_lock(&w->mu);
+		if (w->abandoned)
+			continue; /* writer_abandon has answered the group (and zeroed the depth) */
+		w->in_flight = NULL;
 		/*
 		 * Account for the group before anyone is answered, so that a client
 		 * that got its 204 sees the queue and the counters without it.
@@ -107,7 +125,9 @@ static void *writer_main(void *arg)
 		if (ok)
 			for (struct writer_item *it = list; it != NULL; it = it->next)
 				metrics_stored(w->metrics, it->batch->events, it->batch->n_events);
-		pthread_mutex_lock(&w->mu);
+		else
+			for (struct writer_item *it = list; it != NULL; it = it->next)
+				w->failures++;
 		w->depth -= group;
 		metrics_queue_depth(w->metrics, w->depth);
 		pthread_mutex_unlock(&w->mu);
@@ -117,6 +137,8 @@ static void *writer_main(void *arg)
 		}
 		pthread_mutex_lock(&w->mu);
 	}
+	w->exited = 1;
+	pthread_cond_broadcast(&w->exited_cond);
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
@@ -134,8 +156,10 @@ int writer_start(struct store *store, size_t capacity, struct metrics *metrics, 
 	atomic_init(&w->healthy, 1);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cond, NULL);
+	pthread_cond_init(&w->exited_cond, NULL);
 	metrics_queue_capacity(metrics, capacity);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		pthread_cond_destroy(&w->exited_cond);
 		pthread_cond_destroy(&w->cond);
 		pthread_mutex_destroy(&w->mu);
 		free(w);
@@ -148,11 +172,14 @@ int writer_start(struct store *store, size_t capacity, struct metrics *metrics, 
 int writer_submit(struct writer *w, struct writer_item *item)
 {
 	size_t n = item_size(item);
-	int rc = -1;
+	int rc = WRITER_STOPPED;
 
 	item->next = NULL;
 	pthread_mutex_lock(&w->mu);
-	if (w->stopping || w->depth + n > w->capacity)
+	if (w->stopping || w->abandoned)
+		goto out;
+	rc = WRITER_FULL;
+	if (w->depth + n > w->capacity)
 		goto out;
 	if (w->tail != NULL)
 		w->tail->next = item;
@@ -162,7 +189,7 @@ int writer_submit(struct writer *w, struct writer_item *item)
 	w->depth += n;
 	metrics_queue_depth(w->metrics, w->depth);
 	pthread_cond_signal(&w->cond);
-	rc = 0;
+	rc = WRITER_QUEUED;
 out:
 	pthread_mutex_unlock(&w->mu);
 	return rc;
@@ -183,17 +210,74 @@ size_t writer_depth(struct writer *w)
 	return d;
 }
 
-void writer_stop(struct writer *w)
+/* Appends list (linked by next) to *tail_next; returns the new tail's next field. */
+static struct writer_item **chain(struct writer_item **tail_next, struct writer_item *list)
 {
+	*tail_next = list;
+	while (*tail_next != NULL)
+		tail_next = &(*tail_next)->next;
+	return tail_next;
+}
+
+size_t writer_abandon(struct writer *w)
+{
+	struct writer_item *claimed = NULL;
+	size_t n = 0;
+
+	pthread_mutex_lock(&w->mu);
+	if (!w->abandoned) {
+		w->abandoned = 1;
+		chain(chain(&claimed, w->in_flight), w->head);
+		w->in_flight = w->head = w->tail = NULL;
+		w->depth = 0;
+		metrics_queue_depth(w->metrics, 0);
+		for (struct writer_item *it = claimed; it != NULL; it = it->next)
+			n++;
+		w->failures += n;
+		if (n > 0 && w->last_error[0] == '\0')
+			snprintf(w->last_error, sizeof w->last_error, "no commit within the shutdown wait");
+	}
+	pthread_mutex_unlock(&w->mu);
+	for (struct writer_item *it = claimed, *next; it != NULL; it = next) {
+		next = it->next;
+		it->done(it, 0);
+	}
+	return n;
+}
+
+size_t writer_failures(struct writer *w, char *msg, size_t msglen)
+{
+	size_t n;
+
+	pthread_mutex_lock(&w->mu);
+	n = w->failures;
+	snprintf(msg, msglen, "%s", w->last_error);
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+int writer_stop(struct writer *w, unsigned wait_ms)
+{
+	struct timespec deadline;
+	int rc = 0;
+
 	if (w == NULL)
-		return;
+		return 0;
+	deadline = clock_after_ms(CLOCK_REALTIME, wait_ms);
 	pthread_mutex_lock(&w->mu);
 	w->stopping = 1;
 	pthread_cond_signal(&w->cond);
+	while (!w->exited && rc == 0)
+		rc = pthread_cond_timedwait(&w->exited_cond, &w->mu, &deadline);
+	rc = w->exited ? 0 : -1;
 	pthread_mutex_unlock(&w->mu);
+	if (rc != 0)
+		return -1; /* the thread still owns w: see writer.h */
 	pthread_join(w->thread, NULL);
 	store_close(w->store);
+	pthread_cond_destroy(&w->exited_cond);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
+	return 0;
 }

@@ -40,9 +40,12 @@ struct writer;
  */
 int writer_start(struct store *store, size_t capacity, struct metrics *metrics, struct writer **out);
 
+enum writer_refusal { WRITER_QUEUED = 0, WRITER_FULL = -1, WRITER_STOPPED = -2 };
+
 /*
- * Queues item. Returns 0, or -1 when the queue is full or the writer is
- * stopping (then done is never called and the caller answers 503).
+ * Queues item. Returns WRITER_QUEUED, or WRITER_FULL when the queue is full,
+ * or WRITER_STOPPED after writer_abandon or writer_stop (then done is never
+ * called and the caller answers 503).
  */
 int writer_submit(struct writer *w, struct writer_item *item);
 
@@ -53,9 +56,30 @@ int writer_healthy(struct writer *w);
 size_t writer_depth(struct writer *w);
 
 /*
- * Commits everything still queued (calling every done), stops the thread and
- * closes the store. NULL is ignored.
+ * Gives up on everything the writer holds, for a shutdown that cannot wait
+ * longer (the database is locked by another process, or a commit stalls):
+ * calls done(item, 0) on the calling thread for every item queued or in
+ * the transaction under way, and from then on refuses new items. The writer
+ * thread calls no done after this, even when its transaction completes
+ * (its events may then be in the database, answered 503: never the other
+ * way round). Returns the number of items given up.
  */
-void writer_stop(struct writer *w);
+size_t writer_abandon(struct writer *w);
+
+/*
+ * The items answered "not committed" so far (failed transactions and
+ * writer_abandon), and the last failure's message in msg (msglen bytes,
+ * "" when none).
+ */
+size_t writer_failures(struct writer *w, char *msg, size_t msglen);
+
+/*
+ * Commits everything still queued (calling every done), stops the thread and
+ * closes the store, waiting at most wait_ms for the thread. Returns 0 and
+ * frees w; or -1 when the thread did not finish in time (a stalled commit):
+ * then w, its store and its metrics stay in use by the thread and must not
+ * be freed. NULL is ignored (0).
+ */
+int writer_stop(struct writer *w, unsigned wait_ms);
 
 #endif

@@ -14,12 +14,16 @@
 #     traffic over 30 days, loaded with --import and reported with
 #     lotse-report; on the 10^6 set GoAccess reads the same traffic as a
 #     combined-format access log.
+#  3. lotse.js (part "js"): the main-thread time the script costs a page at
+#     load and on heavy DOM updates, with and without it in the same run, in
+#     headless Chromium (scripts/bench/lotse_js_cost.js; needs the browser
+#     tests' npm packages, which tests/browser/npm-install.sh installs).
 #
 # Usage: sh scripts/bench.sh BUILD_DIR (after `make bench-deps`, which `make
 # bench` runs: wrk, nginx-light, goaccess, time and the build packages)
 # Knobs (environment): BENCH_SECONDS (per wrk run, default 5), BENCH_ROUNDS
 # (collector/nginx alternations per setting, default 3), BENCH_CONNECTIONS
-# ("16 64 256"), BENCH_PARTS ("ingest report"), BENCH_LARGE=1, BENCH_OUT
+# ("16 64 256"), BENCH_PARTS ("ingest report js"), BENCH_LARGE=1, BENCH_OUT
 # (default BUILD_DIR/bench), BENCH_THREADS (collector --threads, default its own).
 # It does not tune the machine and does not judge the targets by itself: the
 # summary prints each target with its measured ratio.
@@ -33,7 +37,7 @@ out=${BENCH_OUT:-$build/bench}
 seconds=${BENCH_SECONDS:-5}
 rounds=${BENCH_ROUNDS:-3}
 conns_list=${BENCH_CONNECTIONS:-"16 64 256"}
-parts=${BENCH_PARTS:-"ingest report"}
+parts=${BENCH_PARTS:-"ingest report js"}
 sizes="10000 100000 1000000"
 [ "${BENCH_LARGE:-0}" = 1 ] && sizes="$sizes 10000000"
 collector="$build/lotse-collector"
@@ -246,6 +250,18 @@ if echo "$parts" | grep -q report; then
 		fi
 		rm -f "$d/r-$n.db" "$d/r-$n.db-wal" "$d/r-$n.db-shm"
 	done
+fi
+
+if echo "$parts" | grep -q js; then
+	note "js: lotse.js's main-thread cost in headless Chromium"
+	if sh tests/browser/npm-install.sh >&2 &&
+		timeout 900 node "$bench/lotse_js_cost.js" "${BENCH_JS_ROUNDS:-9}" > "$out/js.jsonl"; then
+		cat "$out/js.jsonl" >> "$results"
+		cat "$out/js.jsonl"
+	else
+		note "js: the measurement failed"
+		failed=1
+	fi
 fi
 
 note "bench took $(( $(date +%s) - t_start )) s"

@@ -1,96 +1,110 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
-/* lotse.js — the portal script (PROTOCOL.md, docs/integration.md): counts
- * pages, clicks, errors and data-lotse-* flows for the collector it came from.
- * It stores nothing on the device, reads no field value and no device
- * property, adds no DOM, never throws, and is silent under DNT or GPC. */
-(function () {
+/* lotse.js — the portal script (PROTOCOL.md "lotse.js", docs/integration.md).
+ * One tag, <script async src="…/lotse.js" data-site="…">, and nothing else:
+ * it counts pages, outlinks and downloads, rage clicks, script errors, the
+ * field errors a person saw on any form markup, data-lotse-* steps and
+ * feedback forms, and sends them to "e" beside its own src.
+ * It stores nothing on the device, reads no typed value (only the value of
+ * a chosen rating) and no device property, adds no DOM, takes no focus,
+ * never throws into the page, and sends nothing under DNT or GPC.
+ * This is the readable source. The collector serves scripts/lotse.min.js,
+ * made from it by `make lotse-min` (terser, pinned in tests/browser); the
+ * browser test fails when the two differ. */
+(() => {
   'use strict';
-
-  const MAX_BATCH = 50;      // events per request (collector's limit)
-  const MAX_CHARS = 5000;    // per request: < 16 KiB as UTF-8
-  const MAX_QUEUE = 500;     // then the oldest are dropped
-  const MAX_ERRORS = 10;     // js_error events per page
-  const SEND_MS = 5000;
-  const DOWNLOAD = /\.(pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|csv|txt|zip|xml)$/i;
-  const KINDS = {            // validity flag -> error, checked in order
+  const W = window;
+  const D = document;
+  const N = navigator;
+  const DOWNLOAD = /\.(pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|csv|txt|zip|7z|xml|epub)$/i;
+  const KINDS = {            // validity flag -> error, in this order
     valueMissing: 'required', typeMismatch: 'format', patternMismatch: 'format',
     badInput: 'format', tooShort: 'format', tooLong: 'format',
     rangeUnderflow: 'range', rangeOverflow: 'range', stepMismatch: 'range'
   };
+  // Markup showing an error: a control marked invalid, a group around
+  // controls (BEM "--error" modifiers of GOV.UK, KERN, USWDS), a message that
+  // describes controls, an error summary's links.
+  const ERRORS = '[aria-invalid=true],.is-invalid,[class*="--error"],.govuk-error-message,' +
+    '.kern-error,.invalid-feedback,.usa-error-message,[class*=error-summary] a[href^="#"]';
+  const STEP = '[data-lotse-service][data-lotse-step]';
+  const DONE = '[data-lotse-complete]';
 
-  // Everything the page or the browser calls is guarded: never throw into it.
-  function guard(fn) {
-    return function () {
-      try {
-        return fn.apply(this, arguments);
-      } catch (e) { /* on purpose */ }
-    };
-  }
-  function on(target, type, fn, capture) {
-    target.addEventListener(type, guard(fn), !!capture);
-  }
-  function each(root, selector, fn) {
-    if (root.matches && root.matches(selector)) fn(root);
-    root.querySelectorAll(selector).forEach(fn);
-  }
-  function int(value, min, max) {
-    const n = parseInt(value, 10);
-    return n >= min && n <= max ? n : undefined;
-  }
+  // Everything the page or the browser calls runs guarded: nothing thrown.
+  const guard = (fn) => function () {
+    try {
+      return fn.apply(this, arguments);
+    } catch (e) { /* on purpose */ }
+  };
+  const on = (target, type, fn, capture) => target.addEventListener(type, guard(fn), !!capture);
+  const int = (v, lo, hi) => {
+    const n = +v;
+    return Number.isInteger(n) && n >= lo && n <= hi ? n : undefined;
+  };
+  const attr = (el, name) => el.getAttribute('data-lotse-' + name);
+  const near = (el, name) => {
+    const h = el.closest('[data-lotse-' + name + ']');
+    return h ? attr(h, name) : undefined;
+  };
+  const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const isField = (el) => el.matches('input,select,textarea') && !/^(hidden|submit|button|reset|image)$/.test(el.type);
 
-  // url without query, fragment, user info; undefined unless http(s).
-  function clean(url) {
+  // An absolute http(s) URL without user info, query, fragment and path
+  // parameters (";jsessionid=…" in any segment); undefined otherwise.
+  const clean = (url) => {
     try {
       const u = new URL(url, location.href);
-      if (/^https?:$/.test(u.protocol)) return u.origin + u.pathname;
+      if (/^https?:$/.test(u.protocol)) return u.origin + u.pathname.replace(/;[^/]*/g, '');
     } catch (e) { /* not a URL */ }
-    return undefined;
-  }
+  };
 
-  let site = '';
-  let endpoint = '';
+  let site;
+  let endpoint;
   let queue = [];            // [event, performance.now() when queued]
 
   function send(type, fields) {
     const ev = Object.assign({}, fields, { site, type });
     ev.url = clean(ev.url || location.href);
-    if (ev.ref) ev.ref = clean(ev.ref);
-    if (ev.href) ev.href = clean(ev.href);
-    if (queue.length >= MAX_QUEUE) queue.shift();
-    queue.push([ev, performance.now()]);
+    for (const k of ['ref', 'href']) if (ev[k]) ev[k] = clean(ev[k]);
+    if (queue.length < 500) queue.push([ev, performance.now()]);
   }
 
   function post(body) {
-    if (navigator.sendBeacon && navigator.sendBeacon(endpoint, body)) return;
+    if (N.sendBeacon && N.sendBeacon(endpoint, body)) return;
     fetch(endpoint, {
       method: 'POST', body, keepalive: true, mode: 'no-cors',
       headers: { 'Content-Type': 'text/plain' }
     }).catch(() => { /* collector unreachable: events lost */ });
   }
 
-  // "age": ms the event waited in the queue.
+  // Batches of at most 50 events and about 5000 characters (the collector
+  // takes 50 and 16 KiB); "age" is how long an event waited.
   function flush() {
     while (queue.length) {
       const now = performance.now();
-      const parts = [];
-      let chars = 0;
-      for (const [ev, queued] of queue) {
-        const json = JSON.stringify(Object.assign({}, ev, { age: Math.min(Math.round(now - queued), 600000) }));
-        chars += json.length + 1;
-        if (parts.length === MAX_BATCH || (parts.length && chars > MAX_CHARS)) break;
-        parts.push(json);
+      let body = '';
+      let n = 0;
+      for (; n < queue.length && n < 50; n++) {
+        const [ev, queued] = queue[n];
+        ev.age = Math.min(Math.round(now - queued), 600000);
+        const json = JSON.stringify(ev);
+        if (n && body.length + json.length > 5000) break;
+        body += (n ? ',' : '') + json;
       }
-      queue = queue.slice(parts.length);
-      post('[' + parts.join(',') + ']');
+      queue = queue.slice(n);
+      post('[' + body + ']');
     }
   }
 
-  let lastUrl = '';
+  /* ---- pages and time ---- */
+
+  let lastUrl;
+  let seen = new Set();      // "field error" sent in this attempt or page
   let visibleMs = 0;
   let visibleSince = 0;
 
   function pageview(ref) {
     lastUrl = clean(location.href);
+    seen = new Set();
     send('pageview', { ref: ref || undefined });
   }
   function routeChanged() {
@@ -101,167 +115,195 @@
     visibleSince = 0;
   }
   function startClock() {
-    if (document.visibilityState === 'visible') visibleSince = Date.now();
+    if (D.visibilityState === 'visible') visibleSince = Date.now();
   }
+
+  /* ---- clicks ---- */
+
+  let rageEl;
+  let rageTimes = [];
+  let rageDone;              // this burst was sent, or selected text
+
+  // data-lotse-name, tag#id or tag.class
+  function describe(el) {
+    const id = el.id ? '#' + el.id : el.classList[0] ? '.' + el.classList[0] : '';
+    return (el.getAttribute('data-lotse-name') || el.tagName.toLowerCase() + id).slice(0, 80);
+  }
+
+  function outlink(target) {
+    const a = target.closest('a[href]');
+    const href = a && clean(a.href);
+    if (href && (new URL(href).hostname !== location.hostname || a.hasAttribute('download') ||
+        DOWNLOAD.test(href))) {
+      send('outlink', { href });
+      flush();
+    }
+  }
+
+  // One rage_click per burst of 3+ clicks on an element within 1 s; none
+  // when a click of the burst selected text in it (copying a number) or
+  // when the person typed in between (correcting a form).
+  function rage(target) {
+    const el = target.closest('a,button,input,select,label,[role=button],[data-lotse-name]') || target;
+    if (isField(el) && !/^(checkbox|radio)$/.test(el.type)) return;
+    const now = Date.now();
+    const sel = getSelection();
+    if (el !== rageEl || now - rageTimes[rageTimes.length - 1] > 1000) {
+      rageTimes = [];
+      rageDone = false;
+    }
+    rageEl = el;
+    rageTimes = rageTimes.filter((t) => now - t < 1000).concat(now);
+    if (sel && !sel.isCollapsed && sel.containsNode(el, true)) rageDone = true;
+    if (rageTimes.length > 2 && !rageDone) {
+      rageDone = true;
+      send('rage_click', { target: describe(el) });
+    }
+  }
+
+  /* ---- field errors ---- */
+
+  let attempting = 0;        // inside a submit attempt's task
+  let polling = 0;           // inside checkValidity()
+
+  // A submit attempt begins: its errors count once more. What the page
+  // shows now (a step changed a moment ago) is taken in first.
+  function attempt() {
+    leaving = false;
+    if (timer) scan();
+    if (!attempting) seen = new Set();
+    attempting = 1;
+    setTimeout(() => { attempting = 0; });
+  }
+
+  const shown = new Map();   // service -> step shown last
+  const done = new Set();    // services completed on this page
+
+  // service, step and flow of the markup around el (none: the report finds
+  // the service from the path).
+  function where(el) {
+    const service = near(el, 'service');
+    return service ? {
+      service,
+      step: int(near(el, 'step'), 1, 50) || shown.get(service),
+      flow: near(el, 'flow')
+    } : {};
+  }
+
+  function fieldError(control, kind) {
+    const field = (control.name || control.id).replace(/[^\w.-]/g, '_').slice(0, 64);
+    const v = control.validity;
+    let error = kind;
+    if (v && !v.valid) {
+      error = 'invalid';
+      for (const flag in KINDS) {
+        if (v[flag]) {
+          error = KINDS[flag];
+          break;
+        }
+      }
+    }
+    const key = field + ' ' + error;
+    if (!field || seen.has(key)) return;
+    seen.add(key);
+    send('field_error', Object.assign({ field, error }, where(control)));
+  }
+
+  // The controls an error element speaks of: itself, the visible ones inside
+  // it, those it describes (aria-describedby), an error summary link's target.
+  function markupError(el) {
+    let found = [el];
+    if (el.tagName === 'A') {
+      el = D.getElementById(decodeURIComponent(el.getAttribute('href').slice(1)));
+      found = el ? [el] : [];
+    }
+    if (el && el.id) found.push(...D.querySelectorAll('[aria-describedby~="' + CSS.escape(el.id) + '"]'));
+    if (el) found.push(...[...el.querySelectorAll('input,select,textarea')].filter(visible));
+    for (const c of found) if (isField(c)) fieldError(c, 'server');
+  }
+
+  /* ---- markup: steps, completion, feedback ---- */
+
+  function stepShown(el) {
+    const service = attr(el, 'service');
+    const step = int(attr(el, 'step'), 1, 50);
+    if (!step || shown.get(service) === step) return;
+    shown.set(service, step);
+    const fields = { service, flow: near(el, 'flow') };
+    if (step === 1) send('flow_start', fields);
+    send('flow_step', Object.assign({ step, step_name: (attr(el, 'step-name') || '').slice(0, 80) || undefined }, fields));
+  }
+
+  function completeShown(el) {
+    const service = near(el, 'service');
+    if (!service || done.has(service)) return;
+    done.add(service);
+    send('flow_complete', { service, flow: near(el, 'flow') });
+  }
+
+  // Rating from the group "rating" (1–5) or data-lotse-rating-field, whose
+  // values data-lotse-rating-values maps to 1–5 in order.
+  function feedback(form) {
+    if (!form.hasAttribute || !form.hasAttribute('data-lotse-feedback')) return;
+    const name = attr(form, 'rating-field') || 'rating';
+    const values = attr(form, 'rating-values');
+    let value;
+    for (const c of form.elements) {
+      if (c.name === name && (c.checked || c.tagName === 'SELECT')) value = c.value;
+    }
+    const rating = values ? values.trim().split(/[\s,|]+/).indexOf(value) + 1 : int(value, 1, 5);
+    if (rating > 0 && rating < 6) send('feedback', { rating, service: near(form, 'service') });
+  }
+
+  // What the page shows now. Runs after load (stylesheets applied) and,
+  // batched, after DOM changes.
+  let timer = 0;
+  let ready = false;
+  let leaving = false;
+  function scan() {
+    clearTimeout(timer);
+    timer = 0;
+    for (const el of D.querySelectorAll(STEP + ',' + DONE)) {
+      if (!visible(el)) continue;
+      if (el.matches(STEP)) stepShown(el);
+      if (el.matches(DONE)) completeShown(el);
+    }
+    if (!leaving) for (const el of D.querySelectorAll(ERRORS)) if (visible(el)) markupError(el);
+  }
+
   function pagehide() {
+    if (timer) scan();
     stopClock();
     if (visibleMs > 0) send('engagement', { ms: Math.min(visibleMs, 86400000) });
     visibleMs = 0;
     flush();
   }
 
-  let rageEl = null;
-  let rageTimes = [];
+  /* ---- start ---- */
 
-  // data-lotse-name, tag#id or tag.class
-  function describe(el) {
-    const name = el.getAttribute('data-lotse-name');
-    const tag = el.tagName.toLowerCase();
-    const id = el.id ? '#' + el.id : el.classList[0] ? '.' + el.classList[0] : '';
-    return (name || tag + id).slice(0, 80);
+  let jsErrors = 0;
+  function scriptError(name, file, line, col) {
+    if (jsErrors++ >= 10) return;
+    name = /^[A-Za-z]{1,40}$/.test(name) ? name : 'Error';
+    const url = line > 0 && clean(file);
+    const message = url ? name + ' ' + new URL(url).pathname + ':' + line + ':' + (col | 0) : name;
+    send('js_error', { message: message.length > 200 ? name : message });
   }
 
-  function outlink(target) {
-    const a = target.closest('a[href]');
-    if (!a || typeof a.href !== 'string') return;
-    const href = clean(a.href);
-    if (href && (a.hostname !== location.hostname || a.hasAttribute('download') ||
-        DOWNLOAD.test(a.pathname))) {
-      send('outlink', { href });
-      flush();
-    }
-  }
-
-  // One rage_click per burst of 3+ clicks on an element within 1 s
-  // without typing in between.
-  function rage(target) {
-    const el = target.closest('a,button,input,label,[role=button],[data-lotse-name]') || target;
-    if (/^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) &&
-        !/^(button|submit|reset|image|checkbox|radio)$/.test(el.type)) return;
-    const now = Date.now();
-    rageTimes = el === rageEl ? rageTimes.filter((t) => now - t < 1000) : [];
-    rageEl = el;
-    rageTimes.push(now);
-    if (rageTimes.length === 3) send('rage_click', { target: describe(el) });
-  }
-
-  function click(e) {
-    outlink(e.target);
-    rage(e.target);
-  }
-
-  let errors = 0;
-  function scriptError(e) {
-    const n = e.error && e.error.name, m = /\/\/[^/]*(\/[^?#]*)/.exec(e.filename);
-    if (errors++ < MAX_ERRORS) send('js_error', { message: (n || 'Error') + (m ? ' ' + m[1] + ':' + e.lineno + ':' + e.colno : '') });
-  }
-
-  const shownStep = new Map();   // service -> step shown last
-  const sent = new Set();        // "type service" sent once per page
-  let pageFlow = '';             // in-memory flow id (single-page apps)
-  let loaded = false;            // after the first scan
-
-  function once(type, fields) {
-    const key = type + ' ' + fields.service;
-    if (!sent.has(key)) send(type, fields);
-    sent.add(key);
-  }
-
-  // data-lotse-flow of el or an ancestor, else the page's (made if create).
-  function flowOf(el, create) {
-    const holder = el.closest('[data-lotse-flow]');
-    if (holder) return holder.getAttribute('data-lotse-flow');
-    if (create && !pageFlow) {
-      const bytes = crypto.getRandomValues(new Uint8Array(12));
-      pageFlow = Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join('');
-    }
-    return pageFlow || undefined;
-  }
-
-  // A step shown at load, or later (single-page app: with a flow id).
-  function stepShown(form) {
-    const service = form.getAttribute('data-lotse-service');
-    const step = int(form.getAttribute('data-lotse-step'), 1, 50);
-    if (!service || !step || shownStep.get(service) === step) return;
-    shownStep.set(service, step);
-    const fields = { service, flow: flowOf(form, loaded) };
-    if (step === 1) once('flow_start', fields);
-    const name = form.getAttribute('data-lotse-step-name');
-    send('flow_step', Object.assign({ step, step_name: name ? name.slice(0, 80) : undefined }, fields));
-  }
-
-  function completeShown(el) {
-    const holder = el.closest('[data-lotse-service]');
-    const service = holder && holder.getAttribute('data-lotse-service');
-    if (service) once('flow_complete', { service, flow: flowOf(el, false) });
-  }
-
-  // An HTML5 "invalid" event: the field's name and the kind of error.
-  function invalid(e) {
-    const field = e.target;
-    const holder = (field.form || field).closest('[data-lotse-service]');
-    const name = (field.getAttribute('name') || field.id || '')
-      .replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
-    const flag = Object.keys(KINDS).find((f) => field.validity[f]);
-    if (!holder || !name) return;
-    send('field_error', {
-      service: holder.getAttribute('data-lotse-service'),
-      step: int(holder.getAttribute('data-lotse-step'), 1, 50),
-      field: name,
-      error: KINDS[flag] || 'invalid',
-      flow: flowOf(holder, false)
-    });
-  }
-
-  function feedback(e) {
-    const form = e.target;
-    if (!form.hasAttribute('data-lotse-feedback')) return;
-    const checked = form.querySelector('input[name=rating]:checked');
-    const rating = checked && int(checked.value, 1, 5);
-    if (!rating) return;
-    send('feedback', { rating, service: form.getAttribute('data-lotse-service') || undefined });
-    flush();
-  }
-
-  function scan(root) {
-    each(root, 'form[data-lotse-service][data-lotse-step]', stepShown);
-    each(root, '[data-lotse-complete]', completeShown);
-  }
-
-  function start() {
-    scan(document);
-    loaded = true;
-    new MutationObserver(guard(function (records) {
-      for (const r of records) {
-        if (r.type === 'attributes') scan(r.target);
-        else r.addedNodes.forEach((n) => n.nodeType === 1 && scan(n));
-      }
-    })).observe(document.documentElement, {
-      subtree: true, childList: true, attributes: true,
-      attributeFilter: ['data-lotse-step', 'data-lotse-complete']
-    });
-  }
-
-  // lotse(type, fields); earlier calls wait in the stub's lotse.q.
-  function lotse(type, fields) {
-    send(String(type), fields || {});
-  }
-
-  guard(function () {
-    const prior = window.lotse;
+  guard(() => {
+    const prior = W.lotse;
     if (prior && prior.loaded) return;    // included twice
-    const script = document.currentScript ||
-      document.querySelector('script[data-site][src*="lotse.js"]');
+    const script = D.currentScript || D.querySelector('script[data-site][src*="lotse"]');
     site = script && script.getAttribute('data-site');
-    const active = site && navigator.doNotTrack !== '1' && navigator.globalPrivacyControl !== true;
-    window.lotse = active ? guard(lotse) : () => { /* sends nothing */ };
-    window.lotse.loaded = true;
+    const active = site && N.doNotTrack !== '1' && N.globalPrivacyControl !== true;
+    W.lotse = active ? guard((type, fields) => send('' + type, fields || {})) : () => { /* sends nothing */ };
+    W.lotse.loaded = true;
     if (!active) return;
-    endpoint = new URL(script.src, location.href).origin + '/e';
+    endpoint = new URL('e', script.src).href;
 
     startClock();
-    pageview(document.referrer);
-    for (const args of (prior && prior.q) || []) window.lotse.apply(null, args);
+    pageview(D.referrer);
+    for (const args of (prior && prior.q) || []) W.lotse.apply(null, args);
 
     for (const name of ['pushState', 'replaceState']) {
       const original = history[name];
@@ -271,30 +313,82 @@
         return result;
       };
     }
-    on(window, 'popstate', routeChanged);
-    on(document, 'visibilitychange', () => {
-      if (document.visibilityState === 'visible') {
+    // checkValidity() shows nothing, so its invalid events count only when
+    // a submit attempt calls it (Bootstrap's needs-validation does).
+    for (const name of ['Form', 'Input', 'Select', 'TextArea', 'FieldSet', 'Button', 'Object', 'Output']) {
+      const proto = (W['HTML' + name + 'Element'] || {}).prototype;
+      const original = proto && proto.checkValidity;
+      if (original) proto.checkValidity = function () {
+        polling++;
+        try {
+          return original.apply(this, arguments);
+        } finally {
+          polling--;
+        }
+      };
+    }
+    on(W, 'popstate', routeChanged);
+    on(D, 'visibilitychange', () => {
+      if (D.visibilityState === 'visible') {
         startClock();
       } else {
         stopClock();
         flush();
       }
     });
-    on(window, 'pagehide', pagehide);
-    on(window, 'pageshow', (e) => {   // from back/forward cache
+    on(W, 'pagehide', pagehide);
+    on(W, 'pageshow', (e) => {            // back from the back/forward cache
       if (!e.persisted) return;
+      leaving = false;
       startClock();
-      pageview(document.referrer);
+      pageview(D.referrer);
     });
-    on(document, 'click', click, true);
-    on(document, 'input', () => { rageEl = null; }, true);
-    on(window, 'error', scriptError);
-    on(window, 'unhandledrejection', (e) => scriptError({ error: e.reason }));
-    on(document, 'invalid', invalid, true);
-    on(document, 'submit', feedback, true);
-    if (document.readyState === 'loading') on(document, 'DOMContentLoaded', start);
-    else start();
-    setInterval(guard(flush), SEND_MS);
+    const clicked = (e) => {
+      const t = e.target;
+      if (e.type === 'auxclick') {
+        if (e.button === 1) outlink(t);
+        return;
+      }
+      outlink(t);
+      rage(t);
+      const b = t.closest('button,input');
+      if (b && /^(submit|image)$/.test(b.type)) attempt();
+    };
+    on(D, 'click', clicked, true);
+    on(D, 'auxclick', clicked, true);
+    on(D, 'input', () => {               // still here, correcting a form
+      rageEl = null;
+      leaving = false;
+    }, true);
+    on(D, 'keydown', (e) => {
+      if (e.key === 'Enter' && e.target.tagName === 'INPUT' && e.target.form) attempt();
+    }, true);
+    // A submit that goes through: until the next page (or the person acts
+    // again on this one), the errors still shown are the ones already counted.
+    on(D, 'submit', (e) => {
+      attempt();
+      feedback(e.target);
+      setTimeout(() => { leaving = !e.defaultPrevented; });
+    }, true);
+    on(D, 'invalid', (e) => {
+      if (timer) scan();
+      if ((!polling || attempting) && isField(e.target)) fieldError(e.target, 'invalid');
+    }, true);
+    on(W, 'error', (e) => scriptError(e.error && e.error.name, e.filename, e.lineno, e.colno));
+    on(W, 'unhandledrejection', (e) => scriptError(e.reason && e.reason.name));
+    new MutationObserver(guard(() => {
+      if (ready && !timer) timer = setTimeout(guard(scan), 150);
+    })).observe(D.documentElement, {
+      subtree: true, childList: true, attributes: true,
+      attributeFilter: ['class', 'style', 'hidden', 'open', 'aria-invalid',
+        'data-lotse-service', 'data-lotse-step', 'data-lotse-complete']
+    });
+    const start = () => {
+      ready = true;
+      scan();
+    };
+    if (D.readyState === 'complete') start();
+    else on(W, 'load', start);
+    setInterval(guard(flush), 5000);
   })();
-
 })();

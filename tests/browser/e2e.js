@@ -27,22 +27,15 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const http = require('http');
 const zlib = require('zlib');
-const { spawn, execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
-const { startPortal, startSpy, listen } = require('./servers');
+const { execFileSync } = require('child_process');
+const { startPortal, startSpy } = require('./servers');
+const {
+  TOP, ARRIVE_MS, counts, check, finish, sleep, get, startCollector, stopCollector, query, maxId, eventsAfter,
+  key, compareEvents, launch, newPage, submitAndWait
+} = require('./harness');
 
 const BUILD = path.resolve(process.argv[2] || path.join(__dirname, '../../build'));
-const TOP = path.resolve(__dirname, '../..');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ' +
-  'Chrome/156.0.0.0 Safari/537.36';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--user-agent=' + UA];
-const STEP_MS = 5000;        // any single browser action or wait
-const ARRIVE_MS = 10000;     // beacons reaching the database
 
 // What the citizen types. None of it may reach the database.
 const TYPED = {
@@ -52,159 +45,9 @@ const TYPED = {
   kommentar: 'Zauberwort Schnurpsel', strasse: 'Holunderweg 77a', einzug: '2026-10-01'
 };
 const SECRETS = ['ottilie', 'quastenflosser', 'beispiel-mail', '1987-03-14', 'kleinkleckersdorf',
-  'de12abcxyz', 'de02120300000000202051', '120300000', 'schnurpsel', 'holunderweg', '2026-10-01'];
+  'de12abcxyz', 'de02120300000000202051', '120300000', 'schnurpsel', 'holunderweg', '2026-10-01',
+  'kartendienst'];
 const PAGE_ERROR = 'Kartendienst 4711 nicht erreichbar';   // suche.html's own broken button
-
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-  if (ok) {
-    passed++;
-    console.log('ok - ' + name);
-  } else {
-    failed++;
-    console.log('not ok - ' + name + (detail === undefined ? '' : ': ' + detail));
-  }
-  return ok;
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/* ---- the collector and its database ---- */
-
-async function freePort() {
-  const server = http.createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function get(url) {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 2000 }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(null));
-  });
-}
-
-async function startCollector(dir) {
-  const bin = path.join(BUILD, 'lotse-collector');
-  const db = path.join(dir, 'lotse.db');
-  const logFile = path.join(dir, 'collector.log');
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const log = fs.openSync(logFile, 'a');
-    const proc = spawn(bin, ['--listen', '127.0.0.1:' + port, '--db', db, '--rate-limit', '0'],
-      { stdio: ['ignore', log, log] });
-    fs.closeSync(log);
-    let exited = false;
-    proc.on('exit', () => { exited = true; });
-    for (const until = Date.now() + 10000; Date.now() < until && !exited; await sleep(100)) {
-      const res = await get('http://127.0.0.1:' + port + '/healthz');
-      if (res && res.status === 200) return { proc, port, db, logFile, origin: 'http://127.0.0.1:' + port };
-    }
-    proc.kill('SIGKILL');
-  }
-  throw new Error('collector did not start: ' + fs.readFileSync(logFile, 'utf8').slice(-500));
-}
-
-// SIGTERM and wait (bounded) for the exit code.
-function stopCollector(collector) {
-  return new Promise((resolve) => {
-    if (collector.proc.exitCode !== null) {
-      resolve(collector.proc.exitCode);
-      return;
-    }
-    const timer = setTimeout(() => {
-      collector.proc.kill('SIGKILL');
-      resolve('killed after 10 s');
-    }, 10000);
-    collector.proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve(code === null ? signal : code);
-    });
-    collector.proc.kill('SIGTERM');
-  });
-}
-
-// Rows of a read-only query, through python3's sqlite3 module.
-const PY_QUERY = [
-  'import json, sqlite3, sys',
-  'db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)',
-  'db.row_factory = sqlite3.Row',
-  'print(json.dumps([dict(r) for r in db.execute(sys.argv[2])]))'
-].join('\n');
-function query(db, sql) {
-  return JSON.parse(execFileSync('python3', ['-c', PY_QUERY, db, sql], { timeout: 10000 }).toString());
-}
-function maxId(db) {
-  return query(db, 'SELECT coalesce(max(id), 0) AS n FROM events')[0].n;
-}
-
-// Waits until `count` events after id `after` are stored (then a little
-// longer, to catch unexpected extra ones) and returns them in id order.
-async function eventsAfter(db, after, count) {
-  const sql = 'SELECT * FROM events WHERE id > ' + Number(after) + ' ORDER BY id';
-  const until = Date.now() + ARRIVE_MS;
-  let rows = query(db, sql);
-  while (rows.length < count && Date.now() < until) {
-    await sleep(200);
-    rows = query(db, sql);
-  }
-  await sleep(700);
-  return query(db, sql);
-}
-
-// One comparable line per event: type, path and every other stored field
-// that lotse.js decides (flow as "F" when set; ms and message checked apart).
-const KEY_COLUMNS = ['ref', 'service', 'step', 'step_name', 'field', 'error', 'q', 'results', 'href',
-  'rating', 'reason', 'target'];
-function key(ev) {
-  const parts = [ev.type, ev.path];
-  for (const c of KEY_COLUMNS) {
-    if (ev[c] !== null && ev[c] !== undefined) parts.push(c + '=' + ev[c]);
-  }
-  if (ev.flow) parts.push('flow=F');
-  return parts.join(' ');
-}
-function compareEvents(name, rows, expected) {
-  const got = rows.map(key).sort();
-  const want = expected.map(key).sort();
-  const missing = want.filter((k) => { const i = got.indexOf(k); return i < 0 || got.splice(i, 1).length === 0; });
-  const extra = got;
-  return check(name, missing.length === 0 && extra.length === 0,
-    '\n    missing: ' + JSON.stringify(missing) + '\n    unexpected: ' + JSON.stringify(extra));
-}
-
-/* ---- the browser ---- */
-
-// A fresh profile each time; prefs go into its Preferences file.
-async function launch(tmp, name, prefs) {
-  const dir = path.join(tmp, name);
-  fs.mkdirSync(path.join(dir, 'Default'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify(prefs || {}));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM, headless: true, args: FLAGS, acceptDownloads: true, timeout: 20000
-  });
-  context.setDefaultTimeout(STEP_MS);
-  return context;
-}
-
-// A new page that records its uncaught errors in page.errors.
-async function newPage(context, initScript) {
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  if (initScript) await page.addInitScript(initScript);
-  return page;
-}
-
-async function submitAndWait(page, button, urlPart) {
-  await Promise.all([page.waitForURL('**' + urlPart + '**', { timeout: STEP_MS }), page.click(button)]);
-}
 
 // The citizen's walk. Returns facts seen on the way.
 async function walk(page, origin) {
@@ -329,11 +172,10 @@ function expectedMainWalk() {
     E('flow_step', '/spa/anmeldung.html', Object.assign({ step: 1, step_name: 'Adresse' }, a)),
     E('field_error', '/spa/anmeldung.html', Object.assign({ step: 1, field: 'strasse', error: 'required' }, a)),
     E('pageview', '/spa/anmeldung/einzug', { ref: '/spa/anmeldung.html' }),
-    E('flow_step', '/spa/anmeldung/einzug', Object.assign({ step: 2, step_name: 'Einzug', flow: 'F' }, a)),
-    E('field_error', '/spa/anmeldung/einzug',
-      Object.assign({ step: 2, field: 'einzugsdatum', error: 'required', flow: 'F' }, a)),
+    E('flow_step', '/spa/anmeldung/einzug', Object.assign({ step: 2, step_name: 'Einzug' }, a)),
+    E('field_error', '/spa/anmeldung/einzug', Object.assign({ step: 2, field: 'einzugsdatum', error: 'required' }, a)),
     E('pageview', '/spa/anmeldung/fertig', { ref: '/spa/anmeldung/einzug' }),
-    E('flow_complete', '/spa/anmeldung/fertig', Object.assign({ flow: 'F' }, a)),
+    E('flow_complete', '/spa/anmeldung/fertig', a),
     E('engagement', '/spa/anmeldung/fertig')
   ];
 }
@@ -374,11 +216,8 @@ async function mainWalk(ctx) {
     JSON.stringify(rows.slice(0, 1).map((r) => [r.device, r.browser, r.os])));
   const visits = new Set(rows.map((r) => r.visit));
   check('one visit key links all pages of the walk', visits.size === 1 && !visits.has(null), JSON.stringify([...visits]));
-  const flows = new Set(rows.filter((r) => r.flow !== null).map((r) => r.flow));
-  const flow = [...flows][0];
-  check('the single-page app has one in-memory flow id, the multi-page form none',
-    flows.size === 1 && /^[0-9a-f]{24}$/.test(flow) &&
-    rows.filter((r) => r.service === 'geburtsurkunde').every((r) => r.flow === null), JSON.stringify([...flows]));
+  const flows = rows.filter((r) => r.flow !== null).map((r) => r.flow);
+  check('lotse.js makes up no flow id (the pages set none)', flows.length === 0, JSON.stringify(flows));
   const engagement = rows.filter((r) => r.type === 'engagement');
   check('engagement ms > 0 and below the walk\'s duration', engagement.length > 0 &&
     engagement.every((r) => r.ms > 0 && r.ms < 120000), JSON.stringify(engagement.map((r) => r.ms)));
@@ -500,11 +339,18 @@ async function main() {
   const ctx = { tmp };
   let spy = null;
   try {
-    ctx.collector = await startCollector(tmp);
+    ctx.collector = await startCollector(BUILD, tmp);
     ctx.portal = await startPortal(path.join(__dirname, 'portal'));
     const served = await get(ctx.collector.origin + '/lotse.js');
-    const source = fs.readFileSync(path.join(TOP, 'scripts/lotse.js'));
-    check('the collector serves scripts/lotse.js (else: make all)', served && served.status === 200 &&
+    const source = fs.readFileSync(path.join(TOP, 'scripts/lotse.min.js'));
+    let upToDate = true;
+    try {
+      execFileSync('node', [path.join(__dirname, 'minify.js'), '--check'], { stdio: 'pipe', timeout: 60000 });
+    } catch (e) {
+      upToDate = false;
+    }
+    check('scripts/lotse.min.js is made from scripts/lotse.js (make lotse-min)', upToDate);
+    check('the collector serves scripts/lotse.min.js (else: make all)', served && served.status === 200 &&
       served.body.equals(source), served ? served.status : 'no answer');
     check('lotse.js sets no cookie', served && !served.headers['set-cookie']);
     const gzipped = zlib.gzipSync(source, { level: 9 }).length;
@@ -530,11 +376,10 @@ async function main() {
     if (ctx.collector) await stopCollector(ctx.collector);
     if (ctx.portal) await ctx.portal.close();
     if (spy) await spy.close();
-    if (failed === 0 && !process.env.LOTSE_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+    if (counts.failed === 0 && !process.env.LOTSE_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
     else console.log('# kept ' + tmp);
   }
-  console.log('browser: ' + passed + ' passed, ' + failed + ' failed');
-  process.exit(failed === 0 ? 0 : 1);
+  finish('browser');
 }
 
 main();

@@ -103,4 +103,4 @@ async function startSpy(script) {
   return spy;
 }
 
-module.exports = { startPortal, startSpy, listen };
+module.exports = { startPortal, startSpy, listen, closeServer };

@@ -2,15 +2,19 @@
 """test_collector.py — integration tests of lotse-collector as PROTOCOL.md
 specifies it: the real binary on an ephemeral loopback port, spoken to over
 HTTP, its SQLite database read afterwards."""
+import gzip
 import json
 import os
+import pwd
 import signal
+import socket
 import sqlite3
 import subprocess
 import tempfile
 import threading
 import time
 
+from hostile import proc_status
 from harness import (COLLECTOR, import_lines, UA_FIREFOX_WIN, UA_GOOGLEBOT, UA_HEADLESS, UA_IPHONE, Collector,
                      database_bytes, eq, ev, run_tests)
 
@@ -41,6 +45,63 @@ def test_healthz_and_version():
     out = subprocess.run([COLLECTOR, "--bogus"], capture_output=True, text=True)
     eq(out.returncode, 2, "unknown option exit")
     eq(len(out.stderr.strip().splitlines()), 1, "one line on stderr")
+
+
+class FakeNotifySocket:
+    """What systemd listens on for Type=notify: an AF_UNIX datagram socket,
+    by path or in the abstract namespace ("@name")."""
+
+    def __init__(self, abstract=False):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        if abstract:
+            self.name = "@lotse-notify-%d-%d" % (os.getpid(), time.monotonic_ns())
+            self.sock.bind("\0" + self.name[1:])
+        else:
+            d = tempfile.mkdtemp(prefix="lotse-notify-")
+            self.name = os.path.join(d, "notify")
+            self.sock.bind(self.name)
+        self.sock.settimeout(10)
+
+    def env(self):
+        e = dict(os.environ)
+        e["NOTIFY_SOCKET"] = self.name
+        return e
+
+    def receive(self):
+        """The next message as a dict of its assignments."""
+        data = self.sock.recv(4096).decode()
+        return dict(line.split("=", 1) for line in data.split("\n") if line)
+
+
+def test_systemd_notify_ready_status_stopping():
+    for abstract in (False, True):
+        ns = FakeNotifySocket(abstract)
+        with Collector(env=ns.env()) as c:
+            msg = ns.receive()
+            eq(msg.get("READY"), "1", "READY=1 (%s)" % ns.name)
+            eq(msg.get("STATUS"), "listening on port %d, database %s" % (c.port, c.db), "STATUS")
+            eq(c.request("GET", "/healthz")[0], 200, "serving when READY=1 came")
+            c.proc.send_signal(signal.SIGTERM)
+            msg = ns.receive()
+            eq(msg.get("STOPPING"), "1", "STOPPING=1")
+            assert msg.get("STATUS", "").startswith("shutting down"), msg
+            eq(c.proc.wait(timeout=15), 0, "clean exit")
+    # Connected before privileges are dropped: the service user need not reach the socket.
+    if os.geteuid() == 0:
+        ns = FakeNotifySocket()
+        os.chmod(os.path.dirname(ns.name), 0o700)
+        tmp = tempfile.mkdtemp(prefix="lotse-it-")
+        os.chmod(tmp, 0o777)
+        with Collector("--user", "nobody", tmp=tmp, env=ns.env()) as c:
+            eq(ns.receive().get("READY"), "1", "READY=1 after dropping to nobody")
+            eq(proc_status(c.proc.pid)["Uid"].split()[1], str(pwd.getpwnam("nobody").pw_uid), "runs as nobody")
+            eq(c.stop(), 0, "clean exit")
+    e = dict(os.environ)
+    e["NOTIFY_SOCKET"] = "relative/name"
+    out = subprocess.run([COLLECTOR, "--listen", "127.0.0.1:0", "--db", os.path.join(tempfile.mkdtemp(), "x.db")],
+                         capture_output=True, text=True, timeout=10, env=e)
+    eq(out.returncode, 1, "an unusable NOTIFY_SOCKET")
+    assert "NOTIFY_SOCKET" in out.stderr, out.stderr
 
 
 def test_single_event_stored_with_reductions():
@@ -143,10 +204,47 @@ def test_pixel_preflight_and_script():
         assert h["content-type"].startswith("text/javascript"), h
         eq(h.get("cache-control"), "public, max-age=3600", "script cache")
         etag = h["etag"]
-        with open(os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "lotse.js"), "rb") as f:
-            eq(body, f.read(), "script body is scripts/lotse.js")
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "lotse.min.js"), "rb") as f:
+            eq(body, f.read(), "script body is scripts/lotse.min.js (made from scripts/lotse.js)")
         eq(c.request("GET", "/lotse.js", headers={"If-None-Match": etag})[0], 304, "304")
         c.stop()
+
+
+def test_script_gzip_and_etags():
+    """/lotse.js gzip-compressed when the request accepts it (compressed at
+    build time), Vary: Accept-Encoding, an ETag per encoding, and a 304 for
+    If-None-Match in both encodings."""
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "lotse.min.js"), "rb") as f:
+        script = f.read()
+    with Collector() as c:
+        st, plain, body = c.request("GET", "/lotse.js", headers={"Accept-Encoding": "identity"})
+        eq((st, body), (200, script), "identity")
+        assert "content-encoding" not in plain, plain
+        st, gz, zbody = c.request("GET", "/lotse.js", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+        eq((st, gz.get("content-encoding")), (200, "gzip"), "gzip")
+        eq(gzip.decompress(zbody), script, "the gzip body is scripts/lotse.min.js")
+        assert len(zbody) < len(script) / 2, "compressed: %d of %d bytes" % (len(zbody), len(script))
+        eq(int(gz["content-length"]), len(zbody), "its length")
+        for h in (plain, gz):
+            eq(h.get("vary"), "Accept-Encoding", "Vary")
+            eq(h.get("cache-control"), "public, max-age=3600", "Cache-Control")
+            assert h["content-type"].startswith("text/javascript"), h
+        assert plain["etag"] != gz["etag"], "one ETag per encoding"
+        for ae, tag in (("gzip", gz["etag"]), ("identity", plain["etag"])):
+            st, h, body = c.request("GET", "/lotse.js", headers={"Accept-Encoding": ae, "If-None-Match": tag})
+            eq((st, body, h.get("etag"), h.get("vary")), (304, b"", tag, "Accept-Encoding"), "304 for " + ae)
+            st, _, _ = c.request("GET", "/lotse.js", headers={"Accept-Encoding": ae,
+                                                               "If-None-Match": 'W/"x", W/' + tag})
+            eq(st, 304, "weak comparison in a list, " + ae)
+        # The other encoding's tag names another representation: the full answer.
+        st, h, zbody = c.request("GET", "/lotse.js", headers={"Accept-Encoding": "gzip",
+                                                               "If-None-Match": plain["etag"]})
+        eq((st, h.get("content-encoding")), (200, "gzip"), "gzip wanted, identity's tag")
+        eq(c.request("GET", "/lotse.js", headers={"Accept-Encoding": "gzip;q=0"})[1].get("content-encoding"),
+           None, "q=0 refuses gzip")
+        st, h, body = c.request("HEAD", "/lotse.js", headers={"Accept-Encoding": "gzip"})
+        eq((st, body, h.get("content-encoding")), (200, b"", "gzip"), "HEAD")
+        eq(c.stop(), 0, "clean exit")
 
 
 def test_dnt_gpc_and_bots_not_stored():
@@ -206,7 +304,7 @@ def test_visit_key_off_and_same_visit():
         eq(c.query("SELECT visit FROM events"), [(None,)], "no key")
         c.stop()
     # Behind our proxy, one address is one visitor however the proxy spells it.
-    with Collector("--trust-proxy") as c:
+    with Collector("--trust-proxy", "127.0.0.1/32") as c:
         for xff in ("2001:DB8::1", "10.0.0.9, 2001:db8:0:0::1", "2001:0db8::0001", "2001:db8::2",
                     "::ffff:198.51.100.7", "198.51.100.7"):
             eq(c.post(ev(), headers={"X-Forwarded-For": xff})[0], 204, xff)
@@ -216,6 +314,102 @@ def test_visit_key_off_and_same_visit():
         eq(keys[4], keys[5], "an IPv4-mapped address is its IPv4 address")
         assert keys[4] != keys[0], keys
         c.stop()
+
+
+def test_two_proxies_400_clients_400_visit_keys():
+    """Two proxies in front (an outer one at 10.0.0.5 appends the client, the
+    inner one on this host appends the outer one, as nginx's
+    $proxy_add_x_forwarded_for does): 400 distinct clients are 400 visit keys
+    and none is rate-limited, at the default --rate-limit. A client's own
+    X-Forwarded-For stays to the left of what it cannot forge."""
+    with Collector("--trust-proxy", "127.0.0.1/32, 10.0.0.0/24") as c:
+        codes = {}
+        for i in range(400):
+            client = "198.51.%d.%d" % (100 + i // 200, i % 200 + 1)
+            forged = "203.0.113.99, " if i % 2 else ""
+            st, _, _ = c.post(ev(), headers={"X-Forwarded-For": forged + client + ", 10.0.0.5"})
+            codes[st] = codes.get(st, 0) + 1
+        eq(codes, {204: 400}, "answers")
+        keys = [r[0] for r in c.query("SELECT visit FROM events")]
+        eq((len(keys), len(set(keys))), (400, 400), "distinct visit keys")
+        eq(c.stop(), 0, "clean exit")
+    with Collector("--trust-proxy", "10.0.0.0/24") as c:  # 127.0.0.1 is not trusted
+        for i in range(3):
+            eq(c.post(ev(), headers={"X-Forwarded-For": "198.51.100.%d" % i})[0], 204, "untrusted peer")
+        keys = {r[0] for r in c.query("SELECT visit FROM events")}
+        eq(len(keys), 1, "an untrusted peer's X-Forwarded-For is ignored")
+        assert "X-Forwarded-For" not in c.log(), "no warning with --trust-proxy set"
+        eq(c.stop(), 0, "clean exit")
+    with Collector() as c:
+        for i in range(3):
+            eq(c.post(ev(), headers={"X-Forwarded-For": "198.51.100.%d" % i})[0], 204, "no --trust-proxy")
+        eq(len({r[0] for r in c.query("SELECT visit FROM events")}), 1, "ignored without --trust-proxy")
+        eq(c.log().count("X-Forwarded-For come from a loopback address"), 1, "warned once: " + c.log())
+        eq(c.stop(), 0, "clean exit")
+    out = subprocess.run([COLLECTOR, "--trust-proxy", "10.0.0.0/33", "--db", "x.db"], capture_output=True,
+                         text=True, timeout=10)
+    eq(out.returncode, 2, "a bad network is a usage error")
+    assert "'10.0.0.0/33'" in out.stderr, out.stderr
+
+
+def ram_dir():
+    """A fresh folder on tmpfs (the runtime directory of a test run)."""
+    return tempfile.mkdtemp(prefix="lotse-run-", dir="/dev/shm")
+
+
+def flow_keys(c):
+    return [r[0] for r in c.query("SELECT visit FROM events ORDER BY id")]
+
+
+def test_restart_mid_flow_keeps_the_visit_with_runtime_dir():
+    """A flow started before a restart and finished after it is one visit
+    when the restarted collector finds the day's salt in its runtime
+    directory; a new runtime directory (a reboot) starts a new salt, and so
+    does a restart without one. The salt file is 0600 and its salt is on no
+    disk."""
+    tmp = tempfile.mkdtemp(prefix="lotse-it-")
+    db = os.path.join(tmp, "lotse.db")
+    rd = ram_dir()
+    flow = [ev("flow_start", service="antrag"), ev("flow_step", service="antrag", step=1),
+            ev("flow_step", service="antrag", step=2), ev("flow_complete", service="antrag")]
+    with Collector("--runtime-dir", rd, db=db, tmp=tmp) as c:
+        eq(c.post(flow[:2])[0], 204, "before the restart")
+        eq(c.stop(), 0, "clean exit")
+    st = os.stat(os.path.join(rd, "visit-salt"))
+    eq(st.st_mode & 0o777, 0o600, "salt file mode")
+    env = dict(os.environ, RUNTIME_DIRECTORY=rd)  # systemd's RuntimeDirectory= is the default
+    with Collector(db=db, tmp=tmp, env=env) as c:
+        eq(c.post(flow[2:])[0], 204, "after the restart")
+        keys = flow_keys(c)
+        eq(len(set(keys)), 1, "one visit across the restart: %r" % keys)
+        eq(c.stop(), 0, "clean exit")
+    with Collector("--runtime-dir", ram_dir(), db=db, tmp=tmp) as c:
+        eq(c.post(flow[0])[0], 204, "after a reboot")
+        assert flow_keys(c)[-1] != keys[0], "a new runtime directory is a new salt"
+        eq(c.stop(), 0, "clean exit")
+    with Collector("--runtime-dir", "", db=db, tmp=tmp, env=env) as c:  # "" turns it off
+        eq(c.post(flow[0])[0], 204, "without a runtime directory")
+        assert flow_keys(c)[-1] != keys[0], "without a runtime directory the salt is the process's own"
+        eq(c.stop(), 0, "clean exit")
+    with open(os.path.join(rd, "visit-salt")) as f:
+        salt_hex = f.read().split()[3].encode()
+    blob = b"".join(open(db + sfx, "rb").read() for sfx in ("", "-wal") if os.path.exists(db + sfx))
+    assert salt_hex not in blob and bytes.fromhex(salt_hex.decode()) not in blob, "the salt on disk"
+    # Two collectors sharing the directory share the salt.
+    with Collector("--runtime-dir", rd, tmp=tempfile.mkdtemp(prefix="lotse-it-")) as a, \
+            Collector("--runtime-dir", rd, tmp=tempfile.mkdtemp(prefix="lotse-it-")) as b:
+        eq(a.post(ev())[0], 204, "a")
+        eq(b.post(ev())[0], 204, "b")
+        eq(flow_keys(a), flow_keys(b), "one salt for collectors sharing the runtime directory")
+        eq(flow_keys(a), [keys[0]], "the same as before their start")
+        a.stop()
+        b.stop()
+    out = subprocess.run([COLLECTOR, "--runtime-dir", tmp, "--db", db, "--listen", "127.0.0.1:0"],
+                         capture_output=True, text=True, timeout=10)
+    fs_type = subprocess.run(["stat", "-f", "-c", "%T", tmp], capture_output=True, text=True).stdout.strip()
+    if fs_type not in ("tmpfs", "ramfs"):  # the test folder is on disk here
+        eq(out.returncode, 2, "a runtime directory on disk is refused: " + out.stderr)
+        assert "not on tmpfs or ramfs" in out.stderr, out.stderr
 
 
 def test_sites_origins_and_reload():
@@ -270,6 +464,40 @@ def test_sites_origins_and_reload():
         eq(c.stop(), 0, "exit")
 
 
+def sites_file(n, extra=""):
+    rows = ["site,name,origins"] + ["ort-%05d,Gemeinde %d,https://www.ort-%05d.de https://ort-%05d.de" % (i, i, i, i)
+                                    for i in range(n)]
+    return "\n".join(rows) + "\n" + extra
+
+
+def test_20000_sites():
+    """A sites file with 20 000 sites (every German municipality has room):
+    start, the first and the last site with their origins, a foreign origin,
+    an unknown site, CORS preflights, and SIGHUP re-reading a larger file."""
+    tmp = tempfile.mkdtemp(prefix="lotse-it-")
+    path = write(tmp, "sites.csv", sites_file(20000))
+    t0 = time.monotonic()
+    with Collector("--sites", path, "--rate-limit", "0", tmp=tmp) as c:
+        started = time.monotonic() - t0
+        for i in (0, 12345, 19999):
+            origin = "https://ort-%05d.de" % i
+            eq(c.post(ev(site="ort-%05d" % i), headers={"Origin": origin})[0], 204, "site %d" % i)
+            st, h, _ = c.request("OPTIONS", "/e", headers={"Origin": origin})
+            eq((st, h.get("access-control-allow-origin")), (204, origin), "preflight %d" % i)
+        eq(c.post(ev(site="ort-00001"), headers={"Origin": "https://ort-00002.de"})[0], 403, "another site's origin")
+        eq(c.post(ev(site="ort-20000"), headers={"Origin": "https://ort-00002.de"})[0], 400, "unknown site")
+        write(tmp, "sites.csv", sites_file(20000, "neu,Neu,https://neu.example\n"))
+        c.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while "(20001 sites)" not in c.log() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "re-read %s (20001 sites)" % path in c.log(), c.log()
+        eq(c.post(ev(site="neu"), headers={"Origin": "https://neu.example"})[0], 204, "after SIGHUP")
+        eq(c.query("SELECT count(*) FROM events")[0][0], 4, "stored")
+        eq(c.stop(), 0, "clean exit")
+    print("  20 000 sites: started and answering in %.2f s" % started)
+
+
 def test_bad_sites_file_exits_2_naming_line():
     tmp = tempfile.mkdtemp(prefix="lotse-it-")
     sites = write(tmp, "sites.csv", "site,name,origins\ngladbeck,G,https://www.gladbeck.de\nBAD,x,https://x.de\n")
@@ -311,7 +539,7 @@ def test_rate_limit():
         eq([c.post(ev())[0] for _ in range(150)].count(204), 150, "off")
         c.stop()
     # One client, one bucket: an IPv4-mapped address is its IPv4 address.
-    with Collector("--rate-limit", "1", "--trust-proxy") as c:
+    with Collector("--rate-limit", "1", "--trust-proxy", "127.0.0.0/8") as c:
         codes = [c.post(ev(), headers={"X-Forwarded-For": xff})[0]
                  for xff in ("::ffff:198.51.100.7", "198.51.100.7", "::ffff:198.51.100.7", "198.51.100.8")]
         eq(codes, [204, 204, 429, 204], "mapped and plain share a bucket")

@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""test_hardening_abuse.py — abuse from one address must not deny service to
-others (issue 6, "Abuse" and "Resource bounds"): hundreds of slow, half-sent
-connections from 127.0.0.1 are capped by --max-connections-per-ip and cut by
---timeout while 127.0.0.2 is served promptly; a flood from 127.0.0.1 gets 429
-with Retry-After while 127.0.0.2 keeps getting 204; the collector's memory
-(VmHWM) stays under a cap throughout. Every loop is bounded in count and time."""
+"""test_hardening_abuse.py — abuse must not deny service to others (issue 6,
+"Abuse" and "Resource bounds"; issue 15, item 2): hundreds of slow, half-sent
+connections from 127.0.0.1 are capped by --max-connections-per-ip (its oldest
+idle ones closed first) and cut by --request-timeout although they keep
+trickling, while 127.0.0.2 is served promptly; never-ending chunked bodies are
+cut at the deadline; when all slots are taken, idle connections are closed
+first for new ones, and with none idle a new connection is closed at once
+(not left in the kernel's backlog); a kept-alive connection idle past the
+deadline is closed; a flood from 127.0.0.1 gets 429 with Retry-After while
+127.0.0.2 keeps getting 204; the collector's memory (VmHWM) stays under a cap
+throughout. Every loop is bounded in count and time."""
 import os
 import select
 import socket
@@ -12,11 +17,12 @@ import threading
 import time
 
 from harness import BUILD, Collector, eq, ev, run_tests
-from hostile import asan_build, connect, exchange, post_bytes, proc_status, marker
+from hostile import asan_build, connect, exchange, post_bytes, proc_status, marker, read_reply
 
 SLOW = 300               # slow connections from the attacker's address
 PER_IP = 64              # --max-connections-per-ip (the default)
-TIMEOUT_S = 4            # --timeout for these tests
+DEADLINE_S = 4           # --request-timeout for these tests
+IDLE_S = 60              # --timeout (libmicrohttpd's idle timeout): never what closes them here
 # Resident memory cap for the collector. The sanitizer build keeps shadow
 # memory and a quarantine of freed blocks, so it gets a larger cap.
 RSS_CAP_KB = (128 if asan_build(BUILD) else 64) * 1024
@@ -72,33 +78,161 @@ def check_rss(c, what):
     return st["VmHWM"]
 
 
+class Trickle:
+    """Sends one more byte on every live socket every `every` seconds (a
+    slowloris: the connections are never idle long enough for an idle
+    timeout), until stopped."""
+
+    def __init__(self, socks, every=0.5, data=b"X"):
+        self.socks = list(socks)
+        self.every = every
+        self.data = data
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run)
+        self.thread.start()
+
+    def run(self):
+        while not self.stop.wait(self.every):
+            for s in self.socks:
+                try:
+                    s.send(self.data, socket.MSG_DONTWAIT)
+                except OSError:
+                    pass
+
+    def end(self):
+        self.stop.set()
+        self.thread.join()
+
+
 def test_slow_connections_do_not_block_other_addresses():
-    with Collector("--timeout", str(TIMEOUT_S), "--max-connections-per-ip", str(PER_IP),
-                   "--rate-limit", "0", env=ENV) as c:
+    with Collector("--request-timeout", str(DEADLINE_S), "--timeout", str(IDLE_S),
+                   "--max-connections-per-ip", str(PER_IP), "--rate-limit", "0", env=ENV) as c:
         t0 = time.monotonic()
         socks = open_slow(c.port, SLOW)
+        trickle = Trickle(socks, data=b" ")  # the body keeps coming, a byte at a time
         try:
-            # Beyond the per-address limit, connections are closed at once.
+            # Beyond the per-address limit, its oldest idle connections make room: all but 64 closed at once.
             cut = closed_by_server(socks, 1.0)
             assert cut >= len(socks) - PER_IP - 2, "only %d of %d cut at once" % (cut, len(socks))
             lat = []
-            while time.monotonic() - t0 < TIMEOUT_S - 1 and len(lat) < 20:
+            while time.monotonic() - t0 < DEADLINE_S - 1 and len(lat) < 20:
                 st, dt = timed_post(c, "127.0.0.2", "other-%d" % len(lat))
                 eq(st, 204, "other address while 127.0.0.1 is slow")
                 lat.append(dt)
             assert lat and max(lat) < 1.0, "other address served slowly: %r" % lat
             hwm = check_rss(c, "slow connections")
-            # The held connections are dropped by --timeout.
-            left = [s for s in socks]
-            dropped = closed_by_server(left, TIMEOUT_S + 3)
-            eq(dropped, len(left), "all slow connections closed after --timeout")
+            # The held connections trickle, so no idle timeout applies: the deadline closes them.
+            t_cut = time.monotonic()
+            dropped = closed_by_server(socks, DEADLINE_S + 3)
+            waited = time.monotonic() - t_cut
+            eq(dropped, len(socks), "all slow connections closed by --request-timeout")
         finally:
+            trickle.end()
             for s in socks:
                 s.close()
         stored = c.query("SELECT count(*) FROM events")[0][0]
         eq(stored, len(lat), "the other address's events, none of the half requests")
-        print("  %d slow connections, %d cut at once; 127.0.0.2: %d posts, max %.0f ms; VmHWM %d kB"
-              % (len(socks), cut, len(lat), max(lat) * 1000, hwm))
+        assert c.metric('lotse_connections_closed_total{reason="deadline"}') >= PER_IP - 2, c.log()[-2000:]
+        print("  %d slow connections, %d cut at once, the rest by the deadline within %.1f s; 127.0.0.2: "
+              "%d posts, max %.0f ms; VmHWM %d kB" % (len(socks), cut, waited, len(lat), max(lat) * 1000, hwm))
+        eq(c.stop(), 0, "clean exit")
+
+
+def open_chunked(port, n, sources):
+    """n POSTs with Transfer-Encoding: chunked whose first chunk has gone out, spread over sources."""
+    socks = []
+    for i in range(n):
+        s = connect(port, sources[i % len(sources)], timeout=5)
+        s.sendall(b"POST /e HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                  b"Transfer-Encoding: chunked\r\n\r\n1\r\n[\r\n")
+        socks.append(s)
+    return socks
+
+
+def test_never_ending_chunked_bodies_cut_at_deadline():
+    sources = ["127.0.0.%d" % i for i in range(10, 20)]
+    with Collector("--request-timeout", "3", "--timeout", str(IDLE_S), "--rate-limit", "0", env=ENV) as c:
+        socks = open_chunked(c.port, 100, sources)
+        trickle = Trickle(socks, every=0.3, data=b"1\r\n \r\n")  # one more chunk, forever
+        try:
+            t0 = time.monotonic()
+            lat = [timed_post(c, "127.0.0.2", "beside-chunked-%d" % i) for i in range(10)]
+            eq([st for st, _ in lat], [204] * 10, "other address while 100 bodies never end")
+            dropped = closed_by_server(socks, 8)
+            waited = time.monotonic() - t0
+            eq(dropped, len(socks), "never-ending bodies closed at the deadline")
+            assert waited < 3 + 4, "closed only after %.1f s" % waited
+        finally:
+            trickle.end()
+            for s in socks:
+                s.close()
+        eq(c.query("SELECT count(*) FROM events")[0][0], 10, "only the other address's events")
+        eq(c.query("SELECT count(*) FROM rejects")[0][0], 0, "nothing of the cut bodies")
+        print("  100 never-ending chunked bodies closed within %.1f s; 10 posts beside them, max %.0f ms"
+              % (waited, max(dt for _, dt in lat) * 1000))
+        eq(c.stop(), 0, "clean exit")
+
+
+def test_idle_connections_closed_first_when_slots_run_short():
+    """40 slots: 40 idle connections from 127.0.0.4 (fresh, and kept alive
+    after a request) take them all; new connections from 127.0.0.2 are
+    served at once, each taking the slot of the oldest idle connection.
+    With every slot busy, a new connection is closed at once instead of
+    waiting in the kernel's backlog."""
+    slots = 40
+    with Collector("--max-connections", str(slots), "--max-connections-per-ip", "0", "--rate-limit", "0",
+                   "--request-timeout", "30", "--timeout", str(IDLE_S), "--threads", "2", env=ENV) as c:
+        kept = []
+        for i in range(10):  # kept alive after an answer
+            s = connect(c.port, "127.0.0.4")
+            s.sendall(post_bytes(marker("kept-%d" % i)).replace(b"Connection: close\r\n", b""))
+            r = read_reply(s, time.monotonic() + 5)
+            eq(r.status, 204, "kept-alive request")
+            kept.append(s)
+        idle = kept + [connect(c.port, "127.0.0.4") for _ in range(slots - 10)]
+        time.sleep(0.3)
+        lat, legit = [], []
+        for i in range(20):  # each keeps its connection (and its slot) after the answer
+            t0 = time.monotonic()
+            s = connect(c.port, "127.0.0.2")
+            s.sendall(post_bytes(marker("needs-a-slot-%d" % i)).replace(b"Connection: close\r\n", b""))
+            lat.append((read_reply(s, t0 + 5).status, time.monotonic() - t0))
+            legit.append(s)
+        eq([st for st, _ in lat], [204] * 20, "new connections while all slots are idle")
+        assert max(dt for _, dt in lat) < 1.0, "served slowly: %r" % lat
+        eq(closed_by_server(idle[:20], 2), 20, "the 20 oldest idle connections made room")
+        eq(closed_by_server(idle[20:] + legit, 0.5), 0, "the younger ones stay")
+        for s in idle + legit:
+            s.close()
+        time.sleep(0.3)
+        # Every slot busy: bodies that arrive slowly (not idle, under the deadline).
+        busy = open_chunked(c.port, slots, ["127.0.0.5"])
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        s = connect(c.port, "127.0.0.2")
+        gone = closed_by_server([s], 3)
+        dt = time.monotonic() - t0
+        eq(gone, 1, "a new connection with no slot free is closed")
+        assert dt < 1.5, "closed after %.1f s" % dt
+        for b in busy + [s]:
+            b.close()
+        time.sleep(0.3)
+        assert c.metric('lotse_connections_closed_total{reason="full"}') >= 1, "not counted as full"
+        print("  %d slots: 20 new connections served (max %.0f ms) by closing the oldest idle ones; "
+              "with none idle a new one closed in %.0f ms" % (slots, max(d for _, d in lat) * 1000, dt * 1000))
+        eq(c.stop(), 0, "clean exit")
+
+
+def test_kept_alive_connection_idle_past_deadline_is_closed():
+    with Collector("--request-timeout", "2", "--timeout", str(IDLE_S), "--rate-limit", "0", env=ENV) as c:
+        s = connect(c.port, "127.0.0.2")
+        s.sendall(post_bytes(marker("once")).replace(b"Connection: close\r\n", b""))
+        eq(read_reply(s, time.monotonic() + 5).status, 204, "first request")
+        t0 = time.monotonic()
+        eq(closed_by_server([s], 6), 1, "closed while idle")
+        dt = time.monotonic() - t0
+        assert 1.5 < dt < 4, "closed after %.1f s, want about 2" % dt
+        s.close()
         eq(c.stop(), 0, "clean exit")
 
 
@@ -148,7 +282,7 @@ def test_flood_gets_429_others_get_204():
 def test_memory_bounded_under_many_large_bodies():
     """64 connections each sending a body just under --max-body, slowly, plus
     oversized bodies that are refused: resident memory stays under the cap."""
-    with Collector("--rate-limit", "0", "--max-connections-per-ip", "0", "--timeout", "5", env=ENV) as c:
+    with Collector("--rate-limit", "0", "--max-connections-per-ip", "0", "--request-timeout", "5", env=ENV) as c:
         big = b'{"site":"gladbeck","type":"pageview","url":"https://www.gladbeck.de/","x":"' + \
             b"a" * 16000 + b'"}'
         socks = []

@@ -138,6 +138,24 @@ FRAMING_CASES = [
     ("NUL in the request line", b"GET /e\x00x HTTP/1.1\r\nHost: x\r\n\r\n", None),
     ("unknown method", b"FOO /e HTTP/1.1\r\nHost: x\r\n\r\n", 405),
     ("HTTP/0.9 request", b"GET /healthz\r\n\r\n", None),
+    # Strict parsing (issue 15, item 5): what libmicrohttpd 0.9.75 alone accepts.
+    ("bare LF line ends", b"POST /e HTTP/1.1\nHost: x\nContent-Type: text/plain\nContent-Length: %d\n\n"
+     % len(GOOD) + GOOD, 400),
+    ("bare LF after the request line", b"GET /healthz HTTP/1.1\nHost: x\r\n\r\n", 400),
+    ("bare LF ending one field", b"GET /healthz HTTP/1.1\r\nHost: x\nX-A: b\r\n\r\n", 400),
+    ("bare LF ending the header", post_bytes(GOOD).replace(b"\r\n\r\n", b"\r\n\n"), 400),
+    ("bare CR in a field", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400),
+    ("space before the colon", post_bytes(GOOD).replace(b"Content-Length:", b"Content-Length :"), 400),
+    ("tab before the colon", post_bytes(GOOD).replace(b"Content-Length:", b"Content-Length\t:"), 400),
+    ("obs-fold continuation line", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n", 400),
+    ("HTTP/1.1 without Host", b"GET /healthz HTTP/1.1\r\n\r\n", 400),
+    ("NUL in a pixel value", b"GET /e?site=hx%00evil&type=pageview&url=https%3A%2F%2Fwww.gladbeck.de%2F "
+     b"HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    ("NUL in a pixel name", b"GET /e?site=gladbeck&type=pageview&url=https%3A%2F%2Fwww.gladbeck.de%2F&r%00=1 "
+     b"HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    ("NUL in the path", b"GET /e%00 HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+    ("NUL in the path of a POST", post_bytes(GOOD).replace(b"POST /e ", b"POST /e%00 "), 404),
+    ("NUL in the path of the script", b"GET /lotse.js%00.png HTTP/1.1\r\nHost: x\r\n\r\n", 404),
     ("TLS ClientHello", bytes.fromhex("16030100f5010000f10303") + bytes(range(32)) +
      b"\x00\x00\x08\x13\x01\x13\x02\x13\x03\x00\xff\x01\x00\x00\xa0" + b"\x00" * 160, None),
     ("binary garbage", bytes(range(256)) * 8, None),

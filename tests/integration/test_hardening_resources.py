@@ -4,7 +4,13 @@ bounds" and "Privilege"): valgrind finds no leak and no memory error in a
 short run of the collector (start, requests of every kind, SIGTERM) and of the
 reporter; the collector started as root with --user nobody binds, opens its
 database, drops to nobody and still stores events; without --user it warns
-that it serves as root. Valgrind runs on the normal build only (the sanitizer
+that it serves as root. The database's files (issue 15, item 4; issue 14,
+item 3): as root, a --db, -wal or -shm that is a symbolic link (or has a
+second name) is refused and its target untouched, also with --user (nothing
+is chowned); files are created 0640 (the -wal and -shm too) and older ones
+lose their "other" bits; a database that belongs to another user is refused
+with a message naming the owner; --user does not take over a third user's
+file. Valgrind runs on the normal build only (the sanitizer
 build has its own leak checker): under ASan those tests print SKIP and are
 not counted as passed. The privilege tests need root and say SKIP otherwise."""
 import os
@@ -125,6 +131,102 @@ def test_user_nobody_drops_privileges_and_stores():
                         "--listen", "127.0.0.1:0"], capture_output=True, text=True, timeout=30)
     eq(r.returncode, 1, "unknown user exit")
     assert "no-such-user-lotse" in r.stderr, r.stderr
+
+
+def nobody_ids():
+    pw = pwd.getpwnam("nobody")
+    return pw.pw_uid, pw.pw_gid
+
+
+def start_fails(*args, user=None):
+    """Runs the collector (as user (uid, gid) when given), expecting it to exit at start."""
+    def become():
+        os.setgroups([])
+        os.setgid(user[1])
+        os.setuid(user[0])
+    r = subprocess.run([COLLECTOR, "--listen", "127.0.0.1:0"] + list(args), capture_output=True, text=True,
+                       timeout=30, preexec_fn=become if user else None)
+    return r
+
+
+def test_database_links_refused_as_root():
+    if os.geteuid() != 0:
+        raise Skip("needs root")
+    tmp = tempfile.mkdtemp(prefix="lotse-links-")
+    os.chmod(tmp, 0o755)
+    target = os.path.join(tmp, "precious")
+    with open(target, "w") as f:
+        f.write("not a database\n")
+    os.chmod(target, 0o600)
+    db = os.path.join(tmp, "lotse.db")
+    for suffix in ("", "-wal", "-shm"):
+        for f in os.listdir(tmp):
+            if f.startswith("lotse.db"):
+                os.unlink(os.path.join(tmp, f))
+        if suffix:  # a real database, with a link planted beside it
+            with Collector(db=db) as c:
+                eq(c.stop(), 0, "database made")
+            for extra in ("-wal", "-shm"):
+                if os.path.exists(db + extra):
+                    os.unlink(db + extra)
+        os.symlink(target, db + suffix)
+        for args in ([], ["--user", "nobody"]):
+            r = start_fails("--db", db, *args)
+            eq(r.returncode, 1, "lotse.db%s a link, %r: %s" % (suffix, args, r.stderr))
+            assert "lotse.db%s is a symbolic link" % suffix in r.stderr, r.stderr
+            with open(target) as f:
+                eq(f.read(), "not a database\n", "the link's target is untouched")
+            st = os.stat(target)
+            eq((st.st_uid, st.st_mode & 0o777), (0, 0o600), "the target's owner and mode")
+        os.unlink(db + suffix)
+    # A second name (hard link) of another file is refused as well.
+    for f in os.listdir(tmp):
+        if f.startswith("lotse.db"):
+            os.unlink(os.path.join(tmp, f))
+    os.link(target, db)
+    r = start_fails("--db", db)
+    eq(r.returncode, 1, "hard link: " + r.stderr)
+    assert "one name" in r.stderr, r.stderr
+
+
+def test_database_files_0640_and_tightened():
+    tmp = tempfile.mkdtemp(prefix="lotse-mode-")
+    db = os.path.join(tmp, "lotse.db")
+    old = os.umask(0)  # the mode must not depend on the caller's umask
+    try:
+        with Collector(db=db, tmp=tmp) as c:
+            eq(c.post(ev())[0], 204, "stored")
+            modes = {s: os.stat(db + s).st_mode & 0o777 for s in ("", "-wal", "-shm")}
+            eq(modes, {"": 0o640, "-wal": 0o640, "-shm": 0o640}, "modes of the database files")
+            eq(c.stop(), 0, "clean exit")
+    finally:
+        os.umask(old)
+    os.chmod(db, 0o644)  # as the first edition made it
+    with Collector(db=db, tmp=tmp) as c:
+        eq(os.stat(db).st_mode & 0o777, 0o640, "other users' access taken away")
+        assert "mode 0644 gave other users access; now 0640" in c.log(), c.log()
+        eq(c.stop(), 0, "clean exit")
+
+
+def test_database_of_another_user_is_named():
+    if os.geteuid() != 0:
+        raise Skip("needs root")
+    tmp = tempfile.mkdtemp(prefix="lotse-owner-")
+    os.chmod(tmp, 0o777)
+    db = os.path.join(tmp, "lotse.db")
+    with Collector(db=db, tmp=tmp) as c:  # made by root
+        eq(c.stop(), 0, "clean exit")
+    os.chmod(db, 0o644)  # readable by all, writable by root only
+    r = start_fails("--db", db, user=nobody_ids())
+    eq(r.returncode, 1, "exit: " + r.stderr)
+    assert "belongs to root (uid 0, mode 0644) and cannot be written by nobody" in r.stderr, r.stderr
+    assert "readonly database" not in r.stderr, r.stderr
+    # --user takes over root's files, but not a third user's.
+    os.chown(db, 12345, 12345)
+    r = start_fails("--db", db, "--user", "nobody")
+    eq(r.returncode, 1, "exit: " + r.stderr)
+    assert "belongs to uid 12345, neither root nor nobody" in r.stderr, r.stderr
+    eq(os.stat(db).st_uid, 12345, "not chowned")
 
 
 def test_warns_when_serving_as_root():

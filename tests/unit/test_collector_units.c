@@ -6,9 +6,12 @@
  * bucket per IPv6 /64, IPv4-mapped addresses as IPv4), the sites file,
  * --listen parsing, metrics rendering, and the client address in the visit key.
  */
+#include <linux/magic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "../test.h"
@@ -16,9 +19,20 @@
 #include "config.h"
 #include "metrics.h"
 #include "ratelimit.h"
+#include "saltfile.h"
 #include "sites.h"
 #include "tz.h"
 #include "visitkey.h"
+
+/* 1 when dir is on tmpfs or ramfs, 0 when not, -1 when unknown. */
+static int statfs_is_ram(const char *dir)
+{
+	struct statfs fs;
+
+	if (statfs(dir, &fs) != 0)
+		return -1;
+	return fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC;
+}
 
 static int64_t at(const char *rfc3339)
 {
@@ -72,6 +86,81 @@ static void test_visitkey_rotates_at_berlin_midnight(void)
 	CHECK(key(vk2, at("2026-11-19T23:00:00Z"), "gladbeck", "203.0.113.7", "UA") != after);
 	visitkey_free(vk2);
 	visitkey_free(vk);
+}
+
+/* A RAM-backed folder for the salt file; "" when there is none (then the tests say so). */
+static const char *runtime_dir(char *dir, size_t cap)
+{
+	snprintf(dir, cap, "/dev/shm/lotse-salt-XXXXXX");
+	return access("/dev/shm", W_OK) == 0 && mkdtemp(dir) != NULL ? dir : "";
+}
+
+static int read_salt_file(const char *dir, char *line, size_t cap)
+{
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/visit-salt", dir);
+	f = fopen(path, "r");
+	line[0] = '\0';
+	if (f == NULL)
+		return -1;
+	if (fgets(line, (int)cap, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	return 0;
+}
+
+static void test_visitkey_salt_in_runtime_dir(void)
+{
+	char dir[64], other[64], err[256], line[128], line2[128], path[300];
+	struct visitkey *vk, *restarted, *rebooted;
+	struct stat st;
+	int64_t t = at("2026-11-19T10:00:00+01:00");
+
+	if (runtime_dir(dir, sizeof dir)[0] == '\0' || runtime_dir(other, sizeof other)[0] == '\0') {
+		printf("  no /dev/shm: not run\n");
+		CHECK(0);
+		return;
+	}
+	CHECK_INT(saltfile_check_dir(dir, err, sizeof err), 0);
+	CHECK_INT(visitkey_new(1, &vk), 0);
+	visitkey_keep_in(vk, dir);
+	uint64_t a = key(vk, t, "gladbeck", "203.0.113.7", "UA");
+	/* A restart during the day: the same salt from the file. */
+	CHECK_INT(visitkey_new(1, &restarted), 0);
+	visitkey_keep_in(restarted, dir);
+	CHECK(key(restarted, t + 3600000, "gladbeck", "203.0.113.7", "UA") == a);
+	/* A reboot (a fresh runtime directory): a new salt. */
+	CHECK_INT(visitkey_new(1, &rebooted), 0);
+	visitkey_keep_in(rebooted, other);
+	CHECK(key(rebooted, t, "gladbeck", "203.0.113.7", "UA") != a);
+	/* The file: mode 0600, the day's number. */
+	snprintf(path, sizeof path, "%s/visit-salt", dir);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	CHECK_INT(read_salt_file(dir, line, sizeof line), 0);
+	char want[64];
+	snprintf(want, sizeof want, "lotse-visit-salt 1 %lld ", (long long)tz_local_day(t));
+	CHECK(strncmp(line, want, strlen(want)) == 0);
+	/* The next day: a new salt replaces the file; the old day's key cannot be made again. */
+	uint64_t next = key(vk, t + 86400000, "gladbeck", "203.0.113.7", "UA");
+	CHECK(next != a);
+	CHECK_INT(read_salt_file(dir, line2, sizeof line2), 0);
+	CHECK(strcmp(line, line2) != 0);
+	CHECK(key(restarted, t + 86400000, "gladbeck", "203.0.113.7", "UA") == next); /* shared */
+	/* A day later with no event: the tick wipes and removes the file. */
+	visitkey_tick(vk, t + 2 * 86400000);
+	CHECK_INT(read_salt_file(dir, line2, sizeof line2), -1);
+	CHECK_INT(visitkey_salts_held(vk), 0);
+	visitkey_free(vk);
+	visitkey_free(restarted);
+	visitkey_free(rebooted);
+	/* Persistent storage is refused (when this test finds a folder that is not in RAM). */
+	if (statfs_is_ram(".") == 0) {
+		CHECK_INT(saltfile_check_dir(".", err, sizeof err), -1);
+		CHECK(strstr(err, "not on tmpfs or ramfs") != NULL);
+	}
 }
 
 static void test_visitkey_import_keeps_days(void)
@@ -234,6 +323,45 @@ static void test_sites_errors_name_line(void)
 	CHECK(strstr(err, "/nonexistent/sites.csv: ") != NULL);
 }
 
+/* 20 000 sites, each with two origins (one in capitals): every lookup finds what it must. */
+static void test_sites_20000(void)
+{
+	struct sites *s = NULL;
+	char err[256] = "", id[40], origin[80];
+	char path[] = "/tmp/lotse-sites-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	fputs("site,name,origins\n", f);
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "ort-%05d,Gemeinde %d,https://www.ort-%05d.de HTTPS://ORT-%05d.DE:8443\n", i, i, i, i);
+	fclose(f);
+	CHECK_INT(sites_load(path, &s, err, sizeof err), 0);
+	unlink(path);
+	if (s == NULL)
+		return;
+	CHECK_INT(sites_count(s), 20000);
+	int ok = 0, denied = 0, unknown = 0, known = 0;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(id, sizeof id, "ort-%05d", i);
+		snprintf(origin, sizeof origin, "https://www.ort-%05d.de", i);
+		ok += sites_check(s, id, origin, strlen(origin)) == SITE_OK;
+		snprintf(origin, sizeof origin, "https://ort-%05d.de:8443", i);
+		ok += sites_check(s, id, origin, strlen(origin)) == SITE_OK;
+		known += sites_origin_known(s, origin, strlen(origin));
+		snprintf(origin, sizeof origin, "https://www.ort-%05d.de", (i + 1) % 20000);
+		denied += sites_check(s, id, origin, strlen(origin)) == SITE_ORIGIN_DENIED;
+		snprintf(id, sizeof id, "ort-%05d", 20000 + i);
+		unknown += sites_check(s, id, NULL, 0) == SITE_UNKNOWN;
+	}
+	CHECK_INT(ok, 40000);
+	CHECK_INT(known, 20000);
+	CHECK_INT(denied, 20000);
+	CHECK_INT(unknown, 20000);
+	CHECK_INT(sites_origin_known(s, "https://www.ort-20000.de", 24), 0);
+	sites_free(s);
+}
+
 static void test_listen_parse(void)
 {
 	struct config cfg;
@@ -355,11 +483,13 @@ int main(void)
 	RUN(test_visitkey_same_day_same_key);
 	RUN(test_visitkey_rotates_at_berlin_midnight);
 	RUN(test_visitkey_import_keeps_days);
+	RUN(test_visitkey_salt_in_runtime_dir);
 	RUN(test_ratelimit);
 	RUN(test_ratelimit_bounded_table);
 	RUN(test_ipv6_limited_per_64);
 	RUN(test_sites_load);
 	RUN(test_sites_errors_name_line);
+	RUN(test_sites_20000);
 	RUN(test_listen_parse);
 	RUN(test_config_parse);
 	RUN(test_metrics_render);
