@@ -17,6 +17,7 @@
 
 #include "catalog.h"
 #include "chart.h"
+#include "conffile.h"
 #include "csvfiles.h"
 #include "event.h"
 #include "html.h"
@@ -26,6 +27,7 @@
 #include "prune.h"
 #include "query.h"
 #include "tz.h"
+#include "version.h"
 
 #define EXIT_USAGE 2
 #define MAX_MIN_COUNT 1000000
@@ -37,6 +39,9 @@ static const char usage_text[] =
 	"                    [--lang de|en] [--min-count K] [--csv excel|rfc4180]\n"
 	"                    [--no-charts] [--quiet]\n"
 	"       lotse-report --prune [--retain-days N] --db PATH\n"
+	"       lotse-report --config FILE …   (the [report] section of FILE first;\n"
+	"                    options given here win; see lotse.conf(5))\n"
+	"       lotse-report --version\n"
 	"\n"
 	"Reads Lotse collector databases (read-only, one snapshot) and writes a report\n"
 	"folder: index.html, charts/*.svg and *.png, and the CSV files of REPORT.md.\n"
@@ -66,14 +71,53 @@ struct progress {
 	const char *what;
 };
 
-/* Prints "msg" or "msg: arg" as a usage error and returns the usage exit status. */
+/* The merged command line (conffile.h): owns the strings the options point into. */
+static struct conffile config_file;
+
+/*
+ * Prints "msg" or "msg: arg" as a usage error, prefixed with "FILE:LINE: "
+ * when the option being parsed came from the --config file, and returns the
+ * usage exit status.
+ */
 static int usage_error(const char *msg, const char *arg)
 {
+	char where[600] = "";
+
+	if (conffile_where(&config_file, optind - 1, where, sizeof where - 2))
+		strcat(where, ": ");
 	if (arg != NULL)
-		log_msg("%s: %s (see --help)", msg, arg);
+		log_msg("%s%s: %s (see --help)", where, msg, arg);
 	else
-		log_msg("%s (see --help)", msg);
+		log_msg("%s%s (see --help)", where, msg);
 	return EXIT_USAGE;
+}
+
+/* The keys a mode other than the report takes from the --config file (NULL: all). */
+static const char *const *mode_keys(int argc, char **argv, const struct option *longopts)
+{
+	static const char *const prune_keys[] = { "db", "retain-days", NULL };
+
+	if (conffile_given(argc, argv, longopts, "prune"))
+		return prune_keys;
+	return NULL;
+}
+
+/* Merges the --config file's [report] section into the command line. Returns 0 or -1. */
+static int merge_config(int *argc, char ***argv, const struct option *longopts)
+{
+	static const char *const not_in_file[] = { "prune", "help", "version", NULL };
+	struct conffile_spec spec = { .options = longopts, .section = "report", .not_in_file = not_in_file };
+	char err[600];
+
+	spec.only = mode_keys(*argc, *argv, longopts);
+	conffile_free(&config_file);
+	if (conffile_merge(*argc, *argv, &spec, &config_file, err, sizeof err) != 0) {
+		log_msg("%s", err);
+		return -1;
+	}
+	*argc = config_file.argc;
+	*argv = config_file.argv;
+	return 0;
 }
 
 static int parse_uint(const char *s, long max, long *out)
@@ -93,7 +137,8 @@ static int parse_uint(const char *s, long max, long *out)
 static int parse_args(int argc, char **argv, struct options *o, int *done)
 {
 	enum { O_DB = 256, O_OUT, O_FROM, O_TO, O_SITE, O_SERVICES, O_CFROM, O_CTO, O_LANG,
-	       O_MIN, O_CSV, O_NOCHARTS, O_QUIET, O_PRUNE, O_RETAIN, O_HELP };
+	       O_MIN, O_CSV, O_NOCHARTS, O_QUIET, O_PRUNE, O_RETAIN, O_HELP,
+	       O_CONFIG, O_VERSION };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, O_DB },
 		{ "out", required_argument, NULL, O_OUT },
@@ -111,6 +156,8 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		{ "prune", no_argument, NULL, O_PRUNE },
 		{ "retain-days", required_argument, NULL, O_RETAIN },
 		{ "help", no_argument, NULL, O_HELP },
+		{ "config", required_argument, NULL, O_CONFIG },
+		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, retain_set = 0;
@@ -120,6 +167,8 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 	memset(o, 0, sizeof *o);
 	o->min_count = 5;
 	o->retain_days = PRUNE_DEFAULT_DAYS;
+	if (merge_config(&argc, &argv, longopts) != 0)
+		return EXIT_USAGE;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -174,6 +223,12 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 			fputs(usage_text, stdout);
 			*done = 1;
 			return 0;
+		case O_VERSION:
+			printf("lotse-report %s\n", LOTSE_VERSION);
+			*done = 1;
+			return 0;
+		case O_CONFIG:
+			break; /* read by merge_config */
 		default:
 			if (optopt != 0)
 				return usage_error("option needs an argument or is unknown",
@@ -431,7 +486,8 @@ int main(int argc, char **argv)
 
 	log_set_program("lotse-report");
 	rc = parse_args(argc, argv, &o, &done);
-	if (rc != 0 || done)
-		return rc;
-	return o.prune ? run_prune(&o) : run_report(&o);
+	if (rc == 0 && !done)
+		rc = o.prune ? run_prune(&o) : run_report(&o);
+	conffile_free(&config_file);
+	return rc;
 }
