@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dbcheck.h"
+#include "migrate.h"
 #include "schema_sql.h"
 
 /* Parameters of one events row. */
@@ -57,15 +58,22 @@ static int exec(sqlite3 *db, const char *sql)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* Creates the schema in an empty database; any other must be a Lotse database of this layout. */
+/*
+ * Creates the schema in an empty database; any other must be a Lotse
+ * database of a layout this build knows, and one older than this build's is
+ * upgraded (migrate.h).
+ */
 static int check_schema(struct store *s, const char *path, char *err, size_t errlen)
 {
-	int empty = dbcheck_empty(s->db, path, err, errlen);
+	int empty = dbcheck_empty(s->db, path, err, errlen), version;
 
 	if (empty < 0)
 		return -1;
-	if (!empty)
-		return dbcheck_lotse(s->db, "main", path, err, errlen);
+	if (!empty) {
+		if (dbcheck_version(s->db, "main", path, &version, err, errlen) != 0)
+			return -1;
+		return migrate_run(s->db, version, path, err, errlen);
+	}
 	if (exec(s->db, schema_sql) != 0) {
 		snprintf(err, errlen, "%s: cannot create the schema: %s", path, sqlite3_errmsg(s->db));
 		return -1;

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "version.h"
+
 /* Returns the single integer of sql in *v. Returns 0 or -1. */
 static int query_int(sqlite3 *db, const char *sql, int *v)
 {
@@ -19,6 +21,13 @@ static int query_int(sqlite3 *db, const char *sql, int *v)
 }
 
 int dbcheck_lotse(sqlite3 *db, const char *sn, const char *path, char *err, size_t errlen)
+{
+	int version;
+
+	return dbcheck_version(db, sn, path, &version, err, errlen);
+}
+
+int dbcheck_version(sqlite3 *db, const char *sn, const char *path, int *out, char *err, size_t errlen)
 {
 	char sql[200];
 	int version = -1, tables = 0;
@@ -39,10 +48,19 @@ int dbcheck_lotse(sqlite3 *db, const char *sn, const char *path, char *err, size
 		snprintf(err, errlen, "%s: not a Lotse database (no tables events and rejects)", path);
 		return -1;
 	}
-	if (version != LOTSE_SCHEMA_VERSION) {
-		snprintf(err, errlen, "%s: unknown database layout version %d", path, version);
+	if (version > LOTSE_SCHEMA_VERSION) {
+		snprintf(err, errlen,
+		         "%s: database layout version %d is newer than this Lotse %s knows (%d to %d): "
+		         "upgrade Lotse, or use a backup made before the upgrade",
+		         path, version, LOTSE_VERSION, LOTSE_SCHEMA_OLDEST, LOTSE_SCHEMA_VERSION);
 		return -1;
 	}
+	if (version < LOTSE_SCHEMA_OLDEST) {
+		snprintf(err, errlen, "%s: unknown database layout version %d (this Lotse knows %d to %d)", path,
+		         version, LOTSE_SCHEMA_OLDEST, LOTSE_SCHEMA_VERSION);
+		return -1;
+	}
+	*out = version;
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "catalog.h"
 #include "chart.h"
 #include "conffile.h"
@@ -39,6 +40,7 @@ static const char usage_text[] =
 	"                    [--lang de|en] [--min-count K] [--csv excel|rfc4180]\n"
 	"                    [--no-charts] [--quiet]\n"
 	"       lotse-report --prune [--retain-days N] --db PATH\n"
+	"       lotse-report --backup DEST --db PATH\n"
 	"       lotse-report --config FILE …   (the [report] section of FILE first;\n"
 	"                    options given here win; see lotse.conf(5))\n"
 	"       lotse-report --version\n"
@@ -48,7 +50,8 @@ static const char usage_text[] =
 	"Dates are local days in Europe/Berlin; --to is inclusive. --min-count K\n"
 	"(default 5) folds search, page and link rows of fewer than K visits into\n"
 	"\"(weitere)\". --csv defaults to excel with --lang de, rfc4180 with --lang en.\n"
-	"--prune deletes events and rejects older than N days (default 180).\n"
+	"--prune deletes events and rejects older than N days (default 180), in small\n"
+	"batches. --backup writes a consistent copy of a database that is in use.\n"
 	"Exit status: 0 success, 2 usage error, 1 failure.\n";
 
 struct options {
@@ -61,6 +64,7 @@ struct options {
 	enum csv_dialect csv;
 	unsigned min_count;
 	int retain_days;
+	const char *backup;          /* --backup DEST, or NULL */
 };
 
 struct progress {
@@ -96,16 +100,19 @@ static int usage_error(const char *msg, const char *arg)
 static const char *const *mode_keys(int argc, char **argv, const struct option *longopts)
 {
 	static const char *const prune_keys[] = { "db", "retain-days", NULL };
+	static const char *const backup_keys[] = { "db", NULL };
 
 	if (conffile_given(argc, argv, longopts, "prune"))
 		return prune_keys;
+	if (conffile_given(argc, argv, longopts, "backup"))
+		return backup_keys;
 	return NULL;
 }
 
 /* Merges the --config file's [report] section into the command line. Returns 0 or -1. */
 static int merge_config(int *argc, char ***argv, const struct option *longopts)
 {
-	static const char *const not_in_file[] = { "prune", "help", "version", NULL };
+	static const char *const not_in_file[] = { "prune", "backup", "help", "version", NULL };
 	struct conffile_spec spec = { .options = longopts, .section = "report", .not_in_file = not_in_file };
 	char err[600];
 
@@ -138,7 +145,7 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 {
 	enum { O_DB = 256, O_OUT, O_FROM, O_TO, O_SITE, O_SERVICES, O_CFROM, O_CTO, O_LANG,
 	       O_MIN, O_CSV, O_NOCHARTS, O_QUIET, O_PRUNE, O_RETAIN, O_HELP,
-	       O_CONFIG, O_VERSION };
+	       O_CONFIG, O_VERSION, O_BACKUP };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, O_DB },
 		{ "out", required_argument, NULL, O_OUT },
@@ -158,6 +165,7 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		{ "help", no_argument, NULL, O_HELP },
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "version", no_argument, NULL, O_VERSION },
+		{ "backup", required_argument, NULL, O_BACKUP },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, retain_set = 0;
@@ -229,6 +237,7 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 			return 0;
 		case O_CONFIG:
 			break; /* read by merge_config */
+		case O_BACKUP: o->backup = optarg; break;
 		default:
 			if (optopt != 0)
 				return usage_error("option needs an argument or is unknown",
@@ -240,6 +249,12 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		return usage_error("unexpected argument", argv[optind]);
 	if (o->ndb == 0)
 		return usage_error("--db is required", NULL);
+	if (o->backup) {
+		if (o->ndb != 1 || o->prune || retain_set || o->out || o->from_s || o->to_s || o->site ||
+		    o->services || o->cfrom_s || o->cto_s)
+			return usage_error("--backup takes only one --db", NULL);
+		return 0;
+	}
 	if (o->prune) {
 		if (o->ndb != 1)
 			return usage_error("--prune takes exactly one --db", NULL);
@@ -382,6 +397,21 @@ static int run_prune(const struct options *o)
 	return 0;
 }
 
+static int run_backup(const struct options *o)
+{
+	struct backup_result r;
+	char err[1024];
+
+	if (backup_run(o->db[0], o->backup, &r, err, sizeof err) != 0) {
+		log_msg("--backup: %s", err);
+		return 1;
+	}
+	if (!o->quiet)
+		printf("backup of %s written to %s: %.1f MiB, events up to id %lld, in %.1f s\n", o->db[0],
+		       o->backup, (double)r.bytes / 1048576.0, (long long)r.events_max_id, r.seconds);
+	return 0;
+}
+
 static int run_report(const struct options *o)
 {
 	struct catalog cat;
@@ -487,7 +517,7 @@ int main(int argc, char **argv)
 	log_set_program("lotse-report");
 	rc = parse_args(argc, argv, &o, &done);
 	if (rc == 0 && !done)
-		rc = o.prune ? run_prune(&o) : run_report(&o);
+		rc = o.backup ? run_backup(&o) : o.prune ? run_prune(&o) : run_report(&o);
 	conffile_free(&config_file);
 	return rc;
 }
