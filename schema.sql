@@ -6,7 +6,7 @@
 -- (the collector upgrades older databases at start and refuses newer ones);
 -- docs/schema.md keeps the history. Times are UTC milliseconds since the
 -- epoch. Rows are inserted in arrival order, so rowid order is (nearly) time
--- order, and the one index, on time, grows at its end.
+-- order; no index on events slows the hot insert path (docs/schema.md).
 
 CREATE TABLE IF NOT EXISTS events (
     id        INTEGER PRIMARY KEY,
@@ -44,7 +44,9 @@ CREATE TABLE IF NOT EXISTS rejects (
     path   TEXT                  -- reduced, never the raw url
 );
 
--- Layout 2: reports read only their period, the prune deletes by range.
-CREATE INDEX IF NOT EXISTS events_time ON events(time);
+-- Layout 2: reports read only their period's rejects, the prune finds old
+-- ones by range. Rejects are written only for refused events, never on the
+-- beacon path of valid ones.
+CREATE INDEX IF NOT EXISTS rejects_time ON rejects(time);
 
 PRAGMA user_version = 2;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dbcheck.h"
 #include "migrate.h"
@@ -52,6 +53,26 @@ static const char sql_insert_event[] =
 static const char sql_event_row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 static const char sql_insert_reject[] =
 	"INSERT INTO rejects (time, reason, site, type, path) VALUES (?,?,?,?,?)";
+
+/* How long a write waits for another process's lock (a prune batch, a migration) at most. */
+#define STORE_BUSY_MS 2000
+
+/*
+ * SQLite busy handler: retry every millisecond for up to STORE_BUSY_MS.
+ * SQLite's own (sqlite3_busy_timeout) sleeps longer and longer, up to 100 ms
+ * at a time, so a beacon could wait that long for a lock that was free
+ * after a few; the prune's batches are short and pause between them.
+ */
+static int busy_poll(void *unused, int tries)
+{
+	struct timespec ms = { 0, 1000000L };
+
+	(void)unused;
+	if (tries >= STORE_BUSY_MS)
+		return 0;
+	nanosleep(&ms, NULL);
+	return 1;
+}
 
 static int exec(sqlite3 *db, const char *sql)
 {
@@ -127,7 +148,7 @@ int store_open(const char *path, int durability_full, struct store **out, char *
 		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto out;
 	}
-	sqlite3_busy_timeout(s->db, 2000);
+	sqlite3_busy_handler(s->db, busy_poll, NULL);
 	sqlite3_extended_result_codes(s->db, 1);
 	if (exec(s->db, "PRAGMA journal_mode=WAL") != 0) {
 		snprintf(err, errlen, "%s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));

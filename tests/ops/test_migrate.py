@@ -27,7 +27,7 @@ def test_fixture_is_layout_1():
     eq(db_version(path), 1, "fixture layout")
     eq(len(db_rows(path, "events")), 628, "fixture events")
     eq(len(db_rows(path, "rejects")), 2, "fixture rejects")
-    assert not any(r[1] == "events_time" for r in schema_of(path)), "layout 1 has no time index"
+    assert not any(r[1] == "rejects_time" for r in schema_of(path)), "layout 1 has no index"
 
 
 def test_upgrade_gives_the_new_layout():
@@ -88,7 +88,7 @@ def test_failed_upgrade_changes_nothing():
     """A step that fails (here: the index name is taken) rolls the whole upgrade back."""
     path = fixture_copy()
     con = sqlite3.connect(path)
-    con.execute("CREATE TABLE events_time (x)")
+    con.execute("CREATE TABLE rejects_time (x)")
     con.commit()
     con.close()
     p = import_lines(path, [])
