@@ -14,7 +14,8 @@
  * is required; every known field is checked wherever it appears and stored
  * when valid, whatever the type):
  *  - Required: site, type, url for all; service for flow_start, flow_step,
- *    flow_complete, flow_abort and field_error; step for flow_step; field and
+ *    flow_complete and flow_abort (not for field_error: the report finds
+ *    its service from the page's path); step for flow_step; field and
  *    error for field_error; q and results for search; href for outlink;
  *    rating for feedback; ms for engagement; message for js_error; target for
  *    rage_click. Everything else is optional.
@@ -112,7 +113,7 @@ static const struct field_spec fields[F_COUNT] = {
 	[F_AGE] = {"age", K_INT, "must be an integer 0..600000", 0, 0, 0, 0, 600000, 0, STR_AT(age_ms)},
 	[F_SERVICE] = {"service", K_PATTERN, "must match [a-z0-9._-]{1,64}",
 	               C_LOWER | C_DIGIT | C_DOT | C_UNDER | C_DASH, 1, 64, 0, 0,
-	               FLOW_TYPES | T(EVENT_FIELD_ERROR), STR_AT(service)},
+	               FLOW_TYPES, STR_AT(service)},
 	[F_FLOW] = {"flow", K_PATTERN, "must match [A-Za-z0-9_-]{8,64}",
 	            C_LOWER | C_UPPER | C_DIGIT | C_UNDER | C_DASH, 8, 64, 0, 0, 0, STR_AT(flow)},
 	[F_STEP] = {"step", K_INT, "must be an integer 1..50", 0, 0, 0, 1, 50, T(EVENT_FLOW_STEP), STR_AT(step)},

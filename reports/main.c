@@ -17,6 +17,7 @@
 
 #include "backup.h"
 #include "catalog.h"
+#include "catcheck.h"
 #include "chart.h"
 #include "conffile.h"
 #include "csvfiles.h"
@@ -24,6 +25,7 @@
 #include "html.h"
 #include "log.h"
 #include "model.h"
+#include "period.h"
 #include "problems.h"
 #include "prune.h"
 #include "query.h"
@@ -35,10 +37,13 @@
 
 static const char usage_text[] =
 	"usage: lotse-report --db PATH [--db PATH …] --out DIR\n"
-	"                    [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--site ID]\n"
-	"                    [--services FILE.csv] [--compare-from D --compare-to D]\n"
+	"                    [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--period P [--today D]]\n"
+	"                    [--site ID] [--services FILE.csv]\n"
+	"                    [--compare-from D --compare-to D] [--no-compare]\n"
 	"                    [--lang de|en] [--min-count K] [--csv excel|rfc4180]\n"
 	"                    [--no-charts] [--quiet]\n"
+	"       lotse-report --check-catalog --services FILE.csv --db PATH [--db PATH …]\n"
+	"                    [--from D] [--to D] [--period P] [--site ID] [--lang de|en]\n"
 	"       lotse-report --prune [--retain-days N] --db PATH\n"
 	"       lotse-report --backup DEST --db PATH\n"
 	"       lotse-report --config FILE …   (the [report] section of FILE first;\n"
@@ -47,9 +52,15 @@ static const char usage_text[] =
 	"\n"
 	"Reads Lotse collector databases (read-only, one snapshot) and writes a report\n"
 	"folder: index.html, charts/*.svg and *.png, and the CSV files of REPORT.md.\n"
-	"Dates are local days in Europe/Berlin; --to is inclusive. --min-count K\n"
+	"Dates are local days in Europe/Berlin; --to is inclusive. --period P is\n"
+	"last-week, last-month, last-28-days, YYYY-MM or YYYY-Www instead of --from/--to,\n"
+	"counted back from today (or --today D), with the previous period of the same\n"
+	"kind as comparison unless --compare-from/--to or --no-compare. --min-count K\n"
 	"(default 5) folds search, page and link rows of fewer than K visits into\n"
 	"\"(weitere)\". --csv defaults to excel with --lang de, rfc4180 with --lang en.\n"
+	"--check-catalog prints which catalogue path patterns matched no pageview,\n"
+	"which form-looking pages no pattern matches, and which pages several\n"
+	"services or steps match; it writes no report.\n"
 	"--prune deletes events and rejects older than N days (default 180), in small\n"
 	"batches. --backup writes a consistent copy of a database that is in use.\n"
 	"Exit status: 0 success, 2 usage error, 1 failure.\n";
@@ -58,9 +69,10 @@ struct options {
 	const char *db[QUERY_MAX_DB];
 	size_t ndb;
 	const char *out, *site, *services;
-	const char *from_s, *to_s, *cfrom_s, *cto_s;
+	const char *from_s, *to_s, *cfrom_s, *cto_s, *period_s, *today_s;
+	char from_buf[11], to_buf[11], cfrom_buf[11], cto_buf[11]; /* dates a --period computed */
 	int64_t from, to, cfrom, cto; /* local days; INT64_MIN/MAX = open */
-	int lang_en, csv_set, no_charts, quiet, prune, compare;
+	int lang_en, csv_set, no_charts, quiet, prune, compare, no_compare, check_catalog;
 	enum csv_dialect csv;
 	unsigned min_count;
 	int retain_days;
@@ -140,11 +152,49 @@ static int parse_uint(const char *s, long max, long *out)
 	return 0;
 }
 
+/*
+ * Turns --period (and --today) into the period's days and, unless a
+ * comparison was given or --no-compare, the previous period as comparison.
+ * Returns 0 or the usage exit status.
+ */
+static int apply_period(struct options *o)
+{
+	struct period p;
+	int64_t today;
+
+	if (o->from_s || o->to_s)
+		return usage_error("--period replaces --from and --to", NULL);
+	if (o->today_s == NULL)
+		today = tz_local_day((int64_t)time(NULL) * 1000);
+	else if (tz_parse_date(o->today_s, &today) != 0)
+		return usage_error("--today: not a date YYYY-MM-DD", o->today_s);
+	if (period_parse(o->period_s, today, &p) != 0)
+		return usage_error("--period: must be last-week, last-month, last-28-days, YYYY-MM or YYYY-Www",
+				   o->period_s);
+	o->from = p.from;
+	o->to = p.to;
+	tz_format_day(o->from, o->from_buf);
+	tz_format_day(o->to, o->to_buf);
+	o->from_s = o->from_buf;
+	o->to_s = o->to_buf;
+	if (!o->compare && !o->no_compare) {
+		o->cfrom = p.prev_from;
+		o->cto = p.prev_to;
+		tz_format_day(o->cfrom, o->cfrom_buf);
+		tz_format_day(o->cto, o->cto_buf);
+		o->cfrom_s = o->cfrom_buf;
+		o->cto_s = o->cto_buf;
+		o->compare = 1;
+	}
+	return 0;
+}
+
 /* Parses argv into *o. Returns 0, or an exit status after printing the reason. */
 static int parse_args(int argc, char **argv, struct options *o, int *done)
 {
 	enum { O_DB = 256, O_OUT, O_FROM, O_TO, O_SITE, O_SERVICES, O_CFROM, O_CTO, O_LANG,
-	       O_MIN, O_CSV, O_NOCHARTS, O_QUIET, O_PRUNE, O_RETAIN, O_HELP,
+	       O_MIN, O_CSV, O_NOCHARTS, O_QUIET, O_PRUNE, O_RETAIN, O_CHECK, O_PERIOD, O_TODAY,
+	       O_NOCOMPARE, O_HELP,
 	       O_CONFIG, O_VERSION, O_BACKUP };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, O_DB },
@@ -162,6 +212,10 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "prune", no_argument, NULL, O_PRUNE },
 		{ "retain-days", required_argument, NULL, O_RETAIN },
+		{ "check-catalog", no_argument, NULL, O_CHECK },
+		{ "period", required_argument, NULL, O_PERIOD },
+		{ "today", required_argument, NULL, O_TODAY },
+		{ "no-compare", no_argument, NULL, O_NOCOMPARE },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -221,6 +275,10 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		case O_NOCHARTS: o->no_charts = 1; break;
 		case O_QUIET: o->quiet = 1; break;
 		case O_PRUNE: o->prune = 1; break;
+		case O_CHECK: o->check_catalog = 1; break;
+		case O_PERIOD: o->period_s = optarg; break;
+		case O_TODAY: o->today_s = optarg; break;
+		case O_NOCOMPARE: o->no_compare = 1; break;
 		case O_RETAIN:
 			if (parse_uint(optarg, PRUNE_MAX_DAYS, &v) != 0 || v < 1)
 				return usage_error("--retain-days: must be an integer 1..36500", NULL);
@@ -251,21 +309,29 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		return usage_error("--db is required", NULL);
 	if (o->backup) {
 		if (o->ndb != 1 || o->prune || retain_set || o->out || o->from_s || o->to_s || o->site ||
-		    o->services || o->cfrom_s || o->cto_s)
+		    o->services || o->cfrom_s || o->cto_s || o->check_catalog || o->period_s || o->today_s ||
+		    o->no_compare)
 			return usage_error("--backup takes only one --db", NULL);
 		return 0;
 	}
 	if (o->prune) {
 		if (o->ndb != 1)
 			return usage_error("--prune takes exactly one --db", NULL);
-		if (o->out || o->from_s || o->to_s || o->site || o->services || o->cfrom_s || o->cto_s)
+		if (o->out || o->from_s || o->to_s || o->site || o->services || o->cfrom_s || o->cto_s ||
+		    o->check_catalog || o->period_s || o->today_s || o->no_compare)
 			return usage_error("--prune takes only --retain-days and --db", NULL);
 		return 0;
 	}
 	if (retain_set)
 		return usage_error("--retain-days only with --prune", NULL);
-	if (o->out == NULL)
+	if (o->check_catalog) {
+		if (o->services == NULL)
+			return usage_error("--check-catalog needs --services", NULL);
+		if (o->out || o->cfrom_s || o->cto_s)
+			return usage_error("--check-catalog writes no report: no --out or comparison", NULL);
+	} else if (o->out == NULL) {
 		return usage_error("--out is required", NULL);
+	}
 	o->from = INT64_MIN;
 	o->to = INT64_MAX;
 	if (o->from_s && tz_parse_date(o->from_s, &o->from) != 0)
@@ -277,6 +343,8 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 	if ((o->cfrom_s == NULL) != (o->cto_s == NULL))
 		return usage_error("--compare-from and --compare-to go together", NULL);
 	if (o->cfrom_s) {
+		if (o->no_compare)
+			return usage_error("--no-compare contradicts --compare-from/--compare-to", NULL);
 		if (tz_parse_date(o->cfrom_s, &o->cfrom) != 0)
 			return usage_error("--compare-from: not a date YYYY-MM-DD", o->cfrom_s);
 		if (tz_parse_date(o->cto_s, &o->cto) != 0)
@@ -284,6 +352,14 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		if (o->cfrom > o->cto)
 			return usage_error("--compare-from is after --compare-to", NULL);
 		o->compare = 1;
+	}
+	if (o->today_s && o->period_s == NULL)
+		return usage_error("--today only with --period", NULL);
+	if (o->period_s) {
+		int rc = apply_period(o);
+
+		if (rc != 0)
+			return rc;
 	}
 	if (!o->csv_set)
 		o->csv = o->lang_en ? CSV_RFC4180 : CSV_EXCEL;
@@ -336,7 +412,7 @@ static int read_period(struct query *q, const struct options *o, int64_t from, i
 	if (rc == 0 && m->out_of_order) {
 		/* Rows far from time order: count again with every day's visit sets kept. */
 		model_free(m);
-		if (model_init(m) != 0) {
+		if (model_init(m, m->cfg) != 0) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
@@ -417,6 +493,7 @@ static int run_report(const struct options *o)
 	struct catalog cat;
 	struct query q;
 	struct model m, prev;
+	struct model_config cfg;
 	struct problem problems[PROBLEMS_MAX];
 	size_t nproblems = 0;
 	struct html_opts ho;
@@ -431,7 +508,11 @@ static int run_report(const struct options *o)
 		log_msg("%s", err);
 		return EXIT_USAGE;
 	}
-	if (model_init(&m) != 0) {
+	memset(&cfg, 0, sizeof cfg);
+	cfg.cat = o->services ? &cat : NULL;
+	cfg.min_count = o->min_count;
+	cfg.check_catalog = o->check_catalog;
+	if (model_init(&m, &cfg) != 0) {
 		log_msg("out of memory");
 		goto out;
 	}
@@ -441,7 +522,7 @@ static int run_report(const struct options *o)
 	if (read_period(&q, o, o->from, o->to, &m, 1, "period", err, sizeof err) != 0)
 		goto fail;
 	if (o->compare) {
-		if (model_init(&prev) != 0) {
+		if (model_init(&prev, &cfg) != 0) {
 			snprintf(err, sizeof err, "out of memory");
 			goto fail;
 		}
@@ -450,10 +531,17 @@ static int run_report(const struct options *o)
 			goto fail;
 	}
 	query_close(&q);
-	if (model_finish(&m, o->services ? &cat : NULL, o->min_count) != 0 ||
-	    (o->compare && model_finish(&prev, o->services ? &cat : NULL, o->min_count) != 0)) {
+	if (model_finish(&m) != 0 || (o->compare && model_finish(&prev) != 0)) {
 		snprintf(err, sizeof err, "out of memory while finishing the report");
 		goto fail;
+	}
+	if (o->check_catalog) {
+		if (catcheck_print(stdout, &m.res, &cat, o->services, o->lang_en) != 0) {
+			snprintf(err, sizeof err, "writing the catalogue check failed");
+			goto fail;
+		}
+		rc = 0;
+		goto out;
 	}
 	if (o->compare) {
 		/* The comparison period's model is read only here: free it before the charts and the HTML. */

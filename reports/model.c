@@ -2,38 +2,43 @@
 /*
  * model.c — the aggregation behind model.h. Each event touches a handful of
  * hash-table records keyed by interned string ids; nothing is allocated per
- * event except when a new key appears. Flows are keyed by (site, service,
- * flow id) or, without an id, by (site, service, visit key, local day).
- * Rows arrive in storage order, which is nearly but not exactly time order
- * (events may carry an age): a flow keeps its earliest start, the earliest
- * completion at or after it, and the two latest completions seen before its
- * current earliest start, so a start that arrives late still finds them.
+ * event except when a new key appears. Which events form a flow is flows.c's
+ * business; this file feeds it and counts the flows it hands back.
  *
  * Everything counted per distinct visit (visits per day and device, visits
  * of a query, page or outbound host) is counted when the visit or pair first
  * appears, in sets of one local day (struct model_dayset), which also hold
- * the day's flows without a flow id. A visit is a key on one local day, so a
- * day is folded (its flows counted, its sets emptied) when a row two days
- * later arrives (rows may be up to ten minutes late, across midnight) and at
- * the end of each database: memory follows the busiest two days, not the
- * period. Keys of different databases never meet (different salts), so
- * their counts add up exactly.
+ * the day's flow nodes of visit keys. A visit is a key on one local day, so
+ * a day is folded (its flows that met no flow id counted, its sets emptied)
+ * when a row two days later arrives (rows may be up to ten minutes late,
+ * across midnight) and at the end of each database: memory follows the
+ * busiest two days plus the period's flow ids, not the events. Keys of
+ * different databases never meet (different salts), so their counts add up
+ * exactly.
+ *
+ * Catalogue paths: the first pageview of a (site, path) asks catalog.c which
+ * step and confirmation patterns it matches and keeps the answer (a run of
+ * struct model_hit beside the page's record), so a pattern is matched once
+ * per distinct path, not per event. Every later pageview of the path
+ * replays the hits as flow_start/flow_step/flow_complete events of the
+ * services, a field_error without a service as that service's error.
  */
 #include "model.h"
 
 #include <assert.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tz.h"
 
-#define NO_TIME INT64_MAX
+#define NO_TIME FLOWS_NO_TIME
 #define NO_DAY INT64_MIN
 #define LEVEL_DONE (MODEL_MAX_STEP + 1)
 #define MAX_DAILY_SPAN 3660
-
-enum flow_kind { FLOW_BY_ID = 1, FLOW_BY_VISIT = 2 };
+/* Patterns one path may match; more are ignored (and a catalogue that does so is broken). */
+#define MAX_HITS_PER_PATH 64
 
 struct visit_rec {
 	uint32_t site;
@@ -43,21 +48,6 @@ struct visit_rec {
 	uint32_t pad;
 };
 
-struct flow_rec {
-	uint64_t key;
-	uint32_t site, service;
-	int32_t day;
-	uint32_t kind; /* key ends here */
-	int64_t start, complete, early[2];
-	uint32_t device;
-	uint8_t max_step, n_early, pad[2];
-};
-
-struct flowerr_rec {
-	uint32_t flow, field, error; /* key */
-	uint32_t count;
-};
-
 struct stepname_rec {
 	uint32_t site, service, step, name; /* key */
 	uint32_t count;
@@ -65,8 +55,9 @@ struct stepname_rec {
 
 struct service_rec {
 	uint32_t site, service; /* key */
-	uint32_t max_step_seen, started, completed, field_errors;
+	uint32_t max_step_seen, started, completed, field_errors, complete_events;
 	uint32_t level[LEVEL_DONE + 1];
+	uint32_t step_events[MODEL_MAX_STEP + 1];
 };
 
 struct day_rec {
@@ -80,9 +71,13 @@ struct device_rec {
 	uint32_t visits, started, completed;
 };
 
+/* A search query, page or outbound host of a site. */
 struct item_rec {
 	uint32_t site, key; /* key */
-	uint32_t count, visits, zero, eng_n, eng_seen, pad;
+	uint32_t count, visits, zero, eng_n, eng_seen;
+	uint32_t match_at;  /* pages: 0 = not matched yet, else index + 1 of the first hit in m->hits */
+	uint32_t match_n;   /* pages: hits of the path */
+	uint32_t flags;     /* pages: enum model_path_flag */
 	double lo, hi;
 };
 
@@ -100,39 +95,61 @@ struct field_rec {
 	uint32_t errors, flows;
 };
 
+/* A catalogue pattern a path matched: a step (1..) or the confirmation page (0) of a service. */
+struct model_hit {
+	uint32_t service;   /* interned service key */
+	uint32_t pattern;   /* catalog_pattern.id */
+	uint32_t step;
+};
+
 struct model_time {
 	uint32_t svc;
 	double t;
 };
 
-int model_init(struct model *m)
+#define KEY_OF(type, last_key_member) (offsetof(type, last_key_member) + sizeof(((type *)0)->last_key_member))
+
+_Static_assert(KEY_OF(struct visit_rec, visit) == 16, "visit key is packed");
+_Static_assert(KEY_OF(struct item_rec, key) == 2 * sizeof(uint32_t), "item key is packed");
+
+static void dayset_init(struct model_dayset *ds)
+{
+	ds->day = NO_DAY;
+	tab_init(&ds->visits, KEY_OF(struct visit_rec, visit), sizeof(struct visit_rec));
+	tab_init(&ds->query_visits, sizeof(struct pair_rec), sizeof(struct pair_rec));
+	tab_init(&ds->path_visits, sizeof(struct pair_rec), sizeof(struct pair_rec));
+	tab_init(&ds->host_visits, sizeof(struct pair_rec), sizeof(struct pair_rec));
+	flows_day_init(&ds->flows);
+}
+
+static void dayset_free(struct model_dayset *ds)
+{
+	tab_free(&ds->visits);
+	tab_free(&ds->query_visits);
+	tab_free(&ds->path_visits);
+	tab_free(&ds->host_visits);
+	flows_day_free(&ds->flows);
+}
+
+int model_init(struct model *m, const struct model_config *cfg)
 {
 	memset(m, 0, sizeof *m);
+	m->cfg = cfg;
 	if (pool_init(&m->strings) != 0)
 		return -1;
-	for (int i = 0; i < MODEL_DAYSETS; i++) {
-		struct model_dayset *ds = &m->daysets[i];
-
-		ds->day = NO_DAY;
-		tab_init(&ds->visits, 16, sizeof(struct visit_rec));
-		tab_init(&ds->query_visits, 8, sizeof(struct pair_rec));
-		tab_init(&ds->path_visits, 8, sizeof(struct pair_rec));
-		tab_init(&ds->host_visits, 8, sizeof(struct pair_rec));
-		tab_init(&ds->flows, 24, sizeof(struct flow_rec));
-		tab_init(&ds->flow_errors, 12, sizeof(struct flowerr_rec));
-	}
-	tab_init(&m->fields, 16, sizeof(struct field_rec));
+	for (int i = 0; i < MODEL_DAYSETS; i++)
+		dayset_init(&m->daysets[i]);
+	flows_init(&m->flows);
+	tab_init(&m->fields, KEY_OF(struct field_rec, error), sizeof(struct field_rec));
 	m->db_max_day = NO_DAY;
-	tab_init(&m->flows, 24, sizeof(struct flow_rec));
-	tab_init(&m->flow_errors, 12, sizeof(struct flowerr_rec));
-	tab_init(&m->step_names, 16, sizeof(struct stepname_rec));
-	tab_init(&m->services, 8, sizeof(struct service_rec));
-	tab_init(&m->days, 8, sizeof(struct day_rec));
-	tab_init(&m->devices, 8, sizeof(struct device_rec));
-	tab_init(&m->queries, 8, sizeof(struct item_rec));
-	tab_init(&m->paths, 8, sizeof(struct item_rec));
-	tab_init(&m->hosts, 8, sizeof(struct item_rec));
-	tab_init(&m->feedback, 8, sizeof(struct fb_rec));
+	tab_init(&m->step_names, KEY_OF(struct stepname_rec, name), sizeof(struct stepname_rec));
+	tab_init(&m->services, KEY_OF(struct service_rec, service), sizeof(struct service_rec));
+	tab_init(&m->days, KEY_OF(struct day_rec, day), sizeof(struct day_rec));
+	tab_init(&m->devices, KEY_OF(struct device_rec, device), sizeof(struct device_rec));
+	tab_init(&m->queries, KEY_OF(struct item_rec, key), sizeof(struct item_rec));
+	tab_init(&m->paths, KEY_OF(struct item_rec, key), sizeof(struct item_rec));
+	tab_init(&m->hosts, KEY_OF(struct item_rec, key), sizeof(struct item_rec));
+	tab_init(&m->feedback, KEY_OF(struct fb_rec, service), sizeof(struct fb_rec));
 	m->min_day = INT64_MAX;
 	m->max_day = INT64_MIN;
 	if (pool_intern(&m->strings, "unknown", 7, &m->id_unknown) != 0 ||
@@ -148,20 +165,12 @@ void model_free(struct model *m)
 	struct model_result *r = &m->res;
 
 	pool_free(&m->strings);
-	for (int i = 0; i < MODEL_DAYSETS; i++) {
-		struct model_dayset *ds = &m->daysets[i];
-
-		tab_free(&ds->visits);
-		tab_free(&ds->query_visits);
-		tab_free(&ds->path_visits);
-		tab_free(&ds->host_visits);
-		tab_free(&ds->flows);
-		tab_free(&ds->flow_errors);
-	}
+	for (int i = 0; i < MODEL_DAYSETS; i++)
+		dayset_free(&m->daysets[i]);
+	flows_free(&m->flows);
 	tab_free(&m->fields);
 	free(m->times);
-	tab_free(&m->flows);
-	tab_free(&m->flow_errors);
+	free(m->hits);
 	tab_free(&m->step_names);
 	tab_free(&m->services);
 	tab_free(&m->days);
@@ -182,6 +191,9 @@ void model_free(struct model *m)
 	for (size_t i = 0; i < r->nrejects; i++)
 		free(r->rejects[i].reason);
 	free(r->rejects);
+	free(r->check.unused);
+	free(r->check.unmatched);
+	free(r->check.overlaps);
 	free(r->times);
 	free(r->total_times);
 	memset(r, 0, sizeof *r);
@@ -258,112 +270,259 @@ static int item_add(struct tab *items, struct tab *pairs, uint32_t site,
 	return 0;
 }
 
-/*
- * Adds a flow event. Flows by flow id live for the whole period; flows by
- * visit key (never spanning a local day) live in their day's sets ds and are
- * counted when the day is folded.
- */
-static int add_flow_event(struct model *m, const struct query_row *r, uint32_t site,
-                          uint32_t device, int64_t day, struct model_dayset *ds)
+/* The record of (site, path) in m->paths, made when new (count 0). */
+static struct item_rec *path_item(struct model *m, uint32_t site, struct qstr path)
 {
-	struct flow_rec k;
-	struct flow_rec *f;
-	struct service_rec *svc;
-	struct tab *flows = &m->flows, *errors = &m->flow_errors;
-	uint32_t service, idx;
-	int created;
+	struct item_rec k;
 
-	if (r->service.s == NULL || intern(m, r->service, &service) != 0)
-		return r->service.s == NULL ? 0 : -1;
-	svc = service_of(m, site, service);
-	if (svc == NULL)
+	memset(&k, 0, sizeof k);
+	k.site = site;
+	if (intern(m, path, &k.key) != 0)
+		return NULL;
+	return tab_get(&m->paths, &k, NULL);
+}
+
+/* --- flows ----------------------------------------------------------------- */
+
+/*
+ * flows_flow_fn: counts a finished flow into its service, days and device,
+ * and keeps its time to complete. Flows without a start count nowhere.
+ */
+static int count_flow(void *ctx, uint32_t site, uint32_t service, const struct flows_state *f)
+{
+	struct model *m = ctx;
+	struct service_rec *s;
+	struct day_rec *d;
+	struct device_rec *dv;
+	int done;
+
+	if (f->start == NO_TIME)
+		return 0;
+	done = f->complete != NO_TIME;
+	s = service_of(m, site, service);
+	if (s == NULL)
 		return -1;
-	if (r->type == EVENT_FLOW_STEP && r->step >= 1 && r->step <= MODEL_MAX_STEP &&
-	    (uint32_t)r->step > svc->max_step_seen)
-		svc->max_step_seen = (uint32_t)r->step;
+	s->started++;
+	s->level[done ? LEVEL_DONE : (f->max_step <= MODEL_MAX_STEP ? f->max_step : MODEL_MAX_STEP)]++;
+	d = day_of(m, site, tz_local_day(f->start));
+	if (d == NULL)
+		return -1;
+	d->started++;
+	dv = device_of(m, site, f->device);
+	if (dv == NULL)
+		return -1;
+	dv->started++;
+	if (!done)
+		return 0;
+	s->completed++;
+	dv->completed++;
+	d = day_of(m, site, tz_local_day(f->complete));
+	if (d == NULL)
+		return -1;
+	d->completed++;
+	if (m->ntimes == m->cap_times) {
+		size_t nc = m->cap_times ? m->cap_times * 2 : 256;
+		struct model_time *nt = realloc(m->times, nc * sizeof *nt);
+
+		if (nt == NULL)
+			return -1;
+		m->times = nt;
+		m->cap_times = nc;
+	}
+	/* s is still valid: day_of and device_of touched other tables. */
+	m->times[m->ntimes].svc = (uint32_t)(((unsigned char *)s - m->services.recs) / m->services.rec_size);
+	m->times[m->ntimes].t = (double)(f->complete - f->start) / 1000.0;
+	m->ntimes++;
+	return 0;
+}
+
+/* flows_error_fn: counts the field errors of a finished flow into fields.csv's rows. */
+static int count_error(void *ctx, uint32_t site, uint32_t service, const struct flows_state *f,
+                       uint32_t field, uint32_t error, uint32_t count)
+{
+	struct model *m = ctx;
+	struct field_rec k, *fr;
+	struct service_rec *s;
+
+	if (f->start == NO_TIME)
+		return 0;
 	memset(&k, 0, sizeof k);
 	k.site = site;
 	k.service = service;
-	if (r->flow.s != NULL) {
-		k.kind = FLOW_BY_ID;
-		k.key = tab_hash(r->flow.s, r->flow.n);
-	} else if (r->has_visit) {
-		k.kind = FLOW_BY_VISIT;
-		k.key = r->visit;
-		k.day = (int32_t)day;
-		flows = &ds->flows;
-		errors = &ds->flow_errors;
-	} else {
-		return 0; /* neither flow id nor visit key: nothing links it */
-	}
-	if (tab_upsert(flows, &k, &idx, &created) != 0)
+	k.field = field;
+	k.error = error;
+	if ((fr = tab_get(&m->fields, &k, NULL)) == NULL)
 		return -1;
-	f = tab_at(flows, idx);
-	if (created) {
-		f->start = NO_TIME;
-		f->complete = NO_TIME;
+	fr->errors += count;
+	fr->flows++;
+	s = service_of(m, site, service);
+	if (s == NULL)
+		return -1;
+	s->field_errors += count;
+	return 0;
+}
+
+/*
+ * Adds a flow event of service (interned) for row r: to the service's step
+ * totals, to the step names (step_name 0: none sent) and to its flow.
+ */
+static int flow_event(struct model *m, const struct query_row *r, uint32_t site, uint32_t service,
+                      int64_t day, struct model_dayset *ds, const struct flows_event *ev,
+                      uint32_t step_name)
+{
+	struct service_rec *svc = service_of(m, site, service);
+	struct flows_key k;
+
+	if (svc == NULL)
+		return -1;
+	if (ev->type == EVENT_FLOW_START) {
+		svc->step_events[0]++;
+	} else if (ev->type == EVENT_FLOW_COMPLETE) {
+		svc->complete_events++;
+	} else if (ev->type == EVENT_FLOW_STEP && ev->step >= 1 && ev->step <= MODEL_MAX_STEP) {
+		svc->step_events[ev->step]++;
+		if ((uint32_t)ev->step > svc->max_step_seen)
+			svc->max_step_seen = (uint32_t)ev->step;
+		if (step_name != 0) {
+			struct stepname_rec sk, *sn;
+
+			memset(&sk, 0, sizeof sk);
+			sk.site = site;
+			sk.service = service;
+			sk.step = (uint32_t)ev->step;
+			sk.name = step_name;
+			if ((sn = tab_get(&m->step_names, &sk, NULL)) == NULL)
+				return -1;
+			sn->count++;
+		}
 	}
-	switch (r->type) {
-	case EVENT_FLOW_START:
-		if (r->time_ms < f->start) {
-			f->start = r->time_ms;
-			f->device = device;
-			/* Completions seen before this earlier start may now count. */
-			for (int i = 0; i < f->n_early;) {
-				if (f->early[i] >= f->start) {
-					if (f->early[i] < f->complete)
-						f->complete = f->early[i];
-					f->early[i] = f->early[--f->n_early];
-				} else {
-					i++;
-				}
-			}
-		}
-		break;
-	case EVENT_FLOW_STEP:
-		if (r->step >= 1 && r->step <= MODEL_MAX_STEP) {
-			if (r->step > f->max_step)
-				f->max_step = (uint8_t)r->step;
-			if (r->step_name.s != NULL) {
-				struct stepname_rec sk, *sn;
+	memset(&k, 0, sizeof k);
+	k.site = site;
+	k.service = service;
+	k.has_visit = r->has_visit;
+	k.visit = r->visit;
+	k.day = (int32_t)day;
+	k.has_id = r->flow.s != NULL;
+	if (k.has_id)
+		k.id_hash = tab_hash(r->flow.s, r->flow.n);
+	return flows_add(&m->flows, r->has_visit ? &ds->flows : NULL, &k, ev);
+}
 
-				memset(&sk, 0, sizeof sk);
-				sk.site = site;
-				sk.service = service;
-				sk.step = (uint32_t)r->step;
-				if (intern(m, r->step_name, &sk.name) != 0 ||
-				    (sn = tab_get(&m->step_names, &sk, NULL)) == NULL)
-					return -1;
-				sn->count++;
-			}
-		}
-		break;
-	case EVENT_FLOW_COMPLETE:
-		if (r->time_ms >= f->start) {
-			if (r->time_ms < f->complete)
-				f->complete = r->time_ms;
-		} else if (f->n_early < 2) {
-			f->early[f->n_early++] = r->time_ms;
-		} else {
-			/* Keep the two latest: only they can follow a start that arrives late. */
-			int lo = f->early[0] < f->early[1] ? 0 : 1;
-			if (r->time_ms > f->early[lo])
-				f->early[lo] = r->time_ms;
-		}
-		break;
-	case EVENT_FIELD_ERROR: {
-		struct flowerr_rec ek, *e;
+/* Adds a flow_* or field_error event that names its service. */
+static int beacon_flow_event(struct model *m, const struct query_row *r, uint32_t site,
+                             uint32_t device, int64_t day, struct model_dayset *ds)
+{
+	struct flows_event ev;
+	uint32_t service, step_name = 0;
 
-		memset(&ek, 0, sizeof ek);
-		ek.flow = idx;
-		if (intern(m, r->field, &ek.field) != 0 || intern(m, r->error, &ek.error) != 0 ||
-		    (e = tab_get(errors, &ek, NULL)) == NULL)
+	memset(&ev, 0, sizeof ev);
+	ev.type = r->type;
+	ev.time_ms = r->time_ms;
+	ev.device = device;
+	ev.step = r->step;
+	if (intern(m, r->service, &service) != 0 ||
+	    (r->type == EVENT_FLOW_STEP && intern(m, r->step_name, &step_name) != 0) ||
+	    (r->type == EVENT_FIELD_ERROR &&
+	     (intern(m, r->field, &ev.field) != 0 || intern(m, r->error, &ev.error) != 0)))
+		return -1;
+	if (m->cfg->check_catalog && r->path.s != NULL) {
+		struct item_rec *it = path_item(m, site, r->path);
+
+		if (it == NULL)
 			return -1;
-		e->count++;
-		break;
+		it->flags |= MODEL_PATH_MARKUP | (r->type == EVENT_FIELD_ERROR ? MODEL_PATH_FIELD_ERROR : 0);
 	}
-	default:
-		break;
+	return flow_event(m, r, site, service, day, ds, &ev, step_name);
+}
+
+/*
+ * Matches the path of it against the catalogue once and keeps the hits in
+ * m->hits (it->match_at, it->match_n). Returns 0 or -1 (out of memory).
+ */
+static int path_hits(struct model *m, uint32_t site, struct item_rec *it)
+{
+	struct catalog_hit hits[MAX_HITS_PER_PATH];
+	const char *path = pool_str(&m->strings, it->key);
+	size_t n = 0;
+	int more;
+
+	catalog_match(m->cfg->cat, pool_str(&m->strings, site), path, strlen(path), hits,
+		      MAX_HITS_PER_PATH, &n, &more);
+	if (m->nhits + n > m->cap_hits) {
+		size_t nc = m->cap_hits ? m->cap_hits * 2 : 64;
+		struct model_hit *nh;
+
+		while (nc < m->nhits + n)
+			nc *= 2;
+		if (nc > TAB_MAX_RECORDS)
+			return -1;
+		nh = realloc(m->hits, nc * sizeof *nh);
+		if (nh == NULL)
+			return -1;
+		m->hits = nh;
+		m->cap_hits = nc;
+	}
+	it->match_at = (uint32_t)m->nhits + 1;
+	it->match_n = (uint32_t)n;
+	for (size_t i = 0; i < n; i++) {
+		struct model_hit *h = &m->hits[m->nhits + i];
+		const char *svc = hits[i].e->service;
+
+		if (pool_intern(&m->strings, svc, strlen(svc), &h->service) != 0)
+			return -1;
+		h->pattern = hits[i].p->id;
+		h->step = hits[i].p->step;
+	}
+	m->nhits += n;
+	return 0;
+}
+
+/*
+ * Replays the catalogue hits of the path of it for row r: a pageview as
+ * flow_start (step 1), flow_step (each step) and flow_complete (the
+ * confirmation page) of the services; a field_error without a service as
+ * an error of each service with a step on that path. Hits of one service
+ * and step (alternatives) count once; they lie next to each other.
+ */
+static int catalogue_events(struct model *m, const struct query_row *r, uint32_t site, uint32_t device,
+                            int64_t day, struct model_dayset *ds, struct item_rec *it)
+{
+	struct flows_event ev;
+	uint32_t at, n, last_service = 0;
+
+	if (it->match_at == 0 && path_hits(m, site, it) != 0)
+		return -1;
+	at = it->match_at - 1;
+	n = it->match_n;
+	memset(&ev, 0, sizeof ev);
+	ev.time_ms = r->time_ms;
+	ev.device = device;
+	if (r->type == EVENT_FIELD_ERROR &&
+	    (intern(m, r->field, &ev.field) != 0 || intern(m, r->error, &ev.error) != 0))
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct model_hit *h = &m->hits[at + i]; /* flow events never move m->hits */
+
+		if (i > 0 && h[-1].service == h->service && h[-1].step == h->step)
+			continue;
+		if (r->type == EVENT_FIELD_ERROR) {
+			if (h->step == 0 || h->service == last_service)
+				continue;
+			last_service = h->service;
+			ev.type = EVENT_FIELD_ERROR;
+		} else if (h->step == 0) {
+			ev.type = EVENT_FLOW_COMPLETE;
+		} else {
+			if (h->step == 1) {
+				ev.type = EVENT_FLOW_START;
+				if (flow_event(m, r, site, h->service, day, ds, &ev, 0) != 0)
+					return -1;
+			}
+			ev.type = EVENT_FLOW_STEP;
+			ev.step = h->step;
+		}
+		if (flow_event(m, r, site, h->service, day, ds, &ev, 0) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -399,111 +558,17 @@ static int64_t local_day(struct model *m, int64_t t)
 }
 
 /*
- * Counts a flow whose rows have all been read into its service, days and
- * device, and keeps its time to complete. Flows without a start count
- * nowhere. Returns 0 or -1 (out of memory).
- */
-static int flow_count(struct model *m, const struct flow_rec *f)
-{
-	struct service_rec *s;
-	struct day_rec *d;
-	struct device_rec *dv;
-	int done;
-
-	if (f->start == NO_TIME)
-		return 0;
-	done = f->complete != NO_TIME;
-	s = service_of(m, f->site, f->service);
-	if (s == NULL)
-		return -1;
-	s->started++;
-	s->level[done ? LEVEL_DONE : f->max_step]++;
-	d = day_of(m, f->site, tz_local_day(f->start));
-	if (d == NULL)
-		return -1;
-	d->started++;
-	dv = device_of(m, f->site, f->device);
-	if (dv == NULL)
-		return -1;
-	dv->started++;
-	if (!done)
-		return 0;
-	s->completed++;
-	dv->completed++;
-	d = day_of(m, f->site, tz_local_day(f->complete));
-	if (d == NULL)
-		return -1;
-	d->completed++;
-	if (m->ntimes == m->cap_times) {
-		size_t nc = m->cap_times ? m->cap_times * 2 : 256;
-		struct model_time *nt = realloc(m->times, nc * sizeof *nt);
-
-		if (nt == NULL)
-			return -1;
-		m->times = nt;
-		m->cap_times = nc;
-	}
-	m->times[m->ntimes].svc = (uint32_t)((unsigned char *)s - m->services.recs) /
-				  (uint32_t)m->services.rec_size;
-	m->times[m->ntimes].t = (double)(f->complete - f->start) / 1000.0;
-	m->ntimes++;
-	return 0;
-}
-
-/* Counts the field errors e of flow f into fields.csv's rows. Returns 0 or -1. */
-static int flow_error_count(struct model *m, const struct flowerr_rec *e, const struct flow_rec *f)
-{
-	struct field_rec k, *fr;
-	struct service_rec *s;
-
-	if (f->start == NO_TIME)
-		return 0;
-	memset(&k, 0, sizeof k);
-	k.site = f->site;
-	k.service = f->service;
-	k.field = e->field;
-	k.error = e->error;
-	if ((fr = tab_get(&m->fields, &k, NULL)) == NULL)
-		return -1;
-	fr->errors += e->count;
-	fr->flows++;
-	s = service_of(m, f->site, f->service);
-	if (s == NULL)
-		return -1;
-	s->field_errors += e->count;
-	return 0;
-}
-
-/* Counts a table of flows and their field errors. Returns 0 or -1 (out of memory). */
-static int count_flows(struct model *m, const struct tab *flows, const struct tab *errors)
-{
-	for (uint32_t i = 0; i < errors->n; i++) {
-		struct flowerr_rec *e = tab_at(errors, i);
-
-		if (flow_error_count(m, e, tab_at(flows, e->flow)) != 0)
-			return -1;
-	}
-	for (uint32_t i = 0; i < flows->n; i++) {
-		if (flow_count(m, tab_at(flows, i)) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * Folds a day: counts its visit-linked flows and their field errors, then
- * empties its sets. Returns 0 or -1 (out of memory).
+ * Folds a day: counts its flows that met no flow id and their field
+ * errors, then empties its sets. Returns 0 or -1 (out of memory).
  */
 static int dayset_fold(struct model *m, struct model_dayset *ds)
 {
-	if (count_flows(m, &ds->flows, &ds->flow_errors) != 0)
+	if (flows_day_fold(&m->flows, &ds->flows, count_flow, count_error, m) != 0)
 		return -1;
 	tab_clear(&ds->visits);
 	tab_clear(&ds->query_visits);
 	tab_clear(&ds->path_visits);
 	tab_clear(&ds->host_visits);
-	tab_clear(&ds->flows);
-	tab_clear(&ds->flow_errors);
 	ds->day = NO_DAY;
 	m->last_visit_ok = 0;
 	return 0;
@@ -570,6 +635,42 @@ static int dayset_of(struct model *m, const struct query_row *r, int64_t day,
 	return 0;
 }
 
+/* Counts the visit of row r (when keyed and new) and returns its index in the day's visits. */
+static int visit_of(struct model *m, const struct query_row *r, uint32_t site, uint32_t device,
+                    int64_t day, struct model_dayset *ds, struct day_rec *d, uint32_t *visit_idx)
+{
+	struct visit_rec vk;
+	int created;
+
+	if (m->last_visit_ok && m->last_visit == r->visit && m->last_visit_day == (int32_t)day &&
+	    m->last_visit_site == site) {
+		*visit_idx = m->last_visit_idx; /* same visit as the previous event: nothing new */
+		return 0;
+	}
+	memset(&vk, 0, sizeof vk);
+	vk.site = site;
+	vk.day = (int32_t)day;
+	vk.visit = r->visit;
+	if (tab_upsert(&ds->visits, &vk, visit_idx, &created) != 0)
+		return -1;
+	m->last_visit_ok = 1;
+	m->last_visit = r->visit;
+	m->last_visit_day = (int32_t)day;
+	m->last_visit_site = site;
+	m->last_visit_idx = *visit_idx;
+	if (created) {
+		struct device_rec *dv = device_of(m, site, device);
+
+		if (dv == NULL)
+			return -1;
+		/* d stays valid: the devices table is separate, days is not touched. */
+		m->visits++;
+		d->visits++;
+		dv->visits++;
+	}
+	return 0;
+}
+
 int model_add(void *ctx, const struct query_row *r)
 {
 	struct model *m = ctx;
@@ -604,35 +705,8 @@ int model_add(void *ctx, const struct query_row *r)
 	d = day_of(m, site, day);
 	if (d == NULL)
 		return -1;
-	if (r->has_visit && m->last_visit_ok && m->last_visit == r->visit &&
-	    m->last_visit_day == (int32_t)day && m->last_visit_site == site) {
-		visit_idx = m->last_visit_idx; /* same visit as the previous event: nothing new */
-	} else if (r->has_visit) {
-		struct visit_rec vk;
-		int created;
-
-		memset(&vk, 0, sizeof vk);
-		vk.site = site;
-		vk.day = (int32_t)day;
-		vk.visit = r->visit;
-		if (tab_upsert(&ds->visits, &vk, &visit_idx, &created) != 0)
-			return -1;
-		m->last_visit_ok = 1;
-		m->last_visit = r->visit;
-		m->last_visit_day = (int32_t)day;
-		m->last_visit_site = site;
-		m->last_visit_idx = visit_idx;
-		if (created) {
-			struct device_rec *dv = device_of(m, site, device);
-
-			if (dv == NULL)
-				return -1;
-			/* d may have moved: the devices table is separate, days is not touched. */
-			m->visits++;
-			d->visits++;
-			dv->visits++;
-		}
-	}
+	if (r->has_visit && visit_of(m, r, site, device, day, ds, d, &visit_idx) != 0)
+		return -1;
 	switch (r->type) {
 	case EVENT_PAGEVIEW: {
 		uint32_t path;
@@ -641,20 +715,17 @@ int model_add(void *ctx, const struct query_row *r)
 		if (intern(m, r->path, &path) != 0 ||
 		    item_add(&m->paths, ds ? &ds->path_visits : NULL, site, path, visit_idx, &it) != 0)
 			return -1;
+		if (m->cfg->cat != NULL && catalogue_events(m, r, site, device, day, ds, it) != 0)
+			return -1;
 		break;
 	}
-	case EVENT_ENGAGEMENT: {
-		struct item_rec k;
-
+	case EVENT_ENGAGEMENT:
 		if (r->ms == EVENT_NO_INT)
 			break;
-		memset(&k, 0, sizeof k);
-		k.site = site;
-		if (intern(m, r->path, &k.key) != 0 || (it = tab_get(&m->paths, &k, NULL)) == NULL)
+		if ((it = path_item(m, site, r->path)) == NULL)
 			return -1;
 		it->eng_n++;
 		break;
-	}
 	case EVENT_SEARCH: {
 		uint32_t q;
 
@@ -696,12 +767,24 @@ int model_add(void *ctx, const struct query_row *r)
 			return -1;
 		break;
 	}
+	case EVENT_FIELD_ERROR:
+		if (r->service.s == NULL) {
+			/* The service is the one whose step pattern the page's path matches. */
+			if (m->cfg->cat == NULL || r->path.s == NULL)
+				break;
+			if ((it = path_item(m, site, r->path)) == NULL)
+				return -1;
+			it->flags |= MODEL_PATH_FIELD_ERROR;
+			if (catalogue_events(m, r, site, device, day, ds, it) != 0)
+				return -1;
+			break;
+		}
+		/* fall through */
 	case EVENT_FLOW_START:
 	case EVENT_FLOW_STEP:
 	case EVENT_FLOW_COMPLETE:
 	case EVENT_FLOW_ABORT:
-	case EVENT_FIELD_ERROR:
-		if (add_flow_event(m, r, site, device, day, ds) != 0)
+		if (r->service.s != NULL && beacon_flow_event(m, r, site, device, day, ds) != 0)
 			return -1;
 		break;
 	default:
@@ -918,8 +1001,9 @@ static void pick_step_names(struct model *m, const uint32_t *svc_of_rec)
 	}
 }
 
-static int finish_services(struct model *m, const struct catalog *cat)
+static int finish_services(struct model *m)
 {
+	const struct catalog *cat = m->cfg->cat;
 	struct model_result *r = &m->res;
 	struct model_time *times = m->times;
 	size_t ntimes = m->ntimes;
@@ -941,6 +1025,8 @@ static int finish_services(struct model *m, const struct catalog *cat)
 		o->completed = s->completed;
 		o->field_errors = s->field_errors;
 		o->nsteps = s->max_step_seen;
+		memcpy(o->step_events, s->step_events, sizeof o->step_events);
+		o->complete_events = s->complete_events;
 	}
 	/* Sort, then find each record's new position through its (site, service) strings. */
 	qsort(r->services, r->nservices, sizeof *r->services, cmp_service);
@@ -1147,18 +1233,132 @@ out:
 	return rc;
 }
 
-int model_finish(struct model *m, const struct catalog *cat, unsigned min_count)
+
+/* Orders path notes by site, most pageviews first, then path. */
+static int cmp_note(const void *a, const void *b)
 {
-	struct model_result *r = &m->res;
+	const struct model_path_note *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	if (c == 0 && x->pageviews != y->pageviews)
+		c = x->pageviews > y->pageviews ? -1 : 1;
+	return c ? c : strcmp(x->path, y->path);
+}
+
+/* Adds a pattern that matched no pageview of site to the check. Returns 0 or -1. */
+static int add_unused(struct model_check *c, size_t *cap, const char *site,
+                      const struct catalog_entry *e, const struct catalog_pattern *p)
+{
+	if (c->nunused == *cap) {
+		size_t nc = *cap ? *cap * 2 : 32;
+		struct model_unused_pattern *nu = realloc(c->unused, nc * sizeof *nu);
+
+		if (nu == NULL)
+			return -1;
+		c->unused = nu;
+		*cap = nc;
+	}
+	c->unused[c->nunused].site = site;
+	c->unused[c->nunused].entry = e;
+	c->unused[c->nunused].pattern = p;
+	c->nunused++;
+	return 0;
+}
+
+/*
+ * The catalogue check (after finish_sites): which patterns matched no
+ * pageview of a site they apply to, which form-looking paths no pattern
+ * matched, and which paths several services or steps match. Returns 0 or -1.
+ */
+static int finish_check(struct model *m)
+{
+	const struct catalog *cat = m->cfg->cat;
+	struct model_check *c = &m->res.check;
+	struct tab used; /* (site, pattern id) of patterns that matched a pageview */
+	size_t cap = 0;
 	int rc = -1;
 
-	/* The flows by visit were counted with their day; now those by flow id. */
-	if (fold_all(m) != 0 || count_flows(m, &m->flows, &m->flow_errors) != 0 || finish_fields(m) != 0)
+	tab_init(&used, 2 * sizeof(uint32_t), 2 * sizeof(uint32_t));
+	c->unmatched = calloc(m->paths.n + 1, sizeof *c->unmatched);
+	c->overlaps = calloc(m->paths.n + 1, sizeof *c->overlaps);
+	if (c->unmatched == NULL || c->overlaps == NULL)
 		goto out;
-	/* Counted: the period's flows by id are not needed again (4 MiB on 10^6 events). */
-	tab_free(&m->flows);
-	tab_free(&m->flow_errors);
-	if (finish_services(m, cat) != 0 || finish_sites(m) != 0)
+	for (uint32_t i = 0; i < m->paths.n; i++) {
+		const struct item_rec *it = tab_at(&m->paths, i);
+		const struct model_hit *h;
+		struct model_path_note note;
+		unsigned distinct = 0;
+
+		if (it->count == 0 || it->match_at == 0)
+			continue;
+		c->pageviews += it->count;
+		h = &m->hits[it->match_at - 1];
+		for (uint32_t k = 0; k < it->match_n; k++) {
+			uint32_t key[2] = { it->site, h[k].pattern };
+			uint32_t idx;
+
+			if (tab_upsert(&used, key, &idx, NULL) != 0)
+				goto out;
+			if (k == 0 || h[k].service != h[k - 1].service || h[k].step != h[k - 1].step)
+				distinct++;
+		}
+		memset(&note, 0, sizeof note);
+		note.site = pool_str(&m->strings, it->site);
+		note.path = pool_str(&m->strings, it->key);
+		note.pageviews = it->count;
+		note.visits = it->visits;
+		note.flags = it->flags;
+		if (catalog_looks_like_form(note.path, strlen(note.path)))
+			note.flags |= MODEL_PATH_FORM_WORDS;
+		if (it->match_n > 0)
+			c->matched_pageviews += it->count;
+		if (distinct > 1)
+			c->overlaps[c->noverlaps++] = note;
+		if (it->match_n == 0 && (note.flags & (MODEL_PATH_FIELD_ERROR | MODEL_PATH_FORM_WORDS)) &&
+		    !(note.flags & MODEL_PATH_MARKUP))
+			c->unmatched[c->nunmatched++] = note;
+	}
+	qsort(c->unmatched, c->nunmatched, sizeof *c->unmatched, cmp_note);
+	qsort(c->overlaps, c->noverlaps, sizeof *c->overlaps, cmp_note);
+	for (size_t s = 0; s < m->res.nsites; s++) {
+		const char *site = m->res.sites[s];
+		uint32_t sid;
+
+		if (pool_lookup(&m->strings, site, strlen(site), &sid) != 0)
+			continue;
+		for (size_t i = 0; i < cat->n; i++) {
+			const struct catalog_entry *e = &cat->e[i];
+
+			if (e->npat == 0 || !catalog_applies(e, site))
+				continue;
+			for (size_t k = 0; k < e->npat; k++) {
+				uint32_t key[2] = { sid, e->pat[k].id }, idx;
+
+				if (tab_find(&used, key, &idx) != 0 && add_unused(c, &cap, site, e, &e->pat[k]) != 0)
+					goto out;
+			}
+		}
+	}
+	c->done = 1;
+	rc = 0;
+out:
+	tab_free(&used);
+	return rc;
+}
+
+int model_finish(struct model *m)
+{
+	struct model_result *r = &m->res;
+	unsigned min_count = m->cfg->min_count;
+	int rc = -1;
+
+	/* The flows of visit keys were counted with their day; now those of flow ids. */
+	if (fold_all(m) != 0 || flows_finish(&m->flows, count_flow, count_error, m) != 0 ||
+	    finish_fields(m) != 0)
+		goto out;
+	if (finish_services(m) != 0 || finish_sites(m) != 0)
+		goto out;
+	if (m->cfg->check_catalog && m->cfg->cat != NULL && finish_check(m) != 0)
 		goto out;
 	if (finish_items(m, &m->queries, min_count, &r->searches, &r->nsearches) != 0 ||
 	    finish_items(m, &m->paths, min_count, &r->pages, &r->npages) != 0 ||

@@ -2,10 +2,12 @@
 /*
  * model.h — turns the stream of stored events into the report's numbers:
  * visits, flows, funnels, field errors, searches, pages, outbound links,
- * daily counts, devices and ratings, exactly as REPORT.md defines them. One
- * pass, memory proportional to distinct visits, flows and keys, never to
- * events. It does not read databases (query.c), format numbers or write
- * files (csvout.c, html.c, chart.c).
+ * daily counts, devices and ratings, exactly as REPORT.md defines them. The
+ * service catalogue's path patterns turn pageviews into flow events (and
+ * give field errors without a service their service) while the rows
+ * stream. One pass, memory proportional to distinct visits, flows and keys,
+ * never to events. It does not read databases (query.c), format numbers or
+ * write files (csvout.c, html.c, chart.c).
  */
 #ifndef LOTSE_MODEL_H
 #define LOTSE_MODEL_H
@@ -14,6 +16,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "flows.h"
 #include "query.h"
 #include "table.h"
 
@@ -28,6 +31,11 @@ struct model_service {
 	uint32_t ratings[6];     /* ratings[1..5] of feedback naming the service */
 	uint32_t nsteps;         /* highest step seen or named */
 	uint32_t reached[MODEL_MAX_STEP + 1];
+	/* Step totals: flow_start events ([0]) and flow_step events of each step,
+	 * from markup and catalogue paths, in flows or not (without visit key or
+	 * flow id an event is in no flow but still here). */
+	uint32_t step_events[MODEL_MAX_STEP + 1];
+	uint32_t complete_events;
 	const char *step_name[MODEL_MAX_STEP + 1]; /* [0] = "Start" */
 	const double *times;     /* sorted seconds to complete, completed of them */
 	/* compare mode */
@@ -70,6 +78,37 @@ struct model_reject {
 	int64_t count;
 };
 
+/*
+ * The catalogue check (lotse-report --check-catalog, catcheck.c): patterns
+ * that matched no pageview of a site, and paths that look like forms but no
+ * pattern matched, or that several services or steps match.
+ */
+struct model_unused_pattern {
+	const char *site;                   /* a site of the data the pattern applies to */
+	const struct catalog_entry *entry;
+	const struct catalog_pattern *pattern;
+};
+
+enum model_path_flag {
+	MODEL_PATH_FIELD_ERROR = 1,  /* a field_error was sent from the path */
+	MODEL_PATH_MARKUP = 2,       /* a flow event with a service was sent from it */
+	MODEL_PATH_FORM_WORDS = 4    /* its words look like a form (catalog_looks_like_form) */
+};
+
+struct model_path_note {
+	const char *site, *path;
+	uint32_t pageviews, visits;
+	unsigned flags;                     /* enum model_path_flag */
+};
+
+struct model_check {
+	int done;                           /* computed (a catalogue was given) */
+	struct model_unused_pattern *unused; size_t nunused;   /* by site, catalogue order */
+	struct model_path_note *unmatched; size_t nunmatched;  /* form-looking, no pattern: by site, pageviews desc */
+	struct model_path_note *overlaps; size_t noverlaps;    /* several services or steps: by site, pageviews desc */
+	uint64_t pageviews, matched_pageviews;
+};
+
 /* The finished numbers; arrays sorted as the CSV files list them. */
 struct model_result {
 	const char **sites; size_t nsites;
@@ -82,6 +121,7 @@ struct model_result {
 	struct model_device *devices; size_t ndevices;
 	struct model_feedback *feedback; size_t nfeedback;
 	struct model_reject *rejects; size_t nrejects;
+	struct model_check check;
 	double *times;                                        /* backing store of services[].times */
 	struct model_service total; /* all services as one (overview): sums, all times sorted */
 	double *total_times;                                  /* backing store of total.times */
@@ -89,26 +129,38 @@ struct model_result {
 	int any_keyed;
 };
 
+/* What a model counts with, fixed for its life. */
+struct model_config {
+	const struct catalog *cat;  /* NULL: no catalogue (names, steps and paths) */
+	unsigned min_count;         /* --min-count */
+	int check_catalog;          /* fill res.check (needs cat) */
+};
+
 /*
  * The sets of one local day: its visits (site, day, visit key), the (item,
- * visit) pairs of searches, pages and outbound links, and the flows linked
- * by visit key with their field errors. Visits never span local days, so
+ * visit) pairs of searches, pages and outbound links, and the flow nodes of
+ * visit keys with their field errors. Visits never span local days, so
  * model.c counts a day's flows and empties its sets ("folds" the day) once
  * no more rows of it can come; visits are counted as they appear.
  */
 #define MODEL_DAYSETS 2
 struct model_dayset {
 	int64_t day;             /* INT64_MIN when unused */
-	struct tab visits, query_visits, path_visits, host_visits, flows, flow_errors;
+	struct tab visits, query_visits, path_visits, host_visits;
+	struct flows_day flows;
 };
 
 struct model_time;           /* a time to complete of a service (model.c) */
+struct model_hit;            /* a catalogue pattern a path matched (model.c) */
 
 struct model {
+	const struct model_config *cfg;
 	struct pool strings;
-	struct tab flows, flow_errors;   /* flows by flow id, for the whole period */
+	struct flows flows;              /* flow nodes of flow ids, for the whole period */
 	struct tab step_names, services, days, devices, fields;
 	struct tab queries, paths, hosts, feedback;
+	struct model_hit *hits;          /* catalogue matches of paths (item_rec.match_at) */
+	size_t nhits, cap_hits;
 	struct model_time *times;        /* of counted flows */
 	size_t ntimes, cap_times;
 	struct model_dayset daysets[MODEL_DAYSETS];
@@ -131,8 +183,8 @@ struct model {
 	struct model_result res;
 };
 
-/* Prepares m. Returns 0 or -1 (out of memory). */
-int model_init(struct model *m);
+/* Prepares m to count with cfg (kept by pointer: it must outlive m). Returns 0 or -1 (out of memory). */
+int model_init(struct model *m, const struct model_config *cfg);
 
 /* Frees everything m and its result own. */
 void model_free(struct model *m);
@@ -154,12 +206,12 @@ int model_engagement(void *m, struct qstr site, struct qstr path, int64_t ms);
 int model_reject(void *m, const char *reason, int64_t count);
 
 /*
- * Builds m->res from what was added: applies the catalogue (may be NULL) and
- * suppresses search/page/outlink rows with fewer than min_count visits into
- * one "(weitere)" row per site. Call after model_add/model_engagement and
- * before reading m->res. Returns 0 or -1 (out of memory).
+ * Builds m->res from what was added: applies the catalogue's names and steps
+ * and suppresses search/page/outlink rows with fewer than min_count visits
+ * into one "(weitere)" row per site. Call after model_add/model_engagement
+ * and before reading m->res. Returns 0 or -1 (out of memory).
  */
-int model_finish(struct model *m, const struct catalog *cat, unsigned min_count);
+int model_finish(struct model *m);
 
 /* Copies prev's started/completed into m's services (compare mode). */
 void model_attach_previous(struct model *m, const struct model *prev);

@@ -360,16 +360,7 @@ def test_html_escaping():
 
 def test_compare():
     # Current week: 10 flows, 9 completed; previous week: 10 flows, 3 completed.
-    lines = []
-    for week, done, day in (("c", 9, "2026-11-12"), ("p", 3, "2026-11-03")):
-        for i in range(10):
-            fid = "flow%s%05d" % (week, i)
-            lines.append(flow(day + "T10:%02d:00+01:00" % i, "203.0.113.%d" % (i + 1),
-                              "flow_start", service="c", site="t4", flow=fid))
-            if i < done:
-                lines.append(flow(day + "T11:%02d:00+01:00" % i, "203.0.113.%d" % (i + 1),
-                                  "flow_complete", service="c", site="t4", flow=fid))
-    out = report("cmp", "--db", db("cmp", lines), "--from", "2026-11-09", "--to", "2026-11-15",
+    out = report("cmp", "--db", db("cmp", compare_lines()), "--from", "2026-11-09", "--to", "2026-11-15",
                  "--compare-from", "2026-11-02", "--compare-to", "2026-11-08", "--csv", "rfc4180")
     header, svc = read_csv(os.path.join(out, "services.csv"), "rfc4180")
     eq(header[-4:], ["prev_started", "prev_completed", "prev_completion_rate", "p_value"], "cols")
@@ -387,6 +378,61 @@ def test_compare():
     eq(p.returncode, 0, p.stderr)
     with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
         assert "statistisch signifikant" in f.read()
+
+
+def compare_lines():
+    """test_compare's data: week 2026-W46 10 flows, 9 completed; week W45 10 flows, 3 completed."""
+    lines = []
+    for week, done, day in (("c", 9, "2026-11-12"), ("p", 3, "2026-11-03")):
+        for i in range(10):
+            fid = "flow%s%05d" % (week, i)
+            lines.append(flow(day + "T10:%02d:00+01:00" % i, "203.0.113.%d" % (i + 1),
+                              "flow_start", service="c", site="t4", flow=fid))
+            if i < done:
+                lines.append(flow(day + "T11:%02d:00+01:00" % i, "203.0.113.%d" % (i + 1),
+                                  "flow_complete", service="c", site="t4", flow=fid))
+    return lines
+
+
+def test_period():
+    path = db("cmp", compare_lines())
+    # last-week counted from Thursday 2026-11-19 is W46 (9-15 November); W45 is the comparison.
+    for period in (["--period", "last-week", "--today", "2026-11-19"], ["--period", "2026-W46"]):
+        out = report("period", "--db", path, "--csv", "rfc4180", *period)
+        header, svc = read_csv(os.path.join(out, "services.csv"), "rfc4180")
+        eq(header[-4:], ["prev_started", "prev_completed", "prev_completion_rate", "p_value"], "cols")
+        s = by(svc, site="t4", service="c")
+        eq((s["started"], s["completed"], s["prev_started"], s["prev_completed"]), ("10", "9", "10", "3"),
+           "counts %r" % period)
+        _, daily = read_csv(os.path.join(out, "daily.csv"), "rfc4180")
+        eq(sorted({r["date"] for r in daily}), ["2026-11-12"], "only the period's data")
+    # The month holds both weeks: no data before it, so the previous month is empty.
+    out = report("period-m", "--db", path, "--csv", "rfc4180", "--period", "2026-11")
+    _, svc = read_csv(os.path.join(out, "services.csv"), "rfc4180")
+    s = by(svc, site="t4", service="c")
+    eq((s["started"], s["completed"], s["prev_started"], s["prev_completion_rate"], s["p_value"]),
+       ("20", "12", "0", "", ""), "month")
+    # An explicit comparison replaces the previous period; --no-compare drops the columns.
+    out = report("period-c", "--db", path, "--csv", "rfc4180", "--period", "2026-W46",
+                 "--compare-from", "2026-11-12", "--compare-to", "2026-11-12")
+    _, svc = read_csv(os.path.join(out, "services.csv"), "rfc4180")
+    eq(by(svc, site="t4", service="c")["prev_started"], "10", "explicit comparison")
+    out = report("period-n", "--db", path, "--csv", "rfc4180", "--period", "2026-W46", "--no-compare")
+    header, _ = read_csv(os.path.join(out, "services.csv"), "rfc4180")
+    eq(header[-1], "rating_mean", "no comparison columns")
+    # last-28-days from the 20th: 23 October to 19 November, i.e. everything here.
+    out = report("period-28", "--db", path, "--csv", "rfc4180", "--period", "last-28-days",
+                 "--today", "2026-11-20")
+    _, svc = read_csv(os.path.join(out, "services.csv"), "rfc4180")
+    eq(by(svc, site="t4", service="c")["started"], "20", "28 days")
+    good = db("flows", FLOW_LINES)
+    for args in (["--period", "2026-W54"], ["--period", "lastweek"], ["--period", "2026-11", "--from", "2026-11-01"],
+                 ["--today", "2026-11-19"], ["--period", "last-week", "--today", "19.11.2026"],
+                 ["--period", "2026-11", "--no-compare", "--compare-from", "2026-10-01",
+                  "--compare-to", "2026-10-31"]):
+        p = run_report(["--db", good, "--out", os.path.join(tmpdir(), "bad-period")] + args)
+        eq(p.returncode, 2, "usage error for %r" % args)
+        eq(len(p.stderr.strip().splitlines()), 1, "one line for %r" % args)
 
 
 def test_several_databases():
