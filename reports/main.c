@@ -28,6 +28,7 @@
 #include "period.h"
 #include "problems.h"
 #include "prune.h"
+#include "publish.h"
 #include "query.h"
 #include "tz.h"
 #include "version.h"
@@ -46,6 +47,7 @@ static const char usage_text[] =
 	"                    [--from D] [--to D] [--period P] [--site ID] [--lang de|en]\n"
 	"       lotse-report --prune [--retain-days N] --db PATH\n"
 	"       lotse-report --backup DEST --db PATH\n"
+	"       lotse-report --publish DIR --period P [--site ID] … (instead of --out)\n"
 	"       lotse-report --config FILE …   (the [report] section of FILE first;\n"
 	"                    options given here win; see lotse.conf(5))\n"
 	"       lotse-report --version\n"
@@ -63,6 +65,8 @@ static const char usage_text[] =
 	"services or steps match; it writes no report.\n"
 	"--prune deletes events and rejects older than N days (default 180), in small\n"
 	"batches. --backup writes a consistent copy of a database that is in use.\n"
+	"--publish DIR writes the report to DIR/FROM_TO/, replacing an earlier one of\n"
+	"that period atomically, and points DIR/latest at it.\n"
 	"Exit status: 0 success, 2 usage error, 1 failure.\n";
 
 struct options {
@@ -77,6 +81,7 @@ struct options {
 	unsigned min_count;
 	int retain_days;
 	const char *backup;          /* --backup DEST, or NULL */
+	const char *publish;         /* --publish DIR, or NULL */
 };
 
 struct progress {
@@ -195,7 +200,7 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 	enum { O_DB = 256, O_OUT, O_FROM, O_TO, O_SITE, O_SERVICES, O_CFROM, O_CTO, O_LANG,
 	       O_MIN, O_CSV, O_NOCHARTS, O_QUIET, O_PRUNE, O_RETAIN, O_CHECK, O_PERIOD, O_TODAY,
 	       O_NOCOMPARE, O_HELP,
-	       O_CONFIG, O_VERSION, O_BACKUP };
+	       O_CONFIG, O_VERSION, O_BACKUP, O_PUBLISH };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, O_DB },
 		{ "out", required_argument, NULL, O_OUT },
@@ -220,6 +225,7 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ "backup", required_argument, NULL, O_BACKUP },
+		{ "publish", required_argument, NULL, O_PUBLISH },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, retain_set = 0;
@@ -296,6 +302,7 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		case O_CONFIG:
 			break; /* read by merge_config */
 		case O_BACKUP: o->backup = optarg; break;
+		case O_PUBLISH: o->publish = optarg; break;
 		default:
 			if (optopt != 0)
 				return usage_error("option needs an argument or is unknown",
@@ -329,9 +336,11 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 			return usage_error("--check-catalog needs --services", NULL);
 		if (o->out || o->cfrom_s || o->cto_s)
 			return usage_error("--check-catalog writes no report: no --out or comparison", NULL);
-	} else if (o->out == NULL) {
+	} else if (o->out == NULL && o->publish == NULL) {
 		return usage_error("--out is required", NULL);
 	}
+	if (o->publish && (o->out || o->check_catalog))
+		return usage_error("--publish replaces --out", NULL);
 	o->from = INT64_MIN;
 	o->to = INT64_MAX;
 	if (o->from_s && tz_parse_date(o->from_s, &o->from) != 0)
@@ -361,6 +370,8 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		if (rc != 0)
 			return rc;
 	}
+	if (o->publish && (o->from_s == NULL || o->to_s == NULL))
+		return usage_error("--publish needs a period: --period, or --from and --to", NULL);
 	if (!o->csv_set)
 		o->csv = o->lang_en ? CSV_RFC4180 : CSV_EXCEL;
 	return 0;
@@ -488,6 +499,35 @@ static int run_backup(const struct options *o)
 	return 0;
 }
 
+static int run_report(const struct options *o);
+
+/* --publish DIR: the report into a temporary folder in DIR, then swapped in as DIR/FROM_TO. */
+static int run_publish(struct options *o)
+{
+	char tmp[4200], name[PUBLISH_NAME_LEN], err[1024];
+	int rc;
+
+	snprintf(name, sizeof name, "%.10s_%.10s", o->from_s, o->to_s);
+	if (publish_begin(o->publish, tmp, sizeof tmp, err, sizeof err) != 0) {
+		log_msg("--publish: %s", err);
+		return 1;
+	}
+	o->out = tmp;
+	rc = run_report(o);
+	o->out = NULL;
+	if (rc != 0) {
+		publish_abort(tmp);
+		return rc;
+	}
+	if (publish_commit(o->publish, name, tmp, err, sizeof err) != 0) {
+		log_msg("--publish: %s", err);
+		return 1;
+	}
+	if (!o->quiet)
+		printf("lotse-report: published as %s/%s (%s/latest)\n", o->publish, name, o->publish);
+	return 0;
+}
+
 static int run_report(const struct options *o)
 {
 	struct catalog cat;
@@ -605,7 +645,7 @@ int main(int argc, char **argv)
 	log_set_program("lotse-report");
 	rc = parse_args(argc, argv, &o, &done);
 	if (rc == 0 && !done)
-		rc = o.backup ? run_backup(&o) : o.prune ? run_prune(&o) : run_report(&o);
+		rc = o.backup ? run_backup(&o) : o.prune ? run_prune(&o) : o.publish ? run_publish(&o) : run_report(&o);
 	conffile_free(&config_file);
 	return rc;
 }

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * publish.c — the atomic swap of publish.h: renameat2(RENAME_EXCHANGE)
+ * trades the new folder with the old one in one step (a reader sees the old
+ * report or the new one, never a mix), then the old one, now under the
+ * temporary name, is deleted. "latest" is replaced by renaming a fresh
+ * symbolic link over it.
+ */
+#define _GNU_SOURCE
+#include "publish.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Creates path and its parents (mode 0777 less the umask). Returns 0 or -1 with err set. */
+static int make_dirs(const char *path, char *err, size_t errlen)
+{
+	char p[4096];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof p) {
+		snprintf(err, errlen, "--publish: bad folder name");
+		return -1;
+	}
+	memcpy(p, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		p[i] = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%.900s: %s", p, strerror(errno));
+			return -1;
+		}
+		p[i] = i < n ? '/' : '\0';
+	}
+	return 0;
+}
+
+int publish_begin(const char *dir, char *tmp, size_t tmplen, char *err, size_t errlen)
+{
+	mode_t mask;
+	int n;
+
+	if (make_dirs(dir, err, errlen) != 0)
+		return -1;
+	n = snprintf(tmp, tmplen, "%s/.tmp-XXXXXX", dir);
+	if (n < 0 || (size_t)n >= tmplen || mkdtemp(tmp) == NULL) {
+		snprintf(err, errlen, "%s: cannot create a folder there: %s", dir, strerror(errno));
+		return -1;
+	}
+	/* mkdtemp makes it 0700; a report folder is read by the web server's group. */
+	mask = umask(0);
+	umask(mask);
+	if (chmod(tmp, 0777 & ~mask) != 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		publish_abort(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (type == FTW_DP)
+		return rmdir(path);
+	return unlink(path);
+}
+
+void publish_abort(const char *tmp)
+{
+	nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Points dir/latest at name: a new link under a temporary name, renamed over the old. */
+static int point_latest(const char *dir, const char *name, char *err, size_t errlen)
+{
+	char link[4200], latest[4200];
+
+	snprintf(link, sizeof link, "%s/.latest-%ld", dir, (long)getpid());
+	snprintf(latest, sizeof latest, "%s/latest", dir);
+	unlink(link);
+	if (symlink(name, link) != 0 || rename(link, latest) != 0) {
+		snprintf(err, errlen, "%s: %s", latest, strerror(errno));
+		unlink(link);
+		return -1;
+	}
+	return 0;
+}
+
+int publish_commit(const char *dir, const char *name, const char *tmp, char *err, size_t errlen)
+{
+	char final[4200];
+	int fd;
+
+	snprintf(final, sizeof final, "%s/%s", dir, name);
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
+		publish_abort(tmp); /* the earlier report of this period, now under tmp */
+	} else if (errno != ENOENT || rename(tmp, final) != 0) {
+		snprintf(err, errlen, "%s: cannot put the report in place: %s", final, strerror(errno));
+		publish_abort(tmp);
+		return -1;
+	}
+	if (point_latest(dir, name, err, errlen) != 0)
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
