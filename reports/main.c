@@ -113,6 +113,14 @@ static int usage_error(const char *msg, const char *arg)
 	return EXIT_USAGE;
 }
 
+/* Whether the option getopt_long returned last came from the --config file. */
+static int from_config_file(void)
+{
+	char where[8];
+
+	return conffile_where(&config_file, optind - 1, where, sizeof where);
+}
+
 /* The keys a mode other than the report takes from the --config file (NULL: all). */
 static const char *const *mode_keys(int argc, char **argv, const struct option *longopts)
 {
@@ -289,7 +297,8 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 			if (parse_uint(optarg, PRUNE_MAX_DAYS, &v) != 0 || v < 1)
 				return usage_error("--retain-days: must be an integer 1..36500", NULL);
 			o->retain_days = (int)v;
-			retain_set = 1;
+			/* From the --config file it is the prune's setting, not an error of a report run. */
+			retain_set = !from_config_file();
 			break;
 		case O_HELP:
 			fputs(usage_text, stdout);

@@ -44,25 +44,28 @@ static int make_dirs(const char *path, char *err, size_t errlen)
 
 int publish_begin(const char *dir, char *tmp, size_t tmplen, char *err, size_t errlen)
 {
-	mode_t mask;
-	int n;
-
 	if (make_dirs(dir, err, errlen) != 0)
 		return -1;
-	n = snprintf(tmp, tmplen, "%s/.tmp-XXXXXX", dir);
-	if (n < 0 || (size_t)n >= tmplen || mkdtemp(tmp) == NULL) {
-		snprintf(err, errlen, "%s: cannot create a folder there: %s", dir, strerror(errno));
-		return -1;
+	/*
+	 * mkdir, not mkdtemp (0700, and chmod would drop the set-group-ID bit
+	 * for a user outside DIR's group): the folder gets 0777 less the umask
+	 * and keeps the bit it inherits from DIR, which hands DIR's group (the
+	 * web server's) to every file of the report.
+	 */
+	for (unsigned i = 0; i < 1000; i++) {
+		int n = snprintf(tmp, tmplen, "%s/.tmp-%ld-%u", dir, (long)getpid(), i);
+
+		if (n < 0 || (size_t)n >= tmplen) {
+			snprintf(err, errlen, "--publish: folder name too long");
+			return -1;
+		}
+		if (mkdir(tmp, 0777) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
 	}
-	/* mkdtemp makes it 0700; a report folder is read by the web server's group. */
-	mask = umask(0);
-	umask(mask);
-	if (chmod(tmp, 0777 & ~mask) != 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		publish_abort(tmp);
-		return -1;
-	}
-	return 0;
+	snprintf(err, errlen, "%s: cannot create a folder there: %s", dir, strerror(errno));
+	return -1;
 }
 
 static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 # build-deb.sh — `make deb`: builds build/lotse_VERSION_ARCH.deb with Debian's
 # own tooling (dpkg-buildpackage, debhelper; debian/). The source is exported
-# first (the files git knows, or everything but build/ outside git) to
-# build/deb/lotse-VERSION/ with the version written into its VERSION file,
+# first (scripts/export-source.sh) to build/deb/lotse-VERSION/ with the
+# version written into its VERSION file,
 # so the package is built exactly as from a release tarball without .git;
 # the Debian version is VERSION with '-' as '+' (1.1.0-3-gabc → 1.1.0+3+gabc).
 # Usage: sh scripts/build-deb.sh VERSION
@@ -16,15 +16,8 @@ arch=$(dpkg --print-architecture)
 work=build/deb
 src=$work/lotse-$debver
 rm -rf "$work"
-mkdir -p "$src"
-if git rev-parse --show-toplevel >/dev/null 2>&1 && [ "$(git rev-parse --show-toplevel)" = "$(pwd -P)" ]; then
-	git ls-files -z --cached --others --exclude-standard |
-		xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-		tar --null -T - -cf - | tar -xf - -C "$src"
-else
-	tar --exclude=./build --exclude=./demo -cf - . | tar -xf - -C "$src"
-fi
-echo "$version" > "$src/VERSION"
+rm -f build/lotse_*.deb
+sh scripts/export-source.sh "$src" "$version"
 # The package's version is the program's (its date stays the changelog's, for reproducibility).
 sed -i "1s/^lotse ([^)]*)/lotse ($debver)/" "$src/debian/changelog"
 (cd "$src" && dpkg-buildpackage -b -us -uc --no-sign >../build.log 2>&1) || {
