@@ -117,7 +117,7 @@ static int copy_pages(sqlite3 *src, const char *tmp, struct backup_result *out, 
 {
 	sqlite3 *dst = NULL;
 	sqlite3_backup *b = NULL;
-	int rc = -1, step;
+	int rc = -1, step, fd = -1;
 
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
 	    exec(dst, "PRAGMA journal_mode=OFF") != 0 || exec(dst, "PRAGMA synchronous=OFF") != 0) {
@@ -125,11 +125,12 @@ static int copy_pages(sqlite3 *src, const char *tmp, struct backup_result *out, 
 		goto out;
 	}
 	b = sqlite3_backup_init(dst, "main", src, "main");
-	if (b == NULL) {
-		snprintf(err, errlen, "%s: %s", tmp, sqlite3_errmsg(dst));
+	fd = open(tmp, O_RDWR | O_CLOEXEC);
+	if (b == NULL || fd < 0) {
+		snprintf(err, errlen, "%s: %s", tmp, b == NULL ? sqlite3_errmsg(dst) : strerror(errno));
 		goto out;
 	}
-	for (;;) {
+	for (unsigned n = 1;; n++) {
 		step = sqlite3_backup_step(b, BACKUP_STEP_PAGES);
 		if (step == SQLITE_DONE)
 			break;
@@ -137,6 +138,12 @@ static int copy_pages(sqlite3 *src, const char *tmp, struct backup_result *out, 
 			snprintf(err, errlen, "copying: %s", sqlite3_errstr(step));
 			goto out;
 		}
+		/*
+		 * Write the copy out every few MiB: a large amount of dirty page
+		 * cache would make the collector's next fsync wait for it too.
+		 */
+		if (n % BACKUP_SYNC_STEPS == 0)
+			fdatasync(fd);
 		pause_ms(BACKUP_PAUSE_MS);
 	}
 	out->pages = (uint64_t)sqlite3_backup_pagecount(b);
@@ -146,6 +153,8 @@ out:
 		snprintf(err, errlen, "%s: %s", tmp, sqlite3_errmsg(dst));
 		rc = -1;
 	}
+	if (fd >= 0)
+		close(fd);
 	sqlite3_close(dst);
 	return rc;
 }

@@ -14,9 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Pages copied per step, and the pause after each step. */
+/* Pages copied per step, the pause after each step, and the steps between syncs of the copy. */
 #define BACKUP_STEP_PAGES 64
-#define BACKUP_PAUSE_MS 2
+#define BACKUP_PAUSE_MS 5
+#define BACKUP_SYNC_STEPS 16
 
 struct backup_result {
 	uint64_t pages;        /* pages of the snapshot */

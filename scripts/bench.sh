@@ -14,6 +14,9 @@
 #     traffic over 30 days, loaded with --import and reported with
 #     lotse-report; on the 10^6 set GoAccess reads the same traffic as a
 #     combined-format access log.
+#  3. Operations (BENCH_PARTS=ops, not in the default parts): answer times of
+#     beacons at about 200/s while lotse-report --backup and --prune (1.5 M
+#     old events) run (scripts/bench/ops.py).
 #
 # Usage: sh scripts/bench.sh BUILD_DIR (after `make bench-deps`, which `make
 # bench` runs: wrk, nginx-light, goaccess, time and the build packages)
@@ -246,6 +249,12 @@ if echo "$parts" | grep -q report; then
 		fi
 		rm -f "$d/r-$n.db" "$d/r-$n.db-wal" "$d/r-$n.db-shm"
 	done
+fi
+
+# --- operations: beacons during the backup and the prune -----------------------
+if echo "$parts" | grep -q ops; then
+	note "ops: backup and prune of 1.5 M old events under 200 beacons/s"
+	python3 "$bench/ops.py" "$build" >> "$results" || failed=1
 fi
 
 note "bench took $(( $(date +%s) - t_start )) s"

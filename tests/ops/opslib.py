@@ -22,6 +22,7 @@ from harness import (COLLECTOR, REPORTER, UA_FIREFOX_WIN, Collector, Skip, eq,  
                      import_lines, run_report, run_tests)
 
 FIXTURE_V1 = os.path.join(HERE, "fixtures", "schema-v1.db")
+DAY_MS = 86400 * 1000
 
 
 def fixture_copy(name="v1.db"):
@@ -66,6 +67,7 @@ class BeaconLoad:
         self.port = port
         self.statuses = {}
         self.max_latency = 0.0
+        self.latencies = []  # (monotonic start, seconds) of every answered beacon
         self.sent = 0
         self.errors = []
         self.pause = pause
@@ -103,6 +105,7 @@ class BeaconLoad:
                 self.sent += 1
                 self.statuses[r.status] = self.statuses.get(r.status, 0) + 1
                 self.max_latency = max(self.max_latency, dt)
+                self.latencies.append((t0, dt))
             if self.pause:
                 time.sleep(self.pause)
 
@@ -123,3 +126,53 @@ class BeaconLoad:
         if self.max_latency > max_latency_s:
             raise AssertionError("%s: a beacon waited %.3f s (bound %.1f s)" % (what, self.max_latency,
                                                                                max_latency_s))
+
+
+def make_db(old_events, recent_events, old_rejects=0):
+    """A database of the current layout (made by the collector) with
+    old_events events 200 days old, recent_events from the last hour and
+    old_rejects rejects 200 days old, in a fresh temporary folder."""
+    path = os.path.join(tempfile.mkdtemp(prefix="lotse-ops-"), "lotse.db")
+    p = import_lines(path, [])
+    eq(p.returncode, 0, p.stderr)
+    now = int(time.time() * 1000)
+    con = sqlite3.connect(path)
+    fill = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) "
+            "INSERT INTO events (time, site, type, path, visit, device, browser, os) "
+            "SELECT ?2 + i * 10, 'gladbeck', 'pageview', '/seite/' || (i % 700), i % 5000, "
+            "'desktop', 'Firefox', 'Windows' FROM n")
+    if old_events:
+        con.execute(fill, (old_events, now - 200 * DAY_MS))
+    if recent_events:
+        con.execute(fill, (recent_events, now - 3600 * 1000))
+    if old_rejects:
+        con.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) "
+                    "INSERT INTO rejects (time, reason, site) SELECT ?2 + i, 'step: must be an integer 1..50', "
+                    "'gladbeck' FROM n", (old_rejects, now - 200 * DAY_MS))
+    con.commit()
+    con.close()
+    return path
+
+
+class WalWatch:
+    """Samples the size of DB-wal every 10 ms; max_bytes is the largest seen."""
+
+    def __init__(self, db):
+        self.path = db + "-wal"
+        self.max_bytes = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                self.max_bytes = max(self.max_bytes, os.path.getsize(self.path))
+            except OSError:
+                pass
+            time.sleep(0.01)
+
+    def stop(self):
+        self._stop.set()
+        self._t.join()
+        return self

@@ -11,67 +11,16 @@ import os
 import shutil
 import sqlite3
 import stat
-import subprocess
 import tempfile
-import threading
 import time
 
-from opslib import BeaconLoad, Collector, eq, import_lines, run_report, run_tests
+from opslib import BeaconLoad, Collector, WalWatch, eq, make_db, run_report, run_tests
 
-DAY_MS = 86400 * 1000
 OLD_EVENTS = 600000
 # Generous against this shared machine's noise, far below the seconds a
 # one-transaction delete of OLD_EVENTS rows blocks the collector.
 LATENCY_BOUND_S = 1.0
 WAL_BOUND = 16 << 20
-
-
-def make_db(old_events, recent_events, old_rejects=0):
-    """A layout-2 database (made by the collector) with old_events events 200
-    days old, recent_events from the last hour and old_rejects old rejects."""
-    path = os.path.join(tempfile.mkdtemp(prefix="lotse-ops-"), "lotse.db")
-    p = import_lines(path, [])
-    eq(p.returncode, 0, p.stderr)
-    now = int(time.time() * 1000)
-    con = sqlite3.connect(path)
-    fill = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) "
-            "INSERT INTO events (time, site, type, path, visit, device, browser, os) "
-            "SELECT ?2 + i * 10, 'gladbeck', 'pageview', '/seite/' || (i % 700), i % 5000, "
-            "'desktop', 'Firefox', 'Windows' FROM n")
-    con.execute(fill, (old_events, now - 200 * DAY_MS))
-    if recent_events:
-        con.execute(fill, (recent_events, now - 3600 * 1000))
-    if old_rejects:
-        con.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) "
-                    "INSERT INTO rejects (time, reason, site) SELECT ?2 + i, 'step: must be an integer 1..50', "
-                    "'gladbeck' FROM n", (old_rejects, now - 200 * DAY_MS))
-    con.commit()
-    con.close()
-    return path
-
-
-class WalWatch:
-    """Samples the size of PATH-wal every 10 ms; max_bytes is the largest seen."""
-
-    def __init__(self, db):
-        self.path = db + "-wal"
-        self.max_bytes = 0
-        self._stop = threading.Event()
-        self._t = threading.Thread(target=self._run, daemon=True)
-        self._t.start()
-
-    def _run(self):
-        while not self._stop.is_set():
-            try:
-                self.max_bytes = max(self.max_bytes, os.path.getsize(self.path))
-            except OSError:
-                pass
-            time.sleep(0.01)
-
-    def stop(self):
-        self._stop.set()
-        self._t.join()
-        return self
 
 
 def test_prune_under_load():
