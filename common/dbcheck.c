@@ -6,18 +6,28 @@
 
 #include "version.h"
 
-/* Returns the single integer of sql in *v. Returns 0 or -1. */
-static int query_int(sqlite3 *db, const char *sql, int *v)
+int dbcheck_query_int64(sqlite3 *db, const char *sql, int64_t *v)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		*v = sqlite3_column_int(st, 0);
+		*v = sqlite3_column_int64(st, 0);
 		rc = 0;
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* dbcheck_query_int64 into an int. */
+static int query_int(sqlite3 *db, const char *sql, int *v)
+{
+	int64_t w;
+
+	if (dbcheck_query_int64(db, sql, &w) != 0)
+		return -1;
+	*v = (int)w;
+	return 0;
 }
 
 int dbcheck_lotse(sqlite3 *db, const char *sn, const char *path, char *err, size_t errlen)

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The layout version this build writes (schema.sql's PRAGMA user_version). */
 #define LOTSE_SCHEMA_VERSION 2
@@ -31,6 +32,9 @@ int dbcheck_lotse(sqlite3 *db, const char *sn, const char *path, char *err, size
  * Returns 0, or -1 with err set (*version is then undefined).
  */
 int dbcheck_version(sqlite3 *db, const char *sn, const char *path, int *version, char *err, size_t errlen);
+
+/* The single integer the query sql returns, into *v (OUT). Returns 0, or -1 (no row, an SQL error). */
+int dbcheck_query_int64(sqlite3 *db, const char *sql, int64_t *v);
 
 /*
  * Whether db's main schema is empty (no table, user_version 0): a new file.

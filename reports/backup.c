@@ -95,20 +95,6 @@ static int exec(sqlite3 *db, const char *sql)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* The single integer of sql on db into *v. Returns 0 or -1. */
-static int query_int64(sqlite3 *db, const char *sql, int64_t *v)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		*v = sqlite3_column_int64(st, 0);
-		rc = 0;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /*
  * Copies the snapshot src holds into the file tmp, step by step. Returns 0
  * or -1 with err set.
@@ -180,7 +166,7 @@ static int finish_copy(const char *tmp, struct backup_result *out, char *err, si
 		         st && sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : sqlite3_errmsg(db));
 		goto out;
 	}
-	if (query_int64(db, "SELECT coalesce(max(id), 0) FROM events", &out->events_max_id) != 0) {
+	if (dbcheck_query_int64(db, "SELECT coalesce(max(id), 0) FROM events", &out->events_max_id) != 0) {
 		snprintf(err, errlen, "%s: %s", tmp, sqlite3_errmsg(db));
 		goto out;
 	}

@@ -517,7 +517,8 @@ static int run_publish(struct options *o)
 	int rc;
 
 	snprintf(name, sizeof name, "%.10s_%.10s", o->from_s, o->to_s);
-	if (publish_begin(o->publish, tmp, sizeof tmp, err, sizeof err) != 0) {
+	if (make_dirs(o->publish, err, sizeof err) != 0 ||
+	    publish_begin(o->publish, tmp, sizeof tmp, err, sizeof err) != 0) {
 		log_msg("--publish: %s", err);
 		return 1;
 	}

@@ -18,34 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Creates path and its parents (mode 0777 less the umask). Returns 0 or -1 with err set. */
-static int make_dirs(const char *path, char *err, size_t errlen)
-{
-	char p[4096];
-	size_t n = strlen(path);
-
-	if (n == 0 || n >= sizeof p) {
-		snprintf(err, errlen, "--publish: bad folder name");
-		return -1;
-	}
-	memcpy(p, path, n + 1);
-	for (size_t i = 1; i <= n; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		p[i] = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-			snprintf(err, errlen, "%.900s: %s", p, strerror(errno));
-			return -1;
-		}
-		p[i] = i < n ? '/' : '\0';
-	}
-	return 0;
-}
-
 int publish_begin(const char *dir, char *tmp, size_t tmplen, char *err, size_t errlen)
 {
-	if (make_dirs(dir, err, errlen) != 0)
-		return -1;
 	/*
 	 * mkdir, not mkdtemp (0700, and chmod would drop the set-group-ID bit
 	 * for a user outside DIR's group): the folder gets 0777 less the umask

@@ -16,9 +16,9 @@
 #define PUBLISH_NAME_LEN 22
 
 /*
- * Creates DIR (and its parents) when absent and a fresh, empty temporary
- * folder in it (mode 0777 less the umask), whose path goes to tmp. Returns 0,
- * or -1 with a one-line reason in err.
+ * Creates a fresh, empty temporary folder in the existing folder DIR (mode
+ * 0777 less the umask, keeping a set-group-ID bit DIR hands down), whose
+ * path goes to tmp. Returns 0, or -1 with a one-line reason in err.
  */
 int publish_begin(const char *dir, char *tmp, size_t tmplen, char *err, size_t errlen);
 
