@@ -63,7 +63,8 @@ def main():
         time.sleep(5)
         base = summary(window(load, t0, time.monotonic()))
         # As the units run them: the backup with low CPU and I/O priority, the prune without.
-        results = [run("backup", ["--backup", dest, "--db", db], db, load, wrap=["nice", "-n", "10", "ionice", "-c", "3"]),
+        niced = ["nice", "-n", "10", "ionice", "-c", "3"]
+        results = [run("backup", ["--backup", dest, "--db", db], db, load, wrap=niced),
                    run("prune", ["--prune", "--db", db], db, load)]
         t1 = time.monotonic()
         load.stop()
