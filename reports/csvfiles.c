@@ -5,7 +5,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "causes.h"
 #include "metrics.h"
+#include "period.h"
 #include "tz.h"
 
 #define OTHERS "(weitere)"
@@ -233,6 +235,79 @@ static void write_problems(struct csvout *c, const struct problem *p, size_t n)
 	}
 }
 
+static void write_causes(struct csvout *c, const struct model_result *r)
+{
+	static const char *const cols[] = { "rank", "kind", "cause", "label", "affected", "sites", "services",
+		"detail", "action", NULL };
+
+	csvout_header(c, cols);
+	for (size_t i = 0; i < r->ncauses; i++) {
+		const struct cause *k = &r->causes[i];
+
+		csvout_uint(c, i + 1);
+		csvout_text(c, causes_kind_name(k->kind));
+		csvout_text(c, k->key);
+		csvout_text(c, k->label);
+		csvout_uint(c, k->affected);
+		csvout_uint(c, k->sites);
+		csvout_uint(c, k->services);
+		csvout_text(c, k->detail);
+		csvout_text(c, k->action);
+		csvout_end_row(c);
+	}
+}
+
+static void write_weekly(struct csvout *c, const struct model_result *r)
+{
+	static const char *const cols[] = { "site", "service", "week", "started", "completed", "completion_rate",
+		"ci_low", "ci_high", "complete_week", NULL };
+
+	csvout_header(c, cols);
+	for (size_t i = 0; i < r->nweeks; i++) {
+		const struct model_week *w = &r->weeks[i];
+		char week[PERIOD_WEEK_LEN];
+		double lo, hi, rate = metrics_completion(w->completed, w->started, &lo, &hi);
+
+		period_format_week(w->monday, week);
+		csvout_text(c, w->site);
+		csvout_text(c, w->service);
+		csvout_text(c, week);
+		csvout_uint(c, w->started);
+		csvout_uint(c, w->completed);
+		csvout_num(c, rate, 4);
+		csvout_num(c, lo, 4);
+		csvout_num(c, hi, 4);
+		csvout_uint(c, (uint64_t)w->complete);
+		csvout_end_row(c);
+	}
+}
+
+static void write_changes(struct csvout *c, const struct model_result *r)
+{
+	static const char *const cols[] = { "date", "site", "service", "text", "before_started",
+		"before_completed", "after_started", "after_completed", "before_rate", "after_rate", "p_value", NULL };
+
+	csvout_header(c, cols);
+	for (size_t i = 0; i < r->nchanges; i++) {
+		const struct change_row *x = &r->changes[i];
+		char date[11];
+
+		tz_format_day(x->change->day, date);
+		csvout_text(c, date);
+		csvout_text(c, x->site);
+		csvout_text(c, x->service);
+		csvout_text(c, x->change->text);
+		csvout_uint(c, x->before_started);
+		csvout_uint(c, x->before_completed);
+		csvout_uint(c, x->after_started);
+		csvout_uint(c, x->after_completed);
+		csvout_num(c, x->before_rate, 4);
+		csvout_num(c, x->after_rate, 4);
+		csvout_num(c, x->p_value, 4);
+		csvout_end_row(c);
+	}
+}
+
 static void write_quality(struct csvout *c, const struct model_result *r)
 {
 	static const char *const cols[] = { "reason", "count", NULL };
@@ -246,16 +321,18 @@ static void write_quality(struct csvout *c, const struct model_result *r)
 }
 
 int csvfiles_write(const struct model_result *r, const struct problem *problems, size_t nproblems,
-                   enum csv_dialect dialect, int compare, const char *dir, char *err,
+                   enum csv_dialect dialect, int compare, int changes, const char *dir, char *err,
                    size_t errlen)
 {
 	static const char *const names[] = { "services.csv", "funnel.csv", "fields.csv",
 		"search.csv", "pages.csv", "outlinks.csv", "daily.csv", "devices.csv",
-		"feedback.csv", "problems.csv", "quality.csv" };
+		"feedback.csv", "problems.csv", "quality.csv", "causes.csv", "weekly.csv", "changes.csv" };
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		struct csvout c;
 
+		if (i == 13 && !changes)
+			break;
 		if (csvout_open(&c, dir, names[i], dialect, err, errlen) != 0)
 			return -1;
 		switch (i) {
@@ -269,7 +346,10 @@ int csvfiles_write(const struct model_result *r, const struct problem *problems,
 		case 7: write_devices(&c, r); break;
 		case 8: write_feedback(&c, r); break;
 		case 9: write_problems(&c, problems, nproblems); break;
-		default: write_quality(&c, r); break;
+		case 10: write_quality(&c, r); break;
+		case 11: write_causes(&c, r); break;
+		case 12: write_weekly(&c, r); break;
+		default: write_changes(&c, r); break;
 		}
 		if (csvout_close(&c, names[i], err, errlen) != 0)
 			return -1;

@@ -110,6 +110,24 @@ void csvout_format_num(char *out, size_t outlen, double v, int decimals, int com
 	}
 }
 
+void csvout_format_count(char *out, size_t outlen, uint64_t v, int german)
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+	size_t o = 0;
+
+	for (int i = 0; i < n && o + 1 < outlen; i++) {
+		if (i > 0 && (n - i) % 3 == 0) {
+			out[o++] = german ? '.' : ',';
+			if (o + 1 >= outlen)
+				break;
+		}
+		out[o++] = digits[i];
+	}
+	if (outlen > 0)
+		out[o] = '\0';
+}
+
 void csvout_num(struct csvout *c, double v, int decimals)
 {
 	char buf[64];

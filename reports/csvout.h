@@ -59,4 +59,11 @@ int csvout_close(struct csvout *c, const char *name, char *err, size_t errlen);
  */
 void csvout_format_num(char *out, size_t outlen, double v, int decimals, int comma);
 
+/*
+ * Formats a count with thousands separators into out: "12.345" (german set,
+ * as the German sentences and HTML write it) or "12,345". CSV cells keep
+ * plain digits (csvout_uint).
+ */
+void csvout_format_count(char *out, size_t outlen, uint64_t v, int german);
+
 #endif

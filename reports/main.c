@@ -18,13 +18,16 @@
 #include "backup.h"
 #include "catalog.h"
 #include "catcheck.h"
+#include "changes.h"
 #include "chart.h"
 #include "conffile.h"
 #include "csvfiles.h"
 #include "event.h"
 #include "html.h"
+#include "labels.h"
 #include "log.h"
 #include "model.h"
+#include "outdir.h"
 #include "period.h"
 #include "problems.h"
 #include "prune.h"
@@ -39,7 +42,8 @@
 static const char usage_text[] =
 	"usage: lotse-report --db PATH [--db PATH …] --out DIR\n"
 	"                    [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--period P [--today D]]\n"
-	"                    [--site ID] [--services FILE.csv]\n"
+	"                    [--site ID] [--services FILE.csv] [--sites FILE.csv]\n"
+	"                    [--fields FILE.csv] [--changes FILE.csv]\n"
 	"                    [--compare-from D --compare-to D] [--no-compare]\n"
 	"                    [--lang de|en] [--min-count K] [--csv excel|rfc4180]\n"
 	"                    [--no-charts] [--quiet]\n"
@@ -72,7 +76,7 @@ static const char usage_text[] =
 struct options {
 	const char *db[QUERY_MAX_DB];
 	size_t ndb;
-	const char *out, *site, *services;
+	const char *out, *site, *services, *sites, *fields, *changes;
 	const char *from_s, *to_s, *cfrom_s, *cto_s, *period_s, *today_s;
 	char from_buf[11], to_buf[11], cfrom_buf[11], cto_buf[11]; /* dates a --period computed */
 	int64_t from, to, cfrom, cto; /* local days; INT64_MIN/MAX = open */
@@ -165,6 +169,14 @@ static int parse_uint(const char *s, long max, long *out)
 	return 0;
 }
 
+/* Sets a day option from a computed day, with its text in buf. */
+static void set_day(int64_t day, int64_t *out, char buf[11], const char **text)
+{
+	*out = day;
+	tz_format_day(day, buf);
+	*text = buf;
+}
+
 /*
  * Turns --period (and --today) into the period's days and, unless a
  * comparison was given or --no-compare, the previous period as comparison.
@@ -184,19 +196,11 @@ static int apply_period(struct options *o)
 	if (period_parse(o->period_s, today, &p) != 0)
 		return usage_error("--period: must be last-week, last-month, last-28-days, YYYY-MM or YYYY-Www",
 				   o->period_s);
-	o->from = p.from;
-	o->to = p.to;
-	tz_format_day(o->from, o->from_buf);
-	tz_format_day(o->to, o->to_buf);
-	o->from_s = o->from_buf;
-	o->to_s = o->to_buf;
-	if (!o->compare && !o->no_compare) {
-		o->cfrom = p.prev_from;
-		o->cto = p.prev_to;
-		tz_format_day(o->cfrom, o->cfrom_buf);
-		tz_format_day(o->cto, o->cto_buf);
-		o->cfrom_s = o->cfrom_buf;
-		o->cto_s = o->cto_buf;
+	set_day(p.from, &o->from, o->from_buf, &o->from_s);
+	set_day(p.to, &o->to, o->to_buf, &o->to_s);
+	if (!o->compare && !o->no_compare && !o->check_catalog) {
+		set_day(p.prev_from, &o->cfrom, o->cfrom_buf, &o->cfrom_s);
+		set_day(p.prev_to, &o->cto, o->cto_buf, &o->cto_s);
 		o->compare = 1;
 	}
 	return 0;
@@ -207,7 +211,7 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 {
 	enum { O_DB = 256, O_OUT, O_FROM, O_TO, O_SITE, O_SERVICES, O_CFROM, O_CTO, O_LANG,
 	       O_MIN, O_CSV, O_NOCHARTS, O_QUIET, O_PRUNE, O_RETAIN, O_CHECK, O_PERIOD, O_TODAY,
-	       O_NOCOMPARE, O_HELP,
+	       O_NOCOMPARE, O_SITES, O_FIELDS, O_CHANGES, O_HELP,
 	       O_CONFIG, O_VERSION, O_BACKUP, O_PUBLISH };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, O_DB },
@@ -229,6 +233,9 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		{ "period", required_argument, NULL, O_PERIOD },
 		{ "today", required_argument, NULL, O_TODAY },
 		{ "no-compare", no_argument, NULL, O_NOCOMPARE },
+		{ "sites", required_argument, NULL, O_SITES },
+		{ "fields", required_argument, NULL, O_FIELDS },
+		{ "changes", required_argument, NULL, O_CHANGES },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -293,6 +300,9 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		case O_PERIOD: o->period_s = optarg; break;
 		case O_TODAY: o->today_s = optarg; break;
 		case O_NOCOMPARE: o->no_compare = 1; break;
+		case O_SITES: o->sites = optarg; break;
+		case O_FIELDS: o->fields = optarg; break;
+		case O_CHANGES: o->changes = optarg; break;
 		case O_RETAIN:
 			if (parse_uint(optarg, PRUNE_MAX_DAYS, &v) != 0 || v < 1)
 				return usage_error("--retain-days: must be an integer 1..36500", NULL);
@@ -334,7 +344,8 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		if (o->ndb != 1)
 			return usage_error("--prune takes exactly one --db", NULL);
 		if (o->out || o->from_s || o->to_s || o->site || o->services || o->cfrom_s || o->cto_s ||
-		    o->check_catalog || o->period_s || o->today_s || o->no_compare)
+		    o->check_catalog || o->period_s || o->today_s || o->no_compare || o->sites || o->fields ||
+		    o->changes)
 			return usage_error("--prune takes only --retain-days and --db", NULL);
 		return 0;
 	}
@@ -450,32 +461,6 @@ static int read_period(struct query *q, const struct options *o, int64_t from, i
 	return 0;
 }
 
-/* Creates dir and its parents (like mkdir -p). Returns 0 or -1 with err set. */
-static int make_dirs(const char *dir, char *err, size_t errlen)
-{
-	char path[4096];
-	size_t n = strlen(dir);
-
-	if (n == 0 || n >= sizeof path) {
-		snprintf(err, errlen, "--out: bad directory name");
-		return -1;
-	}
-	memcpy(path, dir, n + 1);
-	for (size_t i = 1; i <= n; i++) {
-		if (path[i] == '/' || path[i] == '\0') {
-			char keep = path[i];
-
-			path[i] = '\0';
-			if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-				snprintf(err, errlen, "%.900s: %s", path, strerror(errno));
-				return -1;
-			}
-			path[i] = keep;
-		}
-	}
-	return 0;
-}
-
 static int run_prune(const struct options *o)
 {
 	char err[512], day[11];
@@ -510,26 +495,20 @@ static int run_backup(const struct options *o)
 
 static int run_report(const struct options *o);
 
-/* --publish DIR: the report into a temporary folder in DIR, then swapped in as DIR/FROM_TO. */
+/* --publish DIR: the report into DIR/FROM_TO (replaced as a whole), then DIR/latest points at it. */
 static int run_publish(struct options *o)
 {
-	char tmp[4200], name[PUBLISH_NAME_LEN], err[1024];
+	char out[4200], name[PUBLISH_NAME_LEN], err[1024];
 	int rc;
 
 	snprintf(name, sizeof name, "%.10s_%.10s", o->from_s, o->to_s);
-	if (make_dirs(o->publish, err, sizeof err) != 0 ||
-	    publish_begin(o->publish, tmp, sizeof tmp, err, sizeof err) != 0) {
-		log_msg("--publish: %s", err);
-		return 1;
-	}
-	o->out = tmp;
+	snprintf(out, sizeof out, "%s/%s", o->publish, name);
+	o->out = out;
 	rc = run_report(o);
 	o->out = NULL;
-	if (rc != 0) {
-		publish_abort(tmp);
+	if (rc != 0)
 		return rc;
-	}
-	if (publish_commit(o->publish, name, tmp, err, sizeof err) != 0) {
+	if (publish_latest(o->publish, name, err, sizeof err) != 0) {
 		log_msg("--publish: %s", err);
 		return 1;
 	}
@@ -538,33 +517,119 @@ static int run_publish(struct options *o)
 	return 0;
 }
 
-static int run_report(const struct options *o)
-{
+/* The files a report reads besides the databases: --services, --sites, --fields, --changes. */
+struct inputs {
 	struct catalog cat;
-	struct query q;
-	struct model m, prev;
-	struct model_config cfg;
+	struct labels labels;
+	struct changes changes;
+};
+
+/* Loads the input files. Returns 0, or -1 after printing the reason (a usage error). */
+static int inputs_load(struct inputs *in, const struct options *o)
+{
+	char err[1024];
+
+	memset(in, 0, sizeof *in);
+	if ((o->services && catalog_load(&in->cat, o->services, err, sizeof err) != 0) ||
+	    (o->sites && labels_load_sites(&in->labels, o->sites, err, sizeof err) != 0) ||
+	    (o->fields && labels_load_fields(&in->labels, o->fields, err, sizeof err) != 0) ||
+	    (o->changes && changes_load(&in->changes, o->changes, err, sizeof err) != 0)) {
+		log_msg("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void inputs_free(struct inputs *in)
+{
+	catalog_free(&in->cat);
+	labels_free(&in->labels);
+	changes_free(&in->changes);
+}
+
+/*
+ * Writes the report of m (its comparison attached) into a new folder that
+ * replaces o->out when complete; frees m before gnuplot draws the PNGs
+ * (*m_init cleared). Returns 0, or -1 with a reason in err.
+ */
+static int write_report(const struct options *o, struct model *m, int *m_init, char *err, size_t errlen)
+{
 	struct problem problems[PROBLEMS_MAX];
 	size_t nproblems = 0;
 	struct html_opts ho;
 	struct chart_job *job = NULL;
-	char err[1024], why[512];
-	int rc = 1, prev_init = 0, m_init = 0;
-	unsigned long long events;
+	struct outdir od;
+	char why[512];
+	unsigned long long events = (unsigned long long)m->res.events;
+	int rc = -1, png_failed = 0;
 
-	memset(&cat, 0, sizeof cat);
+	problems_build(&m->res, problems, &nproblems);
+	if (outdir_begin(&od, o->out, err, errlen) != 0)
+		return -1;
+	if (csvfiles_write(&m->res, problems, nproblems, o->csv, o->compare, o->changes != NULL, od.work, err,
+			   errlen) != 0)
+		goto out;
+	if (!o->no_charts) {
+		if (chart_prepare(&m->res, od.work, o->lang_en, &job, err, errlen) != 0 ||
+		    chart_draw(job, CHART_SVG, err, errlen) != 0)
+			goto out;
+	}
+	memset(&ho, 0, sizeof ho);
+	ho.lang_en = o->lang_en;
+	ho.compare = o->compare;
+	ho.charts = job != NULL;
+	ho.min_count = o->min_count;
+	ho.from = o->from_s;
+	ho.to = o->to_s;
+	ho.prev_from = o->cfrom_s;
+	ho.prev_to = o->cto_s;
+	ho.ndb = o->ndb;
+	if (html_write(&m->res, problems, nproblems, &ho, od.work, err, errlen) != 0)
+		goto out;
+	/* Counting and HTML are done: free the model before gnuplot draws the PNGs. */
+	model_free(m);
+	*m_init = 0;
+	/* The report is complete without the PNG copies (for print and mail): it replaces the old one anyway. */
+	png_failed = job != NULL && chart_draw(job, CHART_PNG, why, sizeof why) != 0;
+	if (outdir_commit(&od, err, errlen) != 0)
+		goto out;
+	if (png_failed) {
+		snprintf(err, errlen, "PNG charts: %s (%s/index.html and its SVG charts are written)", why, o->out);
+		goto out;
+	}
+	if (!o->quiet)
+		printf("lotse-report: %llu events; report written to %s/index.html\n", events, o->out);
+	rc = 0;
+out:
+	chart_job_free(job);
+	outdir_abort(&od);
+	return rc;
+}
+
+static int run_report(const struct options *o)
+{
+	struct inputs in;
+	struct query q;
+	struct model m, prev;
+	struct model_config cfg, prev_cfg;
+	char err[1024];
+	int rc = 1, prev_init = 0, m_init = 0;
+
 	memset(&q, 0, sizeof q);
-	if (o->services && catalog_load(&cat, o->services, err, sizeof err) != 0) {
-		log_msg("%s", err);
+	if (inputs_load(&in, o) != 0) {
+		inputs_free(&in);
 		return EXIT_USAGE;
 	}
 	memset(&cfg, 0, sizeof cfg);
-	cfg.cat = o->services ? &cat : NULL;
+	cfg.cat = o->services ? &in.cat : NULL;
+	cfg.labels = &in.labels;
+	cfg.changes = o->changes ? &in.changes : NULL;
 	cfg.min_count = o->min_count;
 	cfg.check_catalog = o->check_catalog;
+	cfg.period_to = o->to;
 	if (model_init(&m, &cfg) != 0) {
-		log_msg("out of memory");
-		goto out;
+		snprintf(err, sizeof err, "out of memory");
+		goto fail;
 	}
 	m_init = 1;
 	if (query_open(&q, o->db, o->ndb, err, sizeof err) != 0)
@@ -572,7 +637,12 @@ static int run_report(const struct options *o)
 	if (read_period(&q, o, o->from, o->to, &m, 1, "period", err, sizeof err) != 0)
 		goto fail;
 	if (o->compare) {
-		if (model_init(&prev, &cfg) != 0) {
+		/* The comparison needs only its services' counts. */
+		prev_cfg = cfg;
+		prev_cfg.changes = NULL;
+		prev_cfg.check_catalog = 0;
+		prev_cfg.period_to = o->cto;
+		if (model_init(&prev, &prev_cfg) != 0) {
 			snprintf(err, sizeof err, "out of memory");
 			goto fail;
 		}
@@ -586,7 +656,7 @@ static int run_report(const struct options *o)
 		goto fail;
 	}
 	if (o->check_catalog) {
-		if (catcheck_print(stdout, &m.res, &cat, o->services, o->lang_en) != 0) {
+		if (catcheck_print(stdout, &m.res, &in.cat, o->services, o->lang_en) != 0) {
 			snprintf(err, sizeof err, "writing the catalogue check failed");
 			goto fail;
 		}
@@ -599,51 +669,19 @@ static int run_report(const struct options *o)
 		model_free(&prev);
 		prev_init = 0;
 	}
-	problems_build(&m.res, problems, &nproblems);
-	if (make_dirs(o->out, err, sizeof err) != 0)
+	if (write_report(o, &m, &m_init, err, sizeof err) != 0)
 		goto fail;
-	if (csvfiles_write(&m.res, problems, nproblems, o->csv, o->compare, o->out, err, sizeof err) != 0)
-		goto fail;
-	if (!o->no_charts) {
-		if (chart_prepare(&m.res, o->out, o->lang_en, &job, err, sizeof err) != 0 ||
-		    chart_draw(job, CHART_SVG, err, sizeof err) != 0)
-			goto fail;
-	}
-	memset(&ho, 0, sizeof ho);
-	ho.lang_en = o->lang_en;
-	ho.compare = o->compare;
-	ho.charts = job != NULL;
-	ho.min_count = o->min_count;
-	ho.from = o->from_s;
-	ho.to = o->to_s;
-	ho.prev_from = o->cfrom_s;
-	ho.prev_to = o->cto_s;
-	ho.ndb = o->ndb;
-	if (html_write(&m.res, problems, nproblems, &ho, o->out, err, sizeof err) != 0)
-		goto fail;
-	events = (unsigned long long)m.res.events;
-	/* Counting and HTML are done: free the model before gnuplot draws the PNGs. */
-	model_free(&m);
-	m_init = 0;
-	if (job != NULL && chart_draw(job, CHART_PNG, why, sizeof why) != 0) {
-		/* The report is complete by now; only the PNG copies (for print and mail) are not. */
-		snprintf(err, sizeof err, "PNG charts: %s (%s/index.html and its SVG charts are written)", why, o->out);
-		goto fail;
-	}
-	if (!o->quiet)
-		printf("lotse-report: %llu events; report written to %s/index.html\n", events, o->out);
 	rc = 0;
 	goto out;
 fail:
 	log_msg("%s", err);
 out:
-	chart_job_free(job);
 	query_close(&q);
 	if (prev_init)
 		model_free(&prev);
 	if (m_init)
 		model_free(&m);
-	catalog_free(&cat);
+	inputs_free(&in);
 	return rc;
 }
 

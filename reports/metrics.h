@@ -23,7 +23,11 @@ struct service_metrics {
 	double prev_rate, p_value;
 };
 
-/* Fills *out for s. */
+/*
+ * Fills *out for s. Satisfaction follows REPORT.md: below s->rating_min
+ * ratings the mean, its interval and the share of 4–5 stars are NAN; the
+ * interval is clamped to [1, 5].
+ */
 void metrics_service(const struct model_service *s, struct service_metrics *out);
 
 /* Returns x / n, or NAN when n == 0. */
@@ -34,5 +38,19 @@ double metrics_rate(uint64_t x, uint64_t n);
  * interval in *low, *high (NAN when started == 0): services, devices, charts.
  */
 double metrics_completion(uint64_t completed, uint64_t started, double *low, double *high);
+
+/* One site's completion figures for a service: the regional comparison. */
+struct metrics_region {
+	const struct model_service *s;   /* site, site_name, started, completed */
+	double rate, ci_low, ci_high;    /* NAN without started flows */
+};
+
+/*
+ * Fills out[0..n-1] (at most max) with the sites of r that have flows of
+ * service, highest completion rate first (then site key; sites without a
+ * started flow last). Returns n.
+ */
+size_t metrics_regions(const struct model_result *r, const char *service, struct metrics_region *out,
+                       size_t max);
 
 #endif

@@ -31,6 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "causes.h"
+#include "labels.h"
+#include "period.h"
 #include "tz.h"
 
 #define NO_TIME FLOWS_NO_TIME
@@ -95,6 +98,32 @@ struct field_rec {
 	uint32_t errors, flows;
 };
 
+/* weekly.csv: flows of a site and service started in one ISO week. */
+struct week_rec {
+	uint32_t site, service;
+	int32_t monday; /* key ends here */
+	uint32_t started, completed;
+};
+
+/* A service's funnel among the flows of one device. */
+struct devfun_rec {
+	uint32_t site, service, device; /* key ends here */
+	uint32_t started, completed;
+	uint32_t level[LEVEL_DONE + 1];
+};
+
+/* Flows of a site and service started on one local day (for changes.csv). */
+struct sday_rec {
+	uint32_t site, service;
+	int32_t day; /* key ends here */
+	uint32_t started, completed;
+};
+
+/* A service whose catalogue patterns match a page where a script error or rage click occurred. */
+struct issue_svc_rec {
+	uint32_t rage, key, site, service; /* key = whole record */
+};
+
 /* A catalogue pattern a path matched: a step (1..) or the confirmation page (0) of a service. */
 struct model_hit {
 	uint32_t service;   /* interned service key */
@@ -111,6 +140,9 @@ struct model_time {
 
 _Static_assert(KEY_OF(struct visit_rec, visit) == 16, "visit key is packed");
 _Static_assert(KEY_OF(struct item_rec, key) == 2 * sizeof(uint32_t), "item key is packed");
+_Static_assert(KEY_OF(struct week_rec, monday) == 3 * sizeof(uint32_t), "week key is packed");
+_Static_assert(KEY_OF(struct devfun_rec, device) == 3 * sizeof(uint32_t), "device funnel key is packed");
+_Static_assert(KEY_OF(struct sday_rec, day) == 3 * sizeof(uint32_t), "service day key is packed");
 
 static void dayset_init(struct model_dayset *ds)
 {
@@ -119,6 +151,8 @@ static void dayset_init(struct model_dayset *ds)
 	tab_init(&ds->query_visits, sizeof(struct pair_rec), sizeof(struct pair_rec));
 	tab_init(&ds->path_visits, sizeof(struct pair_rec), sizeof(struct pair_rec));
 	tab_init(&ds->host_visits, sizeof(struct pair_rec), sizeof(struct pair_rec));
+	tab_init(&ds->script_visits, sizeof(struct pair_rec), sizeof(struct pair_rec));
+	tab_init(&ds->rage_visits, sizeof(struct pair_rec), sizeof(struct pair_rec));
 	flows_day_init(&ds->flows);
 }
 
@@ -128,6 +162,8 @@ static void dayset_free(struct model_dayset *ds)
 	tab_free(&ds->query_visits);
 	tab_free(&ds->path_visits);
 	tab_free(&ds->host_visits);
+	tab_free(&ds->script_visits);
+	tab_free(&ds->rage_visits);
 	flows_day_free(&ds->flows);
 }
 
@@ -150,6 +186,12 @@ int model_init(struct model *m, const struct model_config *cfg)
 	tab_init(&m->paths, KEY_OF(struct item_rec, key), sizeof(struct item_rec));
 	tab_init(&m->hosts, KEY_OF(struct item_rec, key), sizeof(struct item_rec));
 	tab_init(&m->feedback, KEY_OF(struct fb_rec, service), sizeof(struct fb_rec));
+	tab_init(&m->scripts, KEY_OF(struct item_rec, key), sizeof(struct item_rec));
+	tab_init(&m->rages, KEY_OF(struct item_rec, key), sizeof(struct item_rec));
+	tab_init(&m->issue_services, sizeof(struct issue_svc_rec), sizeof(struct issue_svc_rec));
+	tab_init(&m->weeks, KEY_OF(struct week_rec, monday), sizeof(struct week_rec));
+	tab_init(&m->device_funnels, KEY_OF(struct devfun_rec, device), sizeof(struct devfun_rec));
+	tab_init(&m->service_days, KEY_OF(struct sday_rec, day), sizeof(struct sday_rec));
 	m->min_day = INT64_MAX;
 	m->max_day = INT64_MIN;
 	if (pool_intern(&m->strings, "unknown", 7, &m->id_unknown) != 0 ||
@@ -179,7 +221,22 @@ void model_free(struct model *m)
 	tab_free(&m->paths);
 	tab_free(&m->hosts);
 	tab_free(&m->feedback);
+	tab_free(&m->scripts);
+	tab_free(&m->rages);
+	tab_free(&m->issue_services);
+	tab_free(&m->weeks);
+	tab_free(&m->device_funnels);
+	tab_free(&m->service_days);
 	free(r->sites);
+	free(r->site_names);
+	free(r->weeks);
+	free(r->device_funnels);
+	free(r->scripts);
+	free(r->rages);
+	free(r->issue_services);
+	free(r->service_days);
+	free(r->changes);
+	causes_free(r->causes, r->ncauses);
 	free(r->services);
 	free(r->fields);
 	free(r->searches);
@@ -285,6 +342,51 @@ static struct item_rec *path_item(struct model *m, uint32_t site, struct qstr pa
 /* --- flows ----------------------------------------------------------------- */
 
 /*
+ * Counts a started flow (level: its highest step, LEVEL_DONE when
+ * completed) into the week of its start, its device's funnel and, for
+ * changes.csv, the day of its start. Returns 0 or -1 (out of memory).
+ */
+static int count_flow_groups(struct model *m, uint32_t site, uint32_t service, const struct flows_state *f,
+                             unsigned level)
+{
+	int64_t start_day = tz_local_day(f->start);
+	int done = level == LEVEL_DONE;
+	struct week_rec wk, *w;
+	struct devfun_rec dk, *df;
+
+	memset(&wk, 0, sizeof wk);
+	wk.site = site;
+	wk.service = service;
+	wk.monday = (int32_t)period_week_monday(start_day);
+	if ((w = tab_get(&m->weeks, &wk, NULL)) == NULL)
+		return -1;
+	w->started++;
+	w->completed += (uint32_t)done;
+	memset(&dk, 0, sizeof dk);
+	dk.site = site;
+	dk.service = service;
+	dk.device = f->device;
+	if ((df = tab_get(&m->device_funnels, &dk, NULL)) == NULL)
+		return -1;
+	df->started++;
+	df->completed += (uint32_t)done;
+	df->level[level]++;
+	if (m->cfg->changes != NULL) {
+		struct sday_rec sk, *sd;
+
+		memset(&sk, 0, sizeof sk);
+		sk.site = site;
+		sk.service = service;
+		sk.day = (int32_t)start_day;
+		if ((sd = tab_get(&m->service_days, &sk, NULL)) == NULL)
+			return -1;
+		sd->started++;
+		sd->completed += (uint32_t)done;
+	}
+	return 0;
+}
+
+/*
  * flows_flow_fn: counts a finished flow into its service, days and device,
  * and keeps its time to complete. Flows without a start count nowhere.
  */
@@ -294,16 +396,20 @@ static int count_flow(void *ctx, uint32_t site, uint32_t service, const struct f
 	struct service_rec *s;
 	struct day_rec *d;
 	struct device_rec *dv;
+	unsigned level;
 	int done;
 
 	if (f->start == NO_TIME)
 		return 0;
 	done = f->complete != NO_TIME;
+	level = done ? LEVEL_DONE : (f->max_step <= MODEL_MAX_STEP ? f->max_step : MODEL_MAX_STEP);
+	if (count_flow_groups(m, site, service, f, level) != 0)
+		return -1;
 	s = service_of(m, site, service);
 	if (s == NULL)
 		return -1;
 	s->started++;
-	s->level[done ? LEVEL_DONE : (f->max_step <= MODEL_MAX_STEP ? f->max_step : MODEL_MAX_STEP)]++;
+	s->level[level]++;
 	d = day_of(m, site, tz_local_day(f->start));
 	if (d == NULL)
 		return -1;
@@ -527,6 +633,31 @@ static int catalogue_events(struct model *m, const struct query_row *r, uint32_t
 	return 0;
 }
 
+/*
+ * Notes which services' catalogue patterns match the page of a script error
+ * or rage click (rage 0 or 1, key its interned message or target), for the
+ * services a cause touches. Returns 0 or -1.
+ */
+static int issue_services(struct model *m, uint32_t site, int rage, uint32_t key, struct qstr path)
+{
+	struct item_rec *it = path_item(m, site, path);
+
+	if (it == NULL || (it->match_at == 0 && path_hits(m, site, it) != 0))
+		return -1;
+	for (uint32_t i = 0; i < it->match_n; i++) {
+		struct issue_svc_rec k;
+		uint32_t idx;
+
+		k.rage = (uint32_t)rage;
+		k.key = key;
+		k.site = site;
+		k.service = m->hits[it->match_at - 1 + i].service;
+		if (tab_upsert(&m->issue_services, &k, &idx, NULL) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Returns the site id of s, remembering the last one. */
 static int site_id(struct model *m, struct qstr s, uint32_t *id)
 {
@@ -569,6 +700,8 @@ static int dayset_fold(struct model *m, struct model_dayset *ds)
 	tab_clear(&ds->query_visits);
 	tab_clear(&ds->path_visits);
 	tab_clear(&ds->host_visits);
+	tab_clear(&ds->script_visits);
+	tab_clear(&ds->rage_visits);
 	ds->day = NO_DAY;
 	m->last_visit_ok = 0;
 	return 0;
@@ -764,6 +897,21 @@ int model_add(void *ctx, const struct query_row *r)
 			return -1;
 		fb->counts[r->rating]++;
 		if (k.service != 0 && service_of(m, site, k.service) == NULL)
+			return -1;
+		break;
+	}
+	case EVENT_JS_ERROR:
+	case EVENT_RAGE_CLICK: {
+		int rage = r->type == EVENT_RAGE_CLICK;
+		uint32_t key;
+
+		if ((rage ? r->target.s : r->message.s) == NULL)
+			break;
+		if (intern(m, rage ? r->target : r->message, &key) != 0 ||
+		    item_add(rage ? &m->rages : &m->scripts,
+			     ds ? (rage ? &ds->rage_visits : &ds->script_visits) : NULL, site, key, visit_idx, &it) != 0)
+			return -1;
+		if (m->cfg->cat != NULL && r->path.s != NULL && issue_services(m, site, rage, key, r->path) != 0)
 			return -1;
 		break;
 	}
@@ -1249,15 +1397,11 @@ static int cmp_note(const void *a, const void *b)
 static int add_unused(struct model_check *c, size_t *cap, const char *site,
                       const struct catalog_entry *e, const struct catalog_pattern *p)
 {
-	if (c->nunused == *cap) {
-		size_t nc = *cap ? *cap * 2 : 32;
-		struct model_unused_pattern *nu = realloc(c->unused, nc * sizeof *nu);
+	struct model_unused_pattern *nu = tab_grow(c->unused, cap, c->nunused, sizeof *nu, 32);
 
-		if (nu == NULL)
-			return -1;
-		c->unused = nu;
-		*cap = nc;
-	}
+	if (nu == NULL)
+		return -1;
+	c->unused = nu;
 	c->unused[c->nunused].site = site;
 	c->unused[c->nunused].entry = e;
 	c->unused[c->nunused].pattern = p;
@@ -1346,30 +1490,15 @@ out:
 	return rc;
 }
 
-int model_finish(struct model *m)
+/* Lists devices.csv's and feedback.csv's rows; adds named ratings to their services. Returns 0 or -1. */
+static int finish_devices_feedback(struct model *m)
 {
 	struct model_result *r = &m->res;
-	unsigned min_count = m->cfg->min_count;
-	int rc = -1;
 
-	/* The flows of visit keys were counted with their day; now those of flow ids. */
-	if (fold_all(m) != 0 || flows_finish(&m->flows, count_flow, count_error, m) != 0 ||
-	    finish_fields(m) != 0)
-		goto out;
-	if (finish_services(m) != 0 || finish_sites(m) != 0)
-		goto out;
-	if (m->cfg->check_catalog && m->cfg->cat != NULL && finish_check(m) != 0)
-		goto out;
-	if (finish_items(m, &m->queries, min_count, &r->searches, &r->nsearches) != 0 ||
-	    finish_items(m, &m->paths, min_count, &r->pages, &r->npages) != 0 ||
-	    finish_items(m, &m->hosts, min_count, &r->outlinks, &r->noutlinks) != 0)
-		goto out;
-	if (finish_days(m) != 0)
-		goto out;
 	r->devices = calloc(m->devices.n + 1, sizeof *r->devices);
 	r->feedback = calloc(m->feedback.n + 1, sizeof *r->feedback);
 	if (r->devices == NULL || r->feedback == NULL)
-		goto out;
+		return -1;
 	for (uint32_t i = 0; i < m->devices.n; i++) {
 		struct device_rec *d = tab_at(&m->devices, i);
 		struct model_device *o = &r->devices[r->ndevices++];
@@ -1403,13 +1532,243 @@ int model_finish(struct model *m)
 		}
 	}
 	qsort(r->feedback, r->nfeedback, sizeof *r->feedback, cmp_feedback);
+	return 0;
+}
+
+/* Finds the result row of (site, service) strings, or NULL. */
+static struct model_service *result_service(struct model_result *r, const char *site, const char *service)
+{
+	struct model_service key;
+
+	key.site = site;
+	key.service = service;
+	return bsearch(&key, r->services, r->nservices, sizeof *r->services, cmp_service);
+}
+
+static int cmp_week(const void *a, const void *b)
+{
+	const struct model_week *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	if (c == 0)
+		c = strcmp(x->service, y->service);
+	return c ? c : (x->monday > y->monday) - (x->monday < y->monday);
+}
+
+/*
+ * Lists weekly.csv's rows: a week is complete unless it reaches past the
+ * end of the period or of the data. Returns 0 or -1.
+ */
+static int finish_weeks(struct model *m)
+{
+	struct model_result *r = &m->res;
+	int64_t end = m->cfg->period_to < m->max_day ? m->cfg->period_to : m->max_day;
+
+	r->weeks = calloc(m->weeks.n + 1, sizeof *r->weeks);
+	if (r->weeks == NULL)
+		return -1;
+	for (uint32_t i = 0; i < m->weeks.n; i++) {
+		const struct week_rec *w = tab_at(&m->weeks, i);
+		struct model_week *o = &r->weeks[r->nweeks++];
+
+		o->site = pool_str(&m->strings, w->site);
+		o->service = pool_str(&m->strings, w->service);
+		o->monday = w->monday;
+		o->started = w->started;
+		o->completed = w->completed;
+		o->complete = o->monday + 6 <= end;
+	}
+	qsort(r->weeks, r->nweeks, sizeof *r->weeks, cmp_week);
+	return 0;
+}
+
+static int cmp_device_funnel(const void *a, const void *b)
+{
+	const struct model_device_funnel *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	if (c == 0)
+		c = strcmp(x->service, y->service);
+	return c ? c : strcmp(x->device, y->device);
+}
+
+/* Lists each service's funnel per device, reached as in funnel.csv (after finish_services). */
+static int finish_device_funnels(struct model *m)
+{
+	struct model_result *r = &m->res;
+
+	r->device_funnels = calloc(m->device_funnels.n + 1, sizeof *r->device_funnels);
+	if (r->device_funnels == NULL)
+		return -1;
+	for (uint32_t i = 0; i < m->device_funnels.n; i++) {
+		const struct devfun_rec *d = tab_at(&m->device_funnels, i);
+		struct model_device_funnel *o = &r->device_funnels[r->ndevice_funnels++];
+		const struct model_service *s;
+		uint32_t acc = d->level[LEVEL_DONE];
+
+		o->site = pool_str(&m->strings, d->site);
+		o->service = pool_str(&m->strings, d->service);
+		o->device = pool_str(&m->strings, d->device);
+		o->started = d->started;
+		o->completed = d->completed;
+		s = result_service(r, o->site, o->service);
+		for (int k = MODEL_MAX_STEP; k >= 0; k--) {
+			acc += d->level[k];
+			o->reached[k] = s != NULL && (uint32_t)k <= s->nsteps ? acc : 0;
+		}
+	}
+	qsort(r->device_funnels, r->ndevice_funnels, sizeof *r->device_funnels, cmp_device_funnel);
+	return 0;
+}
+
+static int cmp_issue(const void *a, const void *b)
+{
+	const struct model_issue *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	if (c == 0 && x->visits != y->visits)
+		c = x->visits > y->visits ? -1 : 1;
+	return c ? c : strcmp(x->key, y->key);
+}
+
+/* Lists script errors or rage clicks of items. Returns 0 or -1. */
+static int finish_issues(struct model *m, const struct tab *items, struct model_issue **out, size_t *n)
+{
+	*out = calloc(items->n + 1, sizeof **out);
+	if (*out == NULL)
+		return -1;
+	for (uint32_t i = 0; i < items->n; i++) {
+		const struct item_rec *it = tab_at(items, i);
+		struct model_issue *o = &(*out)[(*n)++];
+
+		o->site = pool_str(&m->strings, it->site);
+		o->key = pool_str(&m->strings, it->key);
+		o->count = it->count;
+		o->visits = it->visits;
+	}
+	qsort(*out, *n, sizeof **out, cmp_issue);
+	return 0;
+}
+
+static int cmp_service_day(const void *a, const void *b)
+{
+	const struct changes_day *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	if (c == 0)
+		c = strcmp(x->service, y->service);
+	return c ? c : (x->day > y->day) - (x->day < y->day);
+}
+
+/* The issue services, the per-day flows of each service and changes.csv's rows. Returns 0 or -1. */
+static int finish_issue_services_changes(struct model *m)
+{
+	struct model_result *r = &m->res;
+	struct changes_pair *pairs;
+	int rc;
+
+	r->issue_services = calloc(m->issue_services.n + 1, sizeof *r->issue_services);
+	r->service_days = calloc(m->service_days.n + 1, sizeof *r->service_days);
+	if (r->issue_services == NULL || r->service_days == NULL)
+		return -1;
+	for (uint32_t i = 0; i < m->issue_services.n; i++) {
+		const struct issue_svc_rec *x = tab_at(&m->issue_services, i);
+		struct model_issue_service *o = &r->issue_services[r->nissue_services++];
+
+		o->rage = (int)x->rage;
+		o->key = pool_str(&m->strings, x->key);
+		o->site = pool_str(&m->strings, x->site);
+		o->service = pool_str(&m->strings, x->service);
+	}
+	for (uint32_t i = 0; i < m->service_days.n; i++) {
+		const struct sday_rec *d = tab_at(&m->service_days, i);
+		struct changes_day *o = &r->service_days[r->nservice_days++];
+
+		o->site = pool_str(&m->strings, d->site);
+		o->service = pool_str(&m->strings, d->service);
+		o->day = d->day;
+		o->started = d->started;
+		o->completed = d->completed;
+	}
+	qsort(r->service_days, r->nservice_days, sizeof *r->service_days, cmp_service_day);
+	if (m->cfg->changes == NULL)
+		return 0;
+	pairs = calloc(r->nservices + 1, sizeof *pairs);
+	if (pairs == NULL)
+		return -1;
+	for (size_t i = 0; i < r->nservices; i++) {
+		pairs[i].site = r->services[i].site;
+		pairs[i].service = r->services[i].service;
+	}
+	rc = changes_evaluate(m->cfg->changes, pairs, r->nservices, r->service_days, r->nservice_days,
+			      r->first_day, r->last_day, &r->changes, &r->nchanges);
+	free(pairs);
+	return rc;
+}
+
+/* Puts the names of --sites and --fields, and the rating threshold, into the result. */
+static int finish_names(struct model *m)
+{
+	struct model_result *r = &m->res;
+	const struct labels *l = m->cfg->labels;
+
+	r->site_names = calloc(r->nsites + 1, sizeof *r->site_names);
+	if (r->site_names == NULL)
+		return -1;
+	for (size_t i = 0; i < r->nsites; i++)
+		r->site_names[i] = labels_site_name(l, r->sites[i]);
+	for (size_t i = 0; i < r->nservices; i++) {
+		r->services[i].site_name = labels_site_name(l, r->services[i].site);
+		r->services[i].rating_min = m->cfg->min_count;
+	}
+	r->total.rating_min = m->cfg->min_count;
+	for (size_t i = 0; i < r->nfields; i++) {
+		struct model_field *f = &r->fields[i];
+		const char *kind = labels_error_kind(f->error, 0);
+
+		f->label = labels_field(l, f->site, f->service, f->field);
+		f->error_label = kind != NULL ? kind : f->error;
+	}
+	return 0;
+}
+
+int model_finish(struct model *m)
+{
+	struct model_result *r = &m->res;
+	unsigned min_count = m->cfg->min_count;
+	int rc = -1;
+
+	/* The flows of visit keys were counted with their day; now those of flow ids. */
+	if (fold_all(m) != 0 || flows_finish(&m->flows, count_flow, count_error, m) != 0 ||
+	    finish_fields(m) != 0)
+		goto out;
+	if (finish_services(m) != 0 || finish_sites(m) != 0)
+		goto out;
+	if (m->cfg->check_catalog && m->cfg->cat != NULL && finish_check(m) != 0)
+		goto out;
+	if (finish_items(m, &m->queries, min_count, &r->searches, &r->nsearches) != 0 ||
+	    finish_items(m, &m->paths, min_count, &r->pages, &r->npages) != 0 ||
+	    finish_items(m, &m->hosts, min_count, &r->outlinks, &r->noutlinks) != 0)
+		goto out;
+	if (finish_days(m) != 0 || finish_devices_feedback(m) != 0)
+		goto out;
 	if (finish_total(m) != 0)
 		goto out;
 	r->events = m->events;
 	r->visits_total = m->visits;
 	r->any_keyed = m->visits > 0;
+	r->first_day = m->min_day;
+	r->last_day = m->max_day;
 	for (size_t i = 0; i < r->ndays; i++)
 		r->pageviews_total += r->days[i].pageviews;
+	if (finish_weeks(m) != 0 || finish_device_funnels(m) != 0 ||
+	    finish_issues(m, &m->scripts, &r->scripts, &r->nscripts) != 0 ||
+	    finish_issues(m, &m->rages, &r->rages, &r->nrages) != 0 || finish_issue_services_changes(m) != 0 ||
+	    finish_names(m) != 0)
+		goto out;
+	/* Last: causes read all of the above. */
+	if (causes_build(r, m->cfg->labels, min_count, &r->causes, &r->ncauses) != 0)
+		goto out;
 	rc = 0;
 out:
 	return rc;

@@ -16,7 +16,9 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "changes.h"
 #include "flows.h"
+#include "labels.h"
 #include "query.h"
 #include "table.h"
 
@@ -25,6 +27,7 @@
 /* One (site, service): services.csv, funnel.csv and the service section. */
 struct model_service {
 	const char *site, *service;
+	const char *site_name;   /* from --sites, or the key */
 	const char *name;        /* catalogue name, or the key */
 	const char *category;    /* catalogue category, or "" */
 	uint32_t started, completed, field_errors, ratings_n;
@@ -38,6 +41,7 @@ struct model_service {
 	uint32_t complete_events;
 	const char *step_name[MODEL_MAX_STEP + 1]; /* [0] = "Start" */
 	const double *times;     /* sorted seconds to complete, completed of them */
+	unsigned rating_min;     /* --min-count: fewer ratings show no mean (metrics.c) */
 	/* compare mode */
 	int has_prev;
 	uint32_t prev_started, prev_completed;
@@ -45,6 +49,8 @@ struct model_service {
 
 struct model_field {
 	const char *site, *service, *field, *error;
+	const char *label;       /* from --fields, or the field name */
+	const char *error_label; /* labels_error_kind (German), or the kind as sent */
 	uint32_t errors, flows;
 };
 
@@ -78,6 +84,36 @@ struct model_reject {
 	int64_t count;
 };
 
+/* weekly.csv: flows of a site and service started in one ISO week. */
+struct model_week {
+	const char *site, *service;
+	int64_t monday;          /* local day */
+	uint32_t started, completed;
+	int complete;            /* 0: the week reaches past the end of the period or of the data */
+};
+
+/* A service's funnel among the flows of one device (a flow's device is its first start's). */
+struct model_device_funnel {
+	const char *site, *service, *device;
+	uint32_t started, completed;
+	uint32_t reached[MODEL_MAX_STEP + 1]; /* up to the service's nsteps */
+};
+
+/*
+ * Script errors (key: the message as stored) and rage clicks (key: the
+ * target as stored) of a site, counted by events and distinct visits.
+ */
+struct model_issue {
+	const char *site, *key;
+	uint32_t count, visits;
+};
+
+/* A service whose catalogue patterns match a page where an issue occurred. */
+struct model_issue_service {
+	const char *key, *site, *service;
+	int rage;                /* 0: script error, 1: rage click */
+};
+
 /*
  * The catalogue check (lotse-report --check-catalog, catcheck.c): patterns
  * that matched no pageview of a site, and paths that look like forms but no
@@ -109,6 +145,8 @@ struct model_check {
 	uint64_t pageviews, matched_pageviews;
 };
 
+struct cause;                /* causes.h */
+
 /* The finished numbers; arrays sorted as the CSV files list them. */
 struct model_result {
 	const char **sites; size_t nsites;
@@ -121,6 +159,16 @@ struct model_result {
 	struct model_device *devices; size_t ndevices;
 	struct model_feedback *feedback; size_t nfeedback;
 	struct model_reject *rejects; size_t nrejects;
+	struct model_week *weeks; size_t nweeks;             /* by site, service, week */
+	struct model_device_funnel *device_funnels; size_t ndevice_funnels; /* by site, service, device */
+	struct model_issue *scripts; size_t nscripts;        /* by site, visits desc */
+	struct model_issue *rages; size_t nrages;
+	struct model_issue_service *issue_services; size_t nissue_services;
+	struct changes_day *service_days; size_t nservice_days; /* with cfg.changes: by site, service, day */
+	struct change_row *changes; size_t nchanges;         /* with cfg.changes: changes.csv */
+	struct cause *causes; size_t ncauses;                /* causes.csv, ranked (causes.h) */
+	const char **site_names;                              /* parallel to sites */
+	int64_t first_day, last_day;                          /* local days with events; first > last when none */
 	struct model_check check;
 	double *times;                                        /* backing store of services[].times */
 	struct model_service total; /* all services as one (overview): sums, all times sorted */
@@ -132,9 +180,13 @@ struct model_result {
 /* What a model counts with, fixed for its life. */
 struct model_config {
 	const struct catalog *cat;  /* NULL: no catalogue (names, steps and paths) */
+	const struct labels *labels;   /* NULL: keys are shown */
+	const struct changes *changes; /* NULL: no changes.csv */
 	unsigned min_count;         /* --min-count */
+	int64_t period_to;          /* last local day of the period, INT64_MAX when open */
 	int check_catalog;          /* fill res.check (needs cat) */
 };
+
 
 /*
  * The sets of one local day: its visits (site, day, visit key), the (item,
@@ -146,7 +198,7 @@ struct model_config {
 #define MODEL_DAYSETS 2
 struct model_dayset {
 	int64_t day;             /* INT64_MIN when unused */
-	struct tab visits, query_visits, path_visits, host_visits;
+	struct tab visits, query_visits, path_visits, host_visits, script_visits, rage_visits;
 	struct flows_day flows;
 };
 
@@ -158,7 +210,8 @@ struct model {
 	struct pool strings;
 	struct flows flows;              /* flow nodes of flow ids, for the whole period */
 	struct tab step_names, services, days, devices, fields;
-	struct tab queries, paths, hosts, feedback;
+	struct tab queries, paths, hosts, feedback, scripts, rages, issue_services;
+	struct tab weeks, device_funnels, service_days;
 	struct model_hit *hits;          /* catalogue matches of paths (item_rec.match_at) */
 	size_t nhits, cap_hits;
 	struct model_time *times;        /* of counted flows */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "csvout.h"
+#include "labels.h"
 #include "metrics.h"
 
 /* Below this mean rating (of 5) a service counts as badly rated. */
@@ -186,12 +187,15 @@ void problems_build(const struct model_result *r, struct problem out[PROBLEMS_MA
 
 		if (p == NULL)
 			continue;
+		/* Plain words (--fields labels, error kinds in German) where the model has them. */
 		snprintf(p->detail_de, sizeof p->detail_de,
 			 "„%s“: Im Feld „%s“ gab es %u-mal den Fehler „%s“, in %u Vorgängen.",
-			 s ? s->name : f->service, f->field, f->errors, f->error, f->flows);
+			 s ? s->name : f->service, f->label ? f->label : f->field, f->errors,
+			 f->error_label ? f->error_label : f->error, f->flows);
 		snprintf(p->detail_en, sizeof p->detail_en,
 			 "“%s”: field “%s” failed with “%s” %u times, in %u attempts.",
-			 s ? s->name : f->service, f->field, f->error, f->errors, f->flows);
+			 s ? s->name : f->service, f->label ? f->label : f->field,
+			 labels_error_kind(f->error, 1) ? labels_error_kind(f->error, 1) : f->error, f->errors, f->flows);
 	}
 	for (size_t i = 0; i < r->nsearches; i++) {
 		const struct model_item *q = &r->searches[i];

@@ -15,7 +15,7 @@
 
 #define EVENT_COLS \
 	"time, type, visit, site, path, device, service, flow, step_name, field, error, q, href, " \
-	"step, results, rating, ms"
+	"step, results, rating, ms, message, target"
 
 static void schema_name(size_t i, char *out, size_t outlen)
 {
@@ -211,6 +211,8 @@ int query_events(struct query *q, int64_t from_ms, int64_t to_ms, const char *si
 			r.results = col_int(st, 14);
 			r.rating = col_int(st, 15);
 			r.ms = col_int(st, 16);
+			r.message = col_str(st, 17);
+			r.target = col_str(st, 18);
 			if (fn(ctx, &r) != 0) {
 				snprintf(err, errlen, "out of memory while aggregating events");
 				goto out;

@@ -30,7 +30,7 @@ struct query_row {
 	enum event_type type;
 	int has_visit;
 	uint64_t visit;
-	struct qstr site, path, device, service, flow, step_name, field, error, q, href;
+	struct qstr site, path, device, service, flow, step_name, field, error, q, href, message, target;
 	int64_t step, results, rating, ms;
 };
 

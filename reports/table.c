@@ -26,6 +26,22 @@ uint64_t tab_hash(const void *data, size_t n)
 	return h;
 }
 
+void *tab_grow(void *arr, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	size_t nc;
+	void *na;
+
+	if (n < *cap)
+		return arr;
+	nc = *cap ? *cap * 2 : first;
+	if (nc > TAB_MAX_RECORDS)
+		return NULL;
+	na = realloc(arr, nc * elem);
+	if (na != NULL)
+		*cap = nc;
+	return na;
+}
+
 void tab_init(struct tab *t, size_t key_size, size_t rec_size)
 {
 	memset(t, 0, sizeof *t);

@@ -91,6 +91,15 @@ static inline const char *pool_str(const struct pool *p, uint32_t id)
 	return p->bytes + p->offs[id];
 }
 
+/*
+ * Room for one more element in a growable array of n used elements of size
+ * elem and *cap allocated: returns arr itself while n < *cap, else arr
+ * reallocated to twice *cap (first when *cap is 0) with *cap updated; NULL
+ * when out of memory or beyond TAB_MAX_RECORDS elements (arr is then
+ * unchanged and still owned by the caller).
+ */
+void *tab_grow(void *arr, size_t *cap, size_t n, size_t elem, size_t first);
+
 /* A 64-bit hash of n bytes (FNV-1a with a final avalanche). */
 uint64_t tab_hash(const void *data, size_t n);
 

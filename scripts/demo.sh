@@ -1,10 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: EUPL-1.2
-# demo.sh — `make demo`: a simulated pilot end to end. Four weeks of history
-# for three sites go in through `lotse-collector --import`; then the collector
+# demo.sh — `make demo`: a simulated pilot end to end. Eight weeks of history
+# for three sites go in through `lotse-collector --import` (with a fix made
+# twelve days ago, and the changes file that records it); then the collector
 # serves on its embedded SQLite default and today's traffic arrives as real
-# HTTP beacons; the collector is stopped cleanly and lotse-report writes the
-# German report. Everything stays under demo/ and on loopback.
+# HTTP beacons; the collector is stopped cleanly, the catalogue is checked
+# against the traffic, and lotse-report writes the German report of the last
+# 28 days against the 28 before, with site names, field labels and the
+# changes. Everything stays under demo/ and on loopback.
 # Usage: sh scripts/demo.sh BUILD_DIR
 set -eu
 build=${1:-build}
@@ -20,14 +23,16 @@ rm -rf "$demo"
 mkdir -p "$demo"
 step() { printf '\n== %s\n' "$*"; }
 
-step "1/5 simulating 28 days of the pilot ($sites) up to $yesterday"
-python3 scripts/gen_traffic.py --days 28 --end "$yesterday" --sites "$sites" --seed 1 > "$demo/history.ndjson"
-echo "$(wc -l < "$demo/history.ndjson") events generated"
+step "1/6 simulating 56 days of the pilot ($sites) up to $yesterday"
+python3 scripts/gen_traffic.py --days 56 --end "$yesterday" --sites "$sites" --seed 1 --events 110000 \
+	--changes-out "$demo/changes.csv" > "$demo/history.ndjson"
+echo "$(wc -l < "$demo/history.ndjson") events generated; changes made meanwhile:"
+cat "$demo/changes.csv"
 
-step "2/5 importing the history (lotse-collector --import)"
+step "2/6 importing the history (lotse-collector --import)"
 "$build/lotse-collector" --db "$demo/lotse.db" --sites data/sites.csv --import "$demo/history.ndjson"
 
-step "3/5 starting the collector and sending today's traffic as real HTTP beacons"
+step "3/6 starting the collector and sending today's traffic as real HTTP beacons"
 "$build/lotse-collector" --db "$demo/lotse.db" --sites data/sites.csv --listen 127.0.0.1:0 \
 	--trust-proxy 2> "$demo/collector.log" &
 pid=$!
@@ -39,13 +44,17 @@ python3 scripts/gen_traffic.py --days 1 --end "$today" --sites "$sites" --seed 2
 python3 scripts/send_beacons.py --port "$port" "$demo/today.ndjson"
 curl -s "http://127.0.0.1:$port/healthz"; echo
 
-step "4/5 stopping the collector cleanly (SIGTERM)"
+step "4/6 stopping the collector cleanly (SIGTERM)"
 kill -TERM "$pid"
 wait "$pid"
 trap - EXIT
 tail -n 1 "$demo/collector.log"
 
-step "5/5 writing the report"
-"$build/lotse-report" --db "$demo/lotse.db" --out "$demo/report" --services data/services.csv
+step "5/6 checking the catalogue's path patterns against the traffic"
+"$build/lotse-report" --check-catalog --db "$demo/lotse.db" --services data/services.csv --period last-28-days
+
+step "6/6 writing the report: the last 28 days against the 28 before"
+"$build/lotse-report" --db "$demo/lotse.db" --out "$demo/report" --period last-28-days \
+	--services data/services.csv --sites data/sites.csv --fields data/fields.csv --changes "$demo/changes.csv"
 
 printf '\nThe report: %s/%s/report/index.html\n' "$top" "$demo"

@@ -11,6 +11,7 @@ import io
 import math
 import os
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from harness import eq, import_lines, run_report, run_tests  # noqa: E402,F401 (passed on)
@@ -73,3 +74,20 @@ def agresti_coull(x, n, z=1.959964):
     pt = (x + z * z / 2) / nt
     h = z * math.sqrt(pt * (1 - pt) / nt)
     return max(0.0, pt - h), min(1.0, pt + h)
+
+
+def by(rows, **keys):
+    """The one row of rows whose columns have the given values (asserts there is exactly one)."""
+    hits = [r for r in rows if all(r[k] == v for k, v in keys.items())]
+    assert len(hits) == 1, "want one row %r, got %d" % (keys, len(hits))
+    return hits[0]
+
+
+def url(path):
+    """An absolute URL of the test origin."""
+    return "https://www.example.org" + path
+
+
+def tmp(name):
+    """A path in this run's temporary folder (run_tests makes and removes it)."""
+    return os.path.join(tempfile.gettempdir(), name)

@@ -8,14 +8,9 @@ attempts in one visit; site rows replacing "*" rows; and the catalogue check
 the comments from the definitions."""
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lotse_testlib import ev, eq, make_db, read_csv, run_report, run_tests  # noqa: E402
-
-
-def tmp(name):
-    return os.path.join(tempfile.gettempdir(), name)
+from lotse_testlib import by, ev, eq, make_db, read_csv, run_report, run_tests, tmp  # noqa: E402
 
 
 CATALOG = """site,service,name,category,steps,paths,done
@@ -107,12 +102,6 @@ def report(name, *args):
     p = run_report(list(args) + ["--out", out, "--no-charts", "--quiet", "--csv", "rfc4180"])
     assert p.returncode == 0, "exit %d: %s" % (p.returncode, p.stderr)
     return out
-
-
-def by(rows, **keys):
-    hits = [r for r in rows if all(r[k] == v for k, v in keys.items())]
-    assert len(hits) == 1, "want one row %r, got %d" % (keys, len(hits))
-    return hits[0]
 
 
 def test_flows_from_paths():

@@ -12,8 +12,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lotse_testlib import (UA_DESKTOP, UA_PHONE, agresti_coull, eq, ev, make_db, num,  # noqa: E402
-                           read_csv, run_report, run_tests)
+from lotse_testlib import (UA_DESKTOP, UA_PHONE, agresti_coull, by, eq, ev, make_db, num,  # noqa: E402
+                           read_csv, run_report, run_tests, url)
 
 
 def tmpdir():
@@ -23,16 +23,6 @@ def tmpdir():
 
 def near(got, want, tol, what=""):
     assert got is not None and abs(got - want) <= tol, "%s: got %r, want %r" % (what, got, want)
-
-
-def by(rows, **keys):
-    hits = [r for r in rows if all(r[k] == v for k, v in keys.items())]
-    assert len(hits) == 1, "want one row %r, got %d" % (keys, len(hits))
-    return hits[0]
-
-
-def url(path):
-    return "https://www.example.org" + path
 
 
 def flow(t, client, type_, service="svc", ua=UA_DESKTOP, site="t1", **extra):

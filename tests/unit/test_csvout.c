@@ -27,6 +27,26 @@ static void test_format_num(void)
 	CHECK_STR(num(INFINITY, 1, 0), "");
 }
 
+static void test_format_count(void)
+{
+	char b[32];
+
+	csvout_format_count(b, sizeof b, 0, 1);
+	CHECK_STR(b, "0");
+	csvout_format_count(b, sizeof b, 999, 1);
+	CHECK_STR(b, "999");
+	csvout_format_count(b, sizeof b, 1000, 1);
+	CHECK_STR(b, "1.000");
+	csvout_format_count(b, sizeof b, 1234567, 1);
+	CHECK_STR(b, "1.234.567");
+	csvout_format_count(b, sizeof b, 1234567, 0);
+	CHECK_STR(b, "1,234,567");
+	csvout_format_count(b, sizeof b, 18446744073709551615ull, 1);
+	CHECK_STR(b, "18.446.744.073.709.551.615");
+	csvout_format_count(b, 5, 1234567, 1); /* cut, still terminated */
+	CHECK_STR(b, "1.23");
+}
+
 static void test_no_negative_zero(void)
 {
 	CHECK_STR(num(-0.0, 1, 0), "0.0");
@@ -39,6 +59,7 @@ static void test_no_negative_zero(void)
 int main(void)
 {
 	RUN(test_format_num);
+	RUN(test_format_count);
 	RUN(test_no_negative_zero);
 	return test_summary("csvout");
 }
