@@ -28,7 +28,7 @@ lib/systemd/system/lotse-collector.service lib/systemd/system/lotse-report.servi
 lib/systemd/system/lotse-report.timer lib/systemd/system/lotse-backup.service
 lib/systemd/system/lotse-backup.timer
 usr usr/bin usr/bin/lotse-collector usr/bin/lotse-report usr/lib usr/lib/lotse usr/lib/lotse/lotse-nightly
-usr/share usr/share/doc usr/share/doc/lotse usr/share/doc/lotse/README.md usr/share/doc/lotse/betrieb.md
+usr/share usr/share/doc usr/share/doc/lotse usr/share/doc/lotse/README.md.gz usr/share/doc/lotse/betrieb.md.gz
 usr/share/doc/lotse/changelog.gz usr/share/doc/lotse/copyright usr/share/doc/lotse/examples
 usr/share/doc/lotse/examples/nginx.conf usr/share/lintian usr/share/lintian/overrides
 usr/share/lintian/overrides/lotse
