@@ -61,7 +61,7 @@ all: $(COLLECTOR) $(REPORTER)
 DEB_BUILD = gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libcsv-dev \
 	libsodium-dev sqlite3 gnuplot-nox curl python3
 DEB_TEST  = clang libclang-rt-14-dev valgrind chromium nodejs=node npm=npm \
-	nginx-light openssl systemd
+	nginx-light openssl systemd adduser
 DEB_PACKAGE = debhelper dpkg-dev lintian man-db
 DEB_BENCH = wrk nginx-light goaccess time
 deps:
