@@ -23,16 +23,19 @@ OPT = -O2 -g
 ifeq ($(SAN),1)
 OPT = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
-CFLAGS_ALL = -std=c11 $(OPT) $(WARN) -pthread -MMD -MP $(CFLAGS)
+# Reproducible: no build path in the objects (debug info included), no dates,
+# sources in sorted order; the same source in another folder gives the same binaries.
+REPRO = -ffile-prefix-map=$(CURDIR)=.
+CFLAGS_ALL = -std=c11 $(OPT) $(WARN) $(REPRO) -pthread -MMD -MP $(CFLAGS)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd sqlite3 libsodium 2>/dev/null)
 LDLIBS_ALL = $(PKG_LIBS) -lcsv -lm -pthread $(LDLIBS)
 LDFLAGS_ALL = $(OPT) $(LDFLAGS)
 
-COMMON_SRC    := $(wildcard common/*.c)
-COLLECTOR_SRC := $(filter-out collector/main.c,$(wildcard collector/*.c))
-REPORT_SRC    := $(filter-out reports/main.c,$(wildcard reports/*.c))
-UNIT_SRC      := $(wildcard tests/unit/test_*.c)
-FUZZ_SRC      := $(wildcard tests/fuzz/fuzz_*.c)
+COMMON_SRC    := $(sort $(wildcard common/*.c))
+COLLECTOR_SRC := $(sort $(filter-out collector/main.c,$(wildcard collector/*.c)))
+REPORT_SRC    := $(sort $(filter-out reports/main.c,$(wildcard reports/*.c)))
+UNIT_SRC      := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 COMMON_OBJ    := $(call obj,$(COMMON_SRC))
@@ -44,24 +47,30 @@ UNIT_BIN      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAY_BIN    := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 FUZZ_BIN      := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(FUZZ_SRC))
 GEN           := $(BUILD)/gen/schema_sql.h $(BUILD)/gen/lotse_js.h $(BUILD)/gen/lotse_js_gz.h \
-                 $(BUILD)/gen/fold_table.h
+                 $(BUILD)/gen/fold_table.h $(BUILD)/gen/version.h
 UCD           ?= /usr/share/unicode
+# The version both programs print (scripts/version.sh: git describe, else VERSION).
+LOTSE_VERSION := $(shell sh scripts/version.sh)
 
 COLLECTOR = $(BUILD)/lotse-collector
 REPORTER  = $(BUILD)/lotse-report
 
 .SECONDARY:
-.PHONY: all deps test-deps bench-deps test unit demo bench fuzz install clean lotse-min
+.PHONY: all deps test-deps bench-deps deb-deps test unit demo bench fuzz install deb clean lotse-min FORCE
 all: $(COLLECTOR) $(REPORTER)
 
 # --- Debian packages -------------------------------------------------------
 DEB_BUILD = gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libcsv-dev \
 	libsodium-dev sqlite3 gnuplot-nox curl python3 unicode-data
-DEB_TEST  = clang libclang-rt-14-dev valgrind chromium nodejs=node npm=npm
+DEB_TEST  = clang libclang-rt-14-dev valgrind chromium nodejs=node npm=npm \
+	nginx-light openssl systemd adduser
+DEB_PACKAGE = debhelper dpkg-dev lintian man-db
 DEB_BENCH = wrk nginx-light goaccess time chromium nodejs=node npm=npm
 deps:
 	@sh scripts/install-deps.sh $(DEB_BUILD)
-test-deps: deps
+deb-deps: deps
+	@sh scripts/install-deps.sh $(DEB_PACKAGE)
+test-deps: deps deb-deps
 	@sh scripts/install-deps.sh $(DEB_TEST)
 bench-deps: deps
 	@sh scripts/install-deps.sh $(DEB_BENCH)
@@ -89,6 +98,11 @@ $(BUILD)/gen/fold_table.h: scripts/gen_fold.py $(UCD)/UnicodeData.txt
 	@mkdir -p $(@D)
 	python3 scripts/gen_fold.py $(UCD) > $@.tmp
 	mv $@.tmp $@
+# Rewritten only when the version changed, so that only its users recompile.
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define LOTSE_VERSION "%s"\n' '$(LOTSE_VERSION)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 # --- objects and programs ---------------------------------------------------
 $(BUILD)/obj/%.o: %.c | $(GEN)
@@ -149,10 +163,22 @@ bench: bench-deps
 	$(MAKE) all
 	sh scripts/bench.sh $(BUILD)
 
+# --- installing and packaging -------------------------------------------------
+# `make install` puts the programs and manual pages under PREFIX; the systemd
+# units, /etc/lotse and the nginx example come with the Debian package
+# (`make deb` → build/lotse_VERSION_ARCH.deb, see debian/ and docs/betrieb.md).
 PREFIX ?= /usr/local
+MANPAGES = man/lotse-collector.8 man/lotse-report.1 man/lotse.conf.5
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(COLLECTOR) $(REPORTER) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/lotse-report.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/lotse.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 man/lotse-collector.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+
+deb: deb-deps
+	sh scripts/build-deb.sh '$(LOTSE_VERSION)'
 
 clean:
 	rm -rf build

@@ -2,10 +2,11 @@
 -- schema.sql — the single source of Lotse's database layout.
 -- The collector compiles this file in and applies it to a new database; the
 -- reporter only reads. PRAGMA user_version records the layout's version: a
--- change of layout raises it, and the collector refuses a database whose
--- version it does not know. Times are UTC milliseconds since the epoch.
--- Rows are inserted in arrival order, so rowid order is (nearly) time order;
--- no secondary index slows the hot insert path.
+-- change of layout raises it and adds an upgrade step to collector/migrate.c
+-- (the collector upgrades older databases at start and refuses newer ones);
+-- docs/schema.md keeps the history. Times are UTC milliseconds since the
+-- epoch. Rows are inserted in arrival order, so rowid order is (nearly) time
+-- order; no index on events slows the hot insert path (docs/schema.md).
 
 CREATE TABLE IF NOT EXISTS events (
     id        INTEGER PRIMARY KEY,
@@ -43,4 +44,9 @@ CREATE TABLE IF NOT EXISTS rejects (
     path   TEXT                  -- reduced, never the raw url
 );
 
-PRAGMA user_version = 1;
+-- Layout 2: reports read only their period's rejects, the prune finds old
+-- ones by range. Rejects are written only for refused events, never on the
+-- beacon path of valid ones.
+CREATE INDEX IF NOT EXISTS rejects_time ON rejects(time);
+
+PRAGMA user_version = 2;

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
-/* config.c — getopt_long over the collector's options, with range checks and --help. */
+/*
+ * config.c — getopt_long over the collector's options, with range checks and
+ * --help; the [collector] section of a --config file comes first (conffile.h).
+ */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -11,9 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef LOTSE_VERSION
-#define LOTSE_VERSION "1.0.0"
-#endif
+#include "conffile.h"
+#include "version.h"
 
 static const char usage_text[] =
 	"Usage: lotse-collector [OPTION]...\n"
@@ -48,6 +50,8 @@ static const char usage_text[] =
 	"  --runtime-dir DIR      keep the day's visit-key salt in DIR (tmpfs or ramfs), so that\n"
 	"                         a restart during the day keeps visits whole (default\n"
 	"                         $RUNTIME_DIRECTORY, else none; \"\" for none)\n"
+	"  --config FILE          read the [collector] section of FILE first (lotse.conf(5));\n"
+	"                         options given here win\n"
 	"  --import FILE|-        store dated NDJSON events instead of serving, then exit\n"
 	"  --version              print the version and exit\n"
 	"  --help                 print this help and exit\n"
@@ -59,7 +63,7 @@ enum {
 	OPT_LISTEN = 256, OPT_DB, OPT_SITES, OPT_MAX_BODY, OPT_RATE, OPT_VISIT, OPT_PROXY, OPT_DURABILITY,
 	OPT_THREADS, OPT_IMPORT, OPT_VERSION, OPT_HELP, OPT_MAXCONN, OPT_MAXCONN_IP, OPT_TIMEOUT,
 	OPT_QUEUE, OPT_USER,
-	OPT_REQUEST_TIMEOUT, OPT_MIN_FREE, OPT_RUNTIME_DIR
+	OPT_REQUEST_TIMEOUT, OPT_MIN_FREE, OPT_RUNTIME_DIR, OPT_CONFIG
 };
 
 static const struct option options[] = {
@@ -83,8 +87,12 @@ static const struct option options[] = {
 	{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
 	{ "min-free", required_argument, NULL, OPT_MIN_FREE },
 	{ "runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR },
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* Options a configuration file may not set: they are one run's, not the service's. */
+static const char *const not_in_file[] = { "import", "version", "help", NULL };
 
 int config_parse_listen(const char *text, struct config *cfg)
 {
@@ -168,7 +176,7 @@ static const char *runtime_dir_default(void)
 	return first;
 }
 
-enum config_result config_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
+static enum config_result parse_argv(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
 {
 	int c;
 	unsigned long long v;
@@ -302,6 +310,8 @@ enum config_result config_parse(int argc, char **argv, struct config *cfg, char 
 		case OPT_RUNTIME_DIR:
 			cfg->runtime_dir = optarg[0] != '\0' ? optarg : NULL;
 			break;
+		case OPT_CONFIG:
+			break; /* read by config_parse before */
 		case OPT_VERSION:
 			printf("lotse-collector %s (beacon protocol 1)\n", LOTSE_VERSION);
 			return CONFIG_EXIT_0;
@@ -325,4 +335,22 @@ enum config_result config_parse(int argc, char **argv, struct config *cfg, char 
 		return CONFIG_USAGE;
 	}
 	return CONFIG_OK;
+}
+
+enum config_result config_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
+{
+	/* Holds the strings cfg points into, for the life of the process. */
+	static struct conffile file;
+	static const struct conffile_spec spec = {
+		.options = options, .section = "collector", .not_in_file = not_in_file,
+	};
+	enum config_result r;
+
+	conffile_free(&file);
+	if (conffile_merge(argc, argv, &spec, &file, err, errlen) != 0)
+		return CONFIG_USAGE;
+	r = parse_argv(file.argc, file.argv, cfg, err, errlen);
+	if (r == CONFIG_USAGE)
+		conffile_blame(&file, optind - 1, err, errlen);
+	return r;
 }

@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dbcheck.h"
 #include "dbfiles.h"
+#include "migrate.h"
 #include "schema_sql.h"
 
 /* Parameters of one events row. */
@@ -53,20 +55,47 @@ static const char sql_event_row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,
 static const char sql_insert_reject[] =
 	"INSERT INTO rejects (time, reason, site, type, path) VALUES (?,?,?,?,?)";
 
+/* How long a write waits for another process's lock (a prune batch, a migration) at most. */
+#define STORE_BUSY_MS 2000
+
+/*
+ * SQLite busy handler: retry every millisecond for up to STORE_BUSY_MS.
+ * SQLite's own (sqlite3_busy_timeout) sleeps longer and longer, up to 100 ms
+ * at a time, so a beacon could wait that long for a lock that was free
+ * after a few; the prune's batches are short and pause between them.
+ */
+static int busy_poll(void *unused, int tries)
+{
+	struct timespec ms = { 0, 1000000L };
+
+	(void)unused;
+	if (tries >= STORE_BUSY_MS)
+		return 0;
+	nanosleep(&ms, NULL);
+	return 1;
+}
+
 static int exec(sqlite3 *db, const char *sql)
 {
 	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* Creates the schema in an empty database; any other must be a Lotse database of this layout. */
+/*
+ * Creates the schema in an empty database; any other must be a Lotse
+ * database of a layout this build knows, and one older than this build's is
+ * upgraded (migrate.h).
+ */
 static int check_schema(struct store *s, const char *path, char *err, size_t errlen)
 {
-	int empty = dbcheck_empty(s->db, path, err, errlen);
+	int empty = dbcheck_empty(s->db, path, err, errlen), version;
 
 	if (empty < 0)
 		return -1;
-	if (!empty)
-		return dbcheck_lotse(s->db, "main", path, err, errlen);
+	if (!empty) {
+		if (dbcheck_version(s->db, "main", path, &version, err, errlen) != 0)
+			return -1;
+		return migrate_run(s->db, version, path, err, errlen);
+	}
 	if (exec(s->db, schema_sql) != 0) {
 		snprintf(err, errlen, "%s: cannot create the schema: %s", path, sqlite3_errmsg(s->db));
 		return -1;
@@ -129,7 +158,7 @@ int store_open(const char *path, int durability_full, struct store **out, char *
 			snprintf(err, errlen, "%s: opened read-only (not writable by the collector's user)", path);
 		goto out;
 	}
-	sqlite3_busy_timeout(s->db, 2000);
+	sqlite3_busy_handler(s->db, busy_poll, NULL);
 	sqlite3_extended_result_codes(s->db, 1);
 	if (exec(s->db, "PRAGMA journal_mode=WAL") != 0) {
 		snprintf(err, errlen, "%s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));

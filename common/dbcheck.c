@@ -4,21 +4,40 @@
 
 #include <stdio.h>
 
-/* Returns the single integer of sql in *v. Returns 0 or -1. */
-static int query_int(sqlite3 *db, const char *sql, int *v)
+#include "version.h"
+
+int dbcheck_query_int64(sqlite3 *db, const char *sql, int64_t *v)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		*v = sqlite3_column_int(st, 0);
+		*v = sqlite3_column_int64(st, 0);
 		rc = 0;
 	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
+/* dbcheck_query_int64 into an int. */
+static int query_int(sqlite3 *db, const char *sql, int *v)
+{
+	int64_t w;
+
+	if (dbcheck_query_int64(db, sql, &w) != 0)
+		return -1;
+	*v = (int)w;
+	return 0;
+}
+
 int dbcheck_lotse(sqlite3 *db, const char *sn, const char *path, char *err, size_t errlen)
+{
+	int version;
+
+	return dbcheck_version(db, sn, path, &version, err, errlen);
+}
+
+int dbcheck_version(sqlite3 *db, const char *sn, const char *path, int *out, char *err, size_t errlen)
 {
 	char sql[200];
 	int version = -1, tables = 0;
@@ -39,10 +58,19 @@ int dbcheck_lotse(sqlite3 *db, const char *sn, const char *path, char *err, size
 		snprintf(err, errlen, "%s: not a Lotse database (no tables events and rejects)", path);
 		return -1;
 	}
-	if (version != LOTSE_SCHEMA_VERSION) {
-		snprintf(err, errlen, "%s: unknown database layout version %d", path, version);
+	if (version > LOTSE_SCHEMA_VERSION) {
+		snprintf(err, errlen,
+		         "%s: database layout version %d is newer than this Lotse %s knows (%d to %d): "
+		         "upgrade Lotse, or use a backup made before the upgrade",
+		         path, version, LOTSE_VERSION, LOTSE_SCHEMA_OLDEST, LOTSE_SCHEMA_VERSION);
 		return -1;
 	}
+	if (version < LOTSE_SCHEMA_OLDEST) {
+		snprintf(err, errlen, "%s: unknown database layout version %d (this Lotse knows %d to %d)", path,
+		         version, LOTSE_SCHEMA_OLDEST, LOTSE_SCHEMA_VERSION);
+		return -1;
+	}
+	*out = version;
 	return 0;
 }
 

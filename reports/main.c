@@ -15,10 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "catalog.h"
 #include "catcheck.h"
 #include "changes.h"
 #include "chart.h"
+#include "conffile.h"
 #include "csvfiles.h"
 #include "event.h"
 #include "html.h"
@@ -29,8 +31,10 @@
 #include "period.h"
 #include "problems.h"
 #include "prune.h"
+#include "publish.h"
 #include "query.h"
 #include "tz.h"
+#include "version.h"
 
 #define EXIT_USAGE 2
 #define MAX_MIN_COUNT 1000000
@@ -46,6 +50,11 @@ static const char usage_text[] =
 	"       lotse-report --check-catalog --services FILE.csv --db PATH [--db PATH …]\n"
 	"                    [--from D] [--to D] [--period P] [--site ID] [--lang de|en]\n"
 	"       lotse-report --prune [--retain-days N] --db PATH\n"
+	"       lotse-report --backup DEST --db PATH\n"
+	"       lotse-report --publish DIR --period P [--site ID] … (instead of --out)\n"
+	"       lotse-report --config FILE …   (the [report] section of FILE first;\n"
+	"                    options given here win; see lotse.conf(5))\n"
+	"       lotse-report --version\n"
 	"\n"
 	"Reads Lotse collector databases (read-only, one snapshot) and writes a report\n"
 	"folder: index.html, charts/*.svg and *.png, and the CSV files of REPORT.md.\n"
@@ -58,7 +67,10 @@ static const char usage_text[] =
 	"--check-catalog prints which catalogue path patterns matched no pageview,\n"
 	"which form-looking pages no pattern matches, and which pages several\n"
 	"services or steps match; it writes no report.\n"
-	"--prune deletes events and rejects older than N days (default 180).\n"
+	"--prune deletes events and rejects older than N days (default 180), in small\n"
+	"batches. --backup writes a consistent copy of a database that is in use.\n"
+	"--publish DIR writes the report to DIR/FROM_TO/, replacing an earlier one of\n"
+	"that period atomically, and points DIR/latest at it.\n"
 	"Exit status: 0 success, 2 usage error, 1 failure.\n";
 
 struct options {
@@ -72,6 +84,8 @@ struct options {
 	enum csv_dialect csv;
 	unsigned min_count;
 	int retain_days;
+	const char *backup;          /* --backup DEST, or NULL */
+	const char *publish;         /* --publish DIR, or NULL */
 };
 
 struct progress {
@@ -82,14 +96,64 @@ struct progress {
 	const char *what;
 };
 
-/* Prints "msg" or "msg: arg" as a usage error and returns the usage exit status. */
+/* The merged command line (conffile.h): owns the strings the options point into. */
+static struct conffile config_file;
+
+/*
+ * Prints "msg" or "msg: arg" as a usage error, prefixed with "FILE:LINE: "
+ * when the option being parsed came from the --config file, and returns the
+ * usage exit status.
+ */
 static int usage_error(const char *msg, const char *arg)
 {
+	char where[600] = "";
+
+	if (conffile_where(&config_file, optind - 1, where, sizeof where - 2))
+		strcat(where, ": ");
 	if (arg != NULL)
-		log_msg("%s: %s (see --help)", msg, arg);
+		log_msg("%s%s: %s (see --help)", where, msg, arg);
 	else
-		log_msg("%s (see --help)", msg);
+		log_msg("%s%s (see --help)", where, msg);
 	return EXIT_USAGE;
+}
+
+/* Whether the option getopt_long returned last came from the --config file. */
+static int from_config_file(void)
+{
+	char where[8];
+
+	return conffile_where(&config_file, optind - 1, where, sizeof where);
+}
+
+/* The keys a mode other than the report takes from the --config file (NULL: all). */
+static const char *const *mode_keys(int argc, char **argv, const struct option *longopts)
+{
+	static const char *const prune_keys[] = { "db", "retain-days", NULL };
+	static const char *const backup_keys[] = { "db", NULL };
+
+	if (conffile_given(argc, argv, longopts, "prune"))
+		return prune_keys;
+	if (conffile_given(argc, argv, longopts, "backup"))
+		return backup_keys;
+	return NULL;
+}
+
+/* Merges the --config file's [report] section into the command line. Returns 0 or -1. */
+static int merge_config(int *argc, char ***argv, const struct option *longopts)
+{
+	static const char *const not_in_file[] = { "prune", "backup", "help", "version", NULL };
+	struct conffile_spec spec = { .options = longopts, .section = "report", .not_in_file = not_in_file };
+	char err[600];
+
+	spec.only = mode_keys(*argc, *argv, longopts);
+	conffile_free(&config_file);
+	if (conffile_merge(*argc, *argv, &spec, &config_file, err, sizeof err) != 0) {
+		log_msg("%s", err);
+		return -1;
+	}
+	*argc = config_file.argc;
+	*argv = config_file.argv;
+	return 0;
 }
 
 static int parse_uint(const char *s, long max, long *out)
@@ -147,7 +211,8 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 {
 	enum { O_DB = 256, O_OUT, O_FROM, O_TO, O_SITE, O_SERVICES, O_CFROM, O_CTO, O_LANG,
 	       O_MIN, O_CSV, O_NOCHARTS, O_QUIET, O_PRUNE, O_RETAIN, O_CHECK, O_PERIOD, O_TODAY,
-	       O_NOCOMPARE, O_SITES, O_FIELDS, O_CHANGES, O_HELP };
+	       O_NOCOMPARE, O_SITES, O_FIELDS, O_CHANGES, O_HELP,
+	       O_CONFIG, O_VERSION, O_BACKUP, O_PUBLISH };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, O_DB },
 		{ "out", required_argument, NULL, O_OUT },
@@ -172,6 +237,10 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		{ "fields", required_argument, NULL, O_FIELDS },
 		{ "changes", required_argument, NULL, O_CHANGES },
 		{ "help", no_argument, NULL, O_HELP },
+		{ "config", required_argument, NULL, O_CONFIG },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ "backup", required_argument, NULL, O_BACKUP },
+		{ "publish", required_argument, NULL, O_PUBLISH },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, retain_set = 0;
@@ -181,6 +250,8 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 	memset(o, 0, sizeof *o);
 	o->min_count = 5;
 	o->retain_days = PRUNE_DEFAULT_DAYS;
+	if (merge_config(&argc, &argv, longopts) != 0)
+		return EXIT_USAGE;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -236,12 +307,21 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 			if (parse_uint(optarg, PRUNE_MAX_DAYS, &v) != 0 || v < 1)
 				return usage_error("--retain-days: must be an integer 1..36500", NULL);
 			o->retain_days = (int)v;
-			retain_set = 1;
+			/* From the --config file it is the prune's setting, not an error of a report run. */
+			retain_set = !from_config_file();
 			break;
 		case O_HELP:
 			fputs(usage_text, stdout);
 			*done = 1;
 			return 0;
+		case O_VERSION:
+			printf("lotse-report %s\n", LOTSE_VERSION);
+			*done = 1;
+			return 0;
+		case O_CONFIG:
+			break; /* read by merge_config */
+		case O_BACKUP: o->backup = optarg; break;
+		case O_PUBLISH: o->publish = optarg; break;
 		default:
 			if (optopt != 0)
 				return usage_error("option needs an argument or is unknown",
@@ -253,6 +333,13 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		return usage_error("unexpected argument", argv[optind]);
 	if (o->ndb == 0)
 		return usage_error("--db is required", NULL);
+	if (o->backup) {
+		if (o->ndb != 1 || o->prune || retain_set || o->out || o->from_s || o->to_s || o->site ||
+		    o->services || o->cfrom_s || o->cto_s || o->check_catalog || o->period_s || o->today_s ||
+		    o->no_compare)
+			return usage_error("--backup takes only one --db", NULL);
+		return 0;
+	}
 	if (o->prune) {
 		if (o->ndb != 1)
 			return usage_error("--prune takes exactly one --db", NULL);
@@ -269,9 +356,11 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 			return usage_error("--check-catalog needs --services", NULL);
 		if (o->out || o->cfrom_s || o->cto_s)
 			return usage_error("--check-catalog writes no report: no --out or comparison", NULL);
-	} else if (o->out == NULL) {
+	} else if (o->out == NULL && o->publish == NULL) {
 		return usage_error("--out is required", NULL);
 	}
+	if (o->publish && (o->out || o->check_catalog))
+		return usage_error("--publish replaces --out", NULL);
 	o->from = INT64_MIN;
 	o->to = INT64_MAX;
 	if (o->from_s && tz_parse_date(o->from_s, &o->from) != 0)
@@ -301,6 +390,8 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		if (rc != 0)
 			return rc;
 	}
+	if (o->publish && (o->from_s == NULL || o->to_s == NULL))
+		return usage_error("--publish needs a period: --period, or --from and --to", NULL);
 	if (!o->csv_set)
 		o->csv = o->lang_en ? CSV_RFC4180 : CSV_EXCEL;
 	return 0;
@@ -384,6 +475,45 @@ static int run_prune(const struct options *o)
 	tz_format_day(cutoff_day, day);
 	printf("pruned %llu events and %llu rejects before %s from %s\n", (unsigned long long)ev,
 	       (unsigned long long)rj, day, o->db[0]);
+	return 0;
+}
+
+static int run_backup(const struct options *o)
+{
+	struct backup_result r;
+	char err[1024];
+
+	if (backup_run(o->db[0], o->backup, &r, err, sizeof err) != 0) {
+		log_msg("--backup: %s", err);
+		return 1;
+	}
+	if (!o->quiet)
+		printf("backup of %s written to %s: %.1f MiB, events up to id %lld, in %.1f s\n", o->db[0],
+		       o->backup, (double)r.bytes / 1048576.0, (long long)r.events_max_id, r.seconds);
+	return 0;
+}
+
+static int run_report(const struct options *o);
+
+/* --publish DIR: the report into DIR/FROM_TO (replaced as a whole), then DIR/latest points at it. */
+static int run_publish(struct options *o)
+{
+	char out[4200], name[PUBLISH_NAME_LEN], err[1024];
+	int rc;
+
+	snprintf(name, sizeof name, "%.10s_%.10s", o->from_s, o->to_s);
+	snprintf(out, sizeof out, "%s/%s", o->publish, name);
+	o->out = out;
+	rc = run_report(o);
+	o->out = NULL;
+	if (rc != 0)
+		return rc;
+	if (publish_latest(o->publish, name, err, sizeof err) != 0) {
+		log_msg("--publish: %s", err);
+		return 1;
+	}
+	if (!o->quiet)
+		printf("lotse-report: published as %s/%s (%s/latest)\n", o->publish, name, o->publish);
 	return 0;
 }
 
@@ -562,7 +692,8 @@ int main(int argc, char **argv)
 
 	log_set_program("lotse-report");
 	rc = parse_args(argc, argv, &o, &done);
-	if (rc != 0 || done)
-		return rc;
-	return o.prune ? run_prune(&o) : run_report(&o);
+	if (rc == 0 && !done)
+		rc = o.backup ? run_backup(&o) : o.prune ? run_prune(&o) : o.publish ? run_publish(&o) : run_report(&o);
+	conffile_free(&config_file);
+	return rc;
 }

@@ -18,6 +18,9 @@
 #     load and on heavy DOM updates, with and without it in the same run, in
 #     headless Chromium (scripts/bench/lotse_js_cost.js; needs the browser
 #     tests' npm packages, which tests/browser/npm-install.sh installs).
+#  4. Operations (BENCH_PARTS=ops, not in the default parts): answer times of
+#     beacons at about 200/s while lotse-report --backup and --prune (1.5 M
+#     old events) run (scripts/bench/ops.py).
 #
 # Usage: sh scripts/bench.sh BUILD_DIR (after `make bench-deps`, which `make
 # bench` runs: wrk, nginx-light, goaccess, time and the build packages)
@@ -262,6 +265,12 @@ if echo "$parts" | grep -q js; then
 		note "js: the measurement failed"
 		failed=1
 	fi
+fi
+
+# --- operations: beacons during the backup and the prune -----------------------
+if echo "$parts" | grep -q ops; then
+	note "ops: backup and prune of 1.5 M old events under 200 beacons/s"
+	python3 "$bench/ops.py" "$build" >> "$results" || failed=1
 fi
 
 note "bench took $(( $(date +%s) - t_start )) s"

@@ -7,8 +7,10 @@
 #   BUILD/tests/replay_NAME        fuzz corpus tests/fuzz/corpus/NAME replayed
 #   tests/integration/test_*.py    the real collector over HTTP
 #   tests/report/test_*.py         data-driven reporter cases
+#   tests/ops/test_*.py            operations: migration, prune, backup, nginx
 #   tests/browser/test_*.sh        real Chromium (first build only: slow)
 #   tests/html/test_*.sh           the report's pages in Chromium (first build only)
+#   tests/package/test_*.py        the Debian package, reproducible build (first build only)
 # Every suite prints "NAME: N passed, N failed" as its last summary line; a
 # suite that exits non-zero without failures counted, or prints no summary,
 # is counted as one failure.
@@ -61,8 +63,8 @@ for b in "$@"; do
 		[ -e "$1" ] || { echo "no corpus for $name"; total_fail=$((total_fail + 1)); continue; }
 		run_suite "$(basename "$b")/replay_$name" "$r" "$@"
 	done
-	dirs="tests/integration tests/report"
-	[ $first -eq 1 ] && dirs="$dirs tests/browser tests/html"
+	dirs="tests/integration tests/report tests/ops"
+	[ $first -eq 1 ] && dirs="$dirs tests/browser tests/html tests/package"
 	for d in $dirs; do
 		for t in "$d"/test_*.py "$d"/test_*.sh; do
 			[ -f "$t" ] || continue

@@ -540,12 +540,12 @@ def test_prune():
     assert "pruned 0 events and 0 rejects" in p.stdout, p.stdout
     # A layout this build does not know is not pruned (as it is not read).
     con = sqlite3.connect(path2)
-    con.execute("PRAGMA user_version = 2")
+    con.execute("PRAGMA user_version = 3")
     con.commit()
     con.close()
     p = run_report(["--prune", "--retain-days", "180", "--db", path2])
     eq(p.returncode, 1, "unknown layout: " + p.stdout)
-    assert "layout version 2" in p.stderr, p.stderr
+    assert "layout version 3 is newer" in p.stderr, p.stderr
     con = sqlite3.connect(path2)
     eq(con.execute("select count(*) from events").fetchone()[0], 3, "nothing pruned")
     con.close()
