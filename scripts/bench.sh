@@ -14,12 +14,16 @@
 #     traffic over 30 days, loaded with --import and reported with
 #     lotse-report; on the 10^6 set GoAccess reads the same traffic as a
 #     combined-format access log.
+#  3. Abuse (BENCH_PARTS=abuse; scripts/bench/abuse.py): legitimate beacons'
+#     latency while 5 000 idle sockets, 2 000 slowloris connections or 1 000
+#     never-ending chunked bodies are held, from source addresses of
+#     127.0.0.0/8, against a baseline without attack.
 #
 # Usage: sh scripts/bench.sh BUILD_DIR (after `make bench-deps`, which `make
 # bench` runs: wrk, nginx-light, goaccess, time and the build packages)
 # Knobs (environment): BENCH_SECONDS (per wrk run, default 5), BENCH_ROUNDS
 # (collector/nginx alternations per setting, default 3), BENCH_CONNECTIONS
-# ("16 64 256"), BENCH_PARTS ("ingest report"), BENCH_LARGE=1, BENCH_OUT
+# ("16 64 256"), BENCH_PARTS ("ingest report abuse"), BENCH_LARGE=1, BENCH_OUT
 # (default BUILD_DIR/bench), BENCH_THREADS (collector --threads, default its own).
 # It does not tune the machine and does not judge the targets by itself: the
 # summary prints each target with its measured ratio.
@@ -33,7 +37,7 @@ out=${BENCH_OUT:-$build/bench}
 seconds=${BENCH_SECONDS:-5}
 rounds=${BENCH_ROUNDS:-3}
 conns_list=${BENCH_CONNECTIONS:-"16 64 256"}
-parts=${BENCH_PARTS:-"ingest report"}
+parts=${BENCH_PARTS:-"ingest report abuse"}
 sizes="10000 100000 1000000"
 [ "${BENCH_LARGE:-0}" = 1 ] && sizes="$sizes 10000000"
 collector="$build/lotse-collector"
@@ -246,6 +250,11 @@ if echo "$parts" | grep -q report; then
 		fi
 		rm -f "$d/r-$n.db" "$d/r-$n.db-wal" "$d/r-$n.db-shm"
 	done
+fi
+
+if echo "$parts" | grep -q abuse; then
+	note "abuse: legitimate beacons beside held connections"
+	python3 "$bench/abuse.py" "$collector" "$out/abuse" >> "$results" || failed=1
 fi
 
 note "bench took $(( $(date +%s) - t_start )) s"
