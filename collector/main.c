@@ -178,19 +178,30 @@ static void fit_fd_limit(struct server_config *scfg)
  * daemon stops, so libmicrohttpd never finds a suspended connection, and
  * nothing is answered 204 that is not committed. Returns the exit status
  * (1 when any request of the shutdown could not be committed) and frees
- * srv and, unless its commit stalled, writer (*writer = NULL then).
+ * srv and, unless its commit stalled, writer (*writer = NULL then). When
+ * the writer stalled while it read a transaction's rows, those requests
+ * cannot be answered and libmicrohttpd cannot be stopped (it would abort):
+ * srv and the writer are left to the process's end.
  */
 static int shut_down(struct server *srv, struct writer **writer, size_t failures_before)
 {
 	char why[256];
-	size_t left, given_up = 0, failed;
+	size_t left, given_up = 0, unanswered = 0, failed;
 
 	server_quiesce(srv);
 	left = server_wait(srv, SHUTDOWN_WAIT_MS);
 	if (left > 0) {
-		given_up = writer_abandon(*writer);
+		given_up = writer_abandon(*writer, &unanswered);
 		server_cut(srv);
 		server_wait(srv, ANSWER_WAIT_MS);
+	}
+	if (unanswered > 0) {
+		stalled_writer = *writer;
+		*writer = NULL;
+		log_msg("shutdown: a database write did not finish within %u s (a stalled disk?): exiting without "
+		        "it; %zu requests were answered 503 and %zu get no answer; none was answered 204",
+		        (SHUTDOWN_WAIT_MS + ANSWER_WAIT_MS) / 1000, given_up, unanswered);
+		return EXIT_FAILURE;
 	}
 	server_stop(srv);
 	failed = writer_failures(*writer, why, sizeof why) - failures_before;
@@ -318,9 +329,13 @@ static int serve(const struct config *cfg)
 	rc = shut_down(srv, &writer, writer_failures(writer, err, sizeof err));
 	srv = NULL;
 out:
-	server_stop(srv);
-	if (srv != NULL) /* a start that failed half-way: nothing was served */
-		writer_abandon(writer);
+	if (srv != NULL) { /* a start that failed after the server started: answer what came meanwhile */
+		size_t unanswered;
+		server_quiesce(srv);
+		writer_abandon(writer, &unanswered);
+		server_wait(srv, ANSWER_WAIT_MS);
+		server_stop(srv);
+	}
 	writer_stop(writer, WRITER_STOP_MS);
 	store_close(store);
 	visitkey_free(vk);
