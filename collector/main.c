@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sodium.h>
@@ -41,6 +42,8 @@
 #define FDS_BESIDE_SOCKETS 32
 /* How often the main thread looks at the clock for the day change of the visit-key salt. */
 #define TICK_S 30
+/* Free memory at the top of a heap kept for reuse before it is given back (see serve). */
+#define MALLOC_TRIM_BYTES (16 << 20)
 
 /* A writer whose commit stalled past the shutdown: kept (reachable) until the process ends. */
 static struct writer *stalled_writer;
@@ -175,19 +178,30 @@ static void fit_fd_limit(struct server_config *scfg)
  * daemon stops, so libmicrohttpd never finds a suspended connection, and
  * nothing is answered 204 that is not committed. Returns the exit status
  * (1 when any request of the shutdown could not be committed) and frees
- * srv and, unless its commit stalled, writer (*writer = NULL then).
+ * srv and, unless its commit stalled, writer (*writer = NULL then). When
+ * the writer stalled while it read a transaction's rows, those requests
+ * cannot be answered and libmicrohttpd cannot be stopped (it would abort):
+ * srv and the writer are left to the process's end.
  */
 static int shut_down(struct server *srv, struct writer **writer, size_t failures_before)
 {
 	char why[256];
-	size_t left, given_up = 0, failed;
+	size_t left, given_up = 0, unanswered = 0, failed;
 
 	server_quiesce(srv);
 	left = server_wait(srv, SHUTDOWN_WAIT_MS);
 	if (left > 0) {
-		given_up = writer_abandon(*writer);
+		given_up = writer_abandon(*writer, &unanswered);
 		server_cut(srv);
 		server_wait(srv, ANSWER_WAIT_MS);
+	}
+	if (unanswered > 0) {
+		stalled_writer = *writer;
+		*writer = NULL;
+		log_msg("shutdown: a database write did not finish within %u s (a stalled disk?): exiting without "
+		        "it; %zu requests were answered 503 and %zu get no answer; none was answered 204",
+		        (SHUTDOWN_WAIT_MS + ANSWER_WAIT_MS) / 1000, given_up, unanswered);
+		return EXIT_FAILURE;
 	}
 	server_stop(srv);
 	failed = writer_failures(*writer, why, sizeof why) - failures_before;
@@ -227,6 +241,13 @@ static int serve(const struct config *cfg)
 		return rc;
 	rc = EXIT_FAILURE;
 	log_limit_rate(1);
+	/*
+	 * Every POST allocates its batch block (tens of KiB) and frees it soon
+	 * after; with glibc's default trim threshold the HTTP threads' heaps
+	 * were shrunk (madvise) and grown (brk) again around those blocks on
+	 * many requests. A fixed threshold keeps the freed memory for the next.
+	 */
+	mallopt(M_TRIM_THRESHOLD, MALLOC_TRIM_BYTES);
 	if (notify_open(&nt, err, sizeof err) != 0) { /* before privileges are dropped: see notify.h */
 		log_msg("%s", err);
 		goto out;
@@ -308,9 +329,13 @@ static int serve(const struct config *cfg)
 	rc = shut_down(srv, &writer, writer_failures(writer, err, sizeof err));
 	srv = NULL;
 out:
-	server_stop(srv);
-	if (srv != NULL) /* a start that failed half-way: nothing was served */
-		writer_abandon(writer);
+	if (srv != NULL) { /* a start that failed after the server started: answer what came meanwhile */
+		size_t unanswered;
+		server_quiesce(srv);
+		writer_abandon(writer, &unanswered);
+		server_wait(srv, ANSWER_WAIT_MS);
+		server_stop(srv);
+	}
 	writer_stop(writer, WRITER_STOP_MS);
 	store_close(store);
 	visitkey_free(vk);

@@ -173,36 +173,46 @@ out:
 	return rc;
 }
 
+/*
+ * Takes dir's lock and reads its salt file (read_file) into *day and key.
+ * Returns read_file's answer with *fd the lock to give back (unlock), or -1
+ * with *fd -1 when the paths or the lock failed (err says why).
+ */
+static int lock_and_read(const char *dir, struct paths *p, int *fd, int64_t *day,
+                         unsigned char key[SALTFILE_KEY_BYTES], char *err, size_t errlen)
+{
+	*fd = -1;
+	if (make_paths(dir, p) != 0) {
+		snprintf(err, errlen, "--runtime-dir %.80s...: path too long", dir);
+		return -1;
+	}
+	*fd = lock(p, err, errlen);
+	if (*fd < 0)
+		return -1;
+	return read_file(p, day, key, err, errlen);
+}
+
 int saltfile_get(const char *dir, int64_t day, unsigned char key[SALTFILE_KEY_BYTES], char *err, size_t errlen)
 {
 	struct paths p;
 	unsigned char found[SALTFILE_KEY_BYTES];
 	int64_t found_day = 0;
-	int fd, rc = -1, got;
+	int fd, rc = -1;
+	int got = lock_and_read(dir, &p, &fd, &found_day, found, err, errlen);
 
-	if (make_paths(dir, &p) != 0) {
-		snprintf(err, errlen, "--runtime-dir %.80s...: path too long", dir);
-		return -1;
-	}
-	fd = lock(&p, err, errlen);
-	if (fd < 0)
-		return -1;
-	got = read_file(&p, &found_day, found, err, errlen);
 	if (got < 0)
 		goto out;
-	if (got == 1 && found_day == day) {
-		memcpy(key, found, SALTFILE_KEY_BYTES);
-		rc = 0;
-		goto out;
+	if (got == 0 || found_day != day) {
+		crypto_shorthash_keygen(found);
+		if (write_file(&p, day, found, err, errlen) != 0)
+			goto out;
 	}
-	crypto_shorthash_keygen(found);
-	if (write_file(&p, day, found, err, errlen) != 0)
-		goto out;
 	memcpy(key, found, SALTFILE_KEY_BYTES);
 	rc = 0;
 out:
 	sodium_memzero(found, sizeof found);
-	unlock(fd);
+	if (fd >= 0)
+		unlock(fd);
 	return rc;
 }
 
@@ -211,16 +221,9 @@ int saltfile_expire(const char *dir, int64_t day, char *err, size_t errlen)
 	struct paths p;
 	unsigned char found[SALTFILE_KEY_BYTES];
 	int64_t found_day = 0;
-	int fd, got, rc = 0;
+	int fd, rc = 0;
+	int got = lock_and_read(dir, &p, &fd, &found_day, found, err, errlen);
 
-	if (make_paths(dir, &p) != 0) {
-		snprintf(err, errlen, "--runtime-dir %.80s...: path too long", dir);
-		return -1;
-	}
-	fd = lock(&p, err, errlen);
-	if (fd < 0)
-		return -1;
-	got = read_file(&p, &found_day, found, err, errlen);
 	sodium_memzero(found, sizeof found);
 	if (got < 0) {
 		rc = -1;
@@ -231,6 +234,7 @@ int saltfile_expire(const char *dir, int64_t day, char *err, size_t errlen)
 			rc = -1;
 		}
 	}
-	unlock(fd);
+	if (fd >= 0)
+		unlock(fd);
 	return rc;
 }

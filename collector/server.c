@@ -1188,14 +1188,18 @@ int server_start(const struct server_config *cfg, const struct server_deps *deps
 		.sweeper = 1,
 	};
 	/*
-	 * poll(), not epoll: every durable answer suspends its connection until
+	 * epoll, not poll(): poll() costs each wake-up O(connections) in the
+	 * kernel and in libmicrohttpd's loop, which also accepts only one
+	 * connection per pass; with thousands of abusive connections held
+	 * (5 000 idle, 2 000 slowloris) legitimate requests waited for seconds,
+	 * where epoll answers them in milliseconds (docs/performance.md, "Under
+	 * abuse"). The price: every durable answer suspends its connection until
 	 * the commit, and libmicrohttpd takes a suspended connection out of the
 	 * epoll set and puts it back on resume, two epoll_ctl calls per request
-	 * (9 % of the collector's CPU under load). poll() rebuilds its set on
-	 * every wake instead, which was cheaper at 16, 64 and 256 connections
-	 * (docs/performance.md).
+	 * (about a third more CPU per single-event request than poll() at 64
+	 * connections).
 	 */
-	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
 	                 MHD_USE_ERROR_LOG;
 
 	*out = NULL;

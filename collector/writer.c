@@ -5,7 +5,10 @@
  * harmless write, so that /healthz recovers by itself when space returns.
  * Every item is answered exactly once: by the writer thread after its
  * transaction, or by writer_abandon; whoever takes it off the queue or out
- * of the transaction under mu answers it.
+ * of the transaction under mu answers it. An answered item's memory goes
+ * with its request, so the writer reads items only while it holds
+ * items_mu, and writer_abandon takes a transaction's items only with
+ * items_mu (or not at all).
  */
 #include "writer.h"
 
@@ -20,6 +23,9 @@
 #include "clock.h"
 #include "log.h"
 
+/* How long writer_abandon waits for the writer to stop reading a transaction's items. */
+#define ABANDON_WAIT_MS 1000
+
 struct writer {
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -33,6 +39,8 @@ struct writer {
 	size_t failures;                 /* guarded by mu: items answered "not committed" */
 	char last_error[256];            /* guarded by mu */
 	int exited;                      /* guarded by mu: the thread is done */
+	pthread_mutex_t items_mu;        /* held while the writer reads the items of its transaction */
+	_Atomic int abandoning;          /* writer_abandon has begun: read no more items */
 	pthread_cond_t exited_cond;
 	_Atomic int healthy;
 	struct store *store;
@@ -52,16 +60,32 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Writes a list of items in one transaction. Returns 0 when committed. */
+/*
+ * Writes a list of items in one transaction. Returns 0 when committed, 1
+ * when given up unread (writer_abandon began), -1 when the write failed.
+ * The items are read (inserted, the last rows flushed) under items_mu; the
+ * COMMIT, where a stalled disk waits, reads them no more.
+ */
 static int write_group(struct writer *w, struct writer_item *list)
 {
+	int read_all = 0;
+
 	if (store_begin(w->store) != 0)
 		goto fail;
+	pthread_mutex_lock(&w->items_mu);
+	if (atomic_load(&w->abandoning)) {
+		pthread_mutex_unlock(&w->items_mu);
+		store_rollback(w->store);
+		return 1;
+	}
 	for (struct writer_item *it = list; it != NULL; it = it->next) {
 		if (store_insert_batch(w->store, it->batch, it->received_ms) != 0)
-			goto fail;
+			break;
+		if (it->next == NULL && store_flush(w->store) == 0)
+			read_all = 1;
 	}
-	if (store_commit(w->store) != 0)
+	pthread_mutex_unlock(&w->items_mu);
+	if (!read_all || store_commit(w->store) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -110,9 +134,12 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 
 		double t0 = now_s();
-		int ok = write_group(w, list) == 0;
-		metrics_commit(w->metrics, now_s() - t0, ok ? group : 0, ok);
-		atomic_store(&w->healthy, ok);
+		int written = write_group(w, list);
+		int ok = written == 0;
+		if (written <= 0) {
+			metrics_commit(w->metrics, now_s() - t0, ok ? group : 0, ok);
+			atomic_store(&w->healthy, ok);
+		}
 
 		pthread_mutex_lock(&w->mu);
 		if (w->abandoned)
@@ -157,8 +184,10 @@ int writer_start(struct store *store, size_t capacity, struct metrics *metrics, 
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	pthread_cond_init(&w->exited_cond, NULL);
+	pthread_mutex_init(&w->items_mu, NULL);
 	metrics_queue_capacity(metrics, capacity);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		pthread_mutex_destroy(&w->items_mu);
 		pthread_cond_destroy(&w->exited_cond);
 		pthread_cond_destroy(&w->cond);
 		pthread_mutex_destroy(&w->mu);
@@ -219,15 +248,26 @@ static struct writer_item **chain(struct writer_item **tail_next, struct writer_
 	return tail_next;
 }
 
-size_t writer_abandon(struct writer *w)
+size_t writer_abandon(struct writer *w, size_t *unanswered)
 {
-	struct writer_item *claimed = NULL;
+	struct writer_item *claimed = NULL, **tail = &claimed;
+	struct timespec limit = clock_after_ms(CLOCK_REALTIME, ABANDON_WAIT_MS);
 	size_t n = 0;
+	int got_items;
 
+	*unanswered = 0;
+	atomic_store(&w->abandoning, 1);
+	/* A transaction's items are taken only when the writer is not reading them. */
+	got_items = pthread_mutex_timedlock(&w->items_mu, &limit) == 0;
 	pthread_mutex_lock(&w->mu);
 	if (!w->abandoned) {
 		w->abandoned = 1;
-		chain(chain(&claimed, w->in_flight), w->head);
+		if (got_items)
+			tail = chain(tail, w->in_flight);
+		else
+			for (struct writer_item *it = w->in_flight; it != NULL; it = it->next)
+				(*unanswered)++;
+		chain(tail, w->head);
 		w->in_flight = w->head = w->tail = NULL;
 		w->depth = 0;
 		metrics_queue_depth(w->metrics, 0);
@@ -238,6 +278,8 @@ size_t writer_abandon(struct writer *w)
 			snprintf(w->last_error, sizeof w->last_error, "no commit within the shutdown wait");
 	}
 	pthread_mutex_unlock(&w->mu);
+	if (got_items)
+		pthread_mutex_unlock(&w->items_mu);
 	for (struct writer_item *it = claimed, *next; it != NULL; it = next) {
 		next = it->next;
 		it->done(it, 0);
@@ -275,6 +317,7 @@ int writer_stop(struct writer *w, unsigned wait_ms)
 		return -1; /* the thread still owns w: see writer.h */
 	pthread_join(w->thread, NULL);
 	store_close(w->store);
+	pthread_mutex_destroy(&w->items_mu);
 	pthread_cond_destroy(&w->exited_cond);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->mu);

@@ -62,9 +62,14 @@ size_t writer_depth(struct writer *w);
  * the transaction under way, and from then on refuses new items. The writer
  * thread calls no done after this, even when its transaction completes
  * (its events may then be in the database, answered 503: never the other
- * way round). Returns the number of items given up.
+ * way round). The items of the transaction under way are given up only when
+ * the writer is not reading them (it waits up to a second for that: a write
+ * that stalls while the rows are inserted keeps them); those it cannot give
+ * up are counted in *unanswered, and their requests stay waiting — the
+ * caller must then not stop libmicrohttpd (it aborts on a connection still
+ * suspended) but end the process. Returns the number of items given up.
  */
-size_t writer_abandon(struct writer *w);
+size_t writer_abandon(struct writer *w, size_t *unanswered);
 
 /*
  * The items answered "not committed" so far (failed transactions and

@@ -21,12 +21,16 @@
 #  4. Operations (BENCH_PARTS=ops, not in the default parts): answer times of
 #     beacons at about 200/s while lotse-report --backup and --prune (1.5 M
 #     old events) run (scripts/bench/ops.py).
+#  5. Abuse (BENCH_PARTS=abuse; scripts/bench/abuse.py): legitimate beacons'
+#     latency while 5 000 idle sockets, 2 000 slowloris connections or 1 000
+#     never-ending chunked bodies are held, from source addresses of
+#     127.0.0.0/8, against a baseline without attack.
 #
 # Usage: sh scripts/bench.sh BUILD_DIR (after `make bench-deps`, which `make
 # bench` runs: wrk, nginx-light, goaccess, time and the build packages)
 # Knobs (environment): BENCH_SECONDS (per wrk run, default 5), BENCH_ROUNDS
 # (collector/nginx alternations per setting, default 3), BENCH_CONNECTIONS
-# ("16 64 256"), BENCH_PARTS ("ingest report js"), BENCH_LARGE=1, BENCH_OUT
+# ("16 64 256"), BENCH_PARTS ("ingest report js abuse"), BENCH_LARGE=1, BENCH_OUT
 # (default BUILD_DIR/bench), BENCH_THREADS (collector --threads, default its own).
 # It does not tune the machine and does not judge the targets by itself: the
 # summary prints each target with its measured ratio.
@@ -40,7 +44,7 @@ out=${BENCH_OUT:-$build/bench}
 seconds=${BENCH_SECONDS:-5}
 rounds=${BENCH_ROUNDS:-3}
 conns_list=${BENCH_CONNECTIONS:-"16 64 256"}
-parts=${BENCH_PARTS:-"ingest report js"}
+parts=${BENCH_PARTS:-"ingest report js abuse"}
 sizes="10000 100000 1000000"
 [ "${BENCH_LARGE:-0}" = 1 ] && sizes="$sizes 10000000"
 collector="$build/lotse-collector"
@@ -271,6 +275,11 @@ fi
 if echo "$parts" | grep -q ops; then
 	note "ops: backup and prune of 1.5 M old events under 200 beacons/s"
 	python3 "$bench/ops.py" "$build" >> "$results" || failed=1
+fi
+
+if echo "$parts" | grep -q abuse; then
+	note "abuse: legitimate beacons beside held connections"
+	python3 "$bench/abuse.py" "$collector" "$out/abuse" >> "$results" || failed=1
 fi
 
 note "bench took $(( $(date +%s) - t_start )) s"

@@ -34,7 +34,7 @@ step "2/6 importing the history (lotse-collector --import)"
 
 step "3/6 starting the collector and sending today's traffic as real HTTP beacons"
 "$build/lotse-collector" --db "$demo/lotse.db" --sites data/sites.csv --listen 127.0.0.1:0 \
-	--trust-proxy 2> "$demo/collector.log" &
+	--trust-proxy 127.0.0.1/32 2> "$demo/collector.log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
 port=$(collector_port "$demo/collector.log" "$pid") ||

@@ -4,8 +4,8 @@
 running collector as real HTTP beacons, the way lotse.js would: consecutive
 events of one visitor as one batch (at most 20), Content-Type text/plain,
 with the visitor's User-Agent and Origin, and the visitor's address in
-X-Forwarded-For (so start the collector with --trust-proxy; the addresses are
-documentation ranges and are never contacted). Events are stored at the time
+X-Forwarded-For (so start the collector with --trust-proxy 127.0.0.1/32; the
+addresses are documentation ranges and are never contacted). Events are stored at the time
 they are sent; within a batch, the generated spacing of the events is kept
 through the protocol's "age" field (at most ten minutes). Only loopback targets.
 

@@ -149,11 +149,17 @@ def start_fails(*args, user=None):
     return r
 
 
-def test_database_links_refused_as_root():
+def root_tmp(prefix, mode):
+    """A fresh folder of the given mode, for a test that needs root (Skip otherwise)."""
     if os.geteuid() != 0:
         raise Skip("needs root")
-    tmp = tempfile.mkdtemp(prefix="lotse-links-")
-    os.chmod(tmp, 0o755)
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(tmp, mode)
+    return tmp
+
+
+def test_database_links_refused_as_root():
+    tmp = root_tmp("lotse-links-", 0o755)
     target = os.path.join(tmp, "precious")
     with open(target, "w") as f:
         f.write("not a database\n")
@@ -209,10 +215,7 @@ def test_database_files_0640_and_tightened():
 
 
 def test_database_of_another_user_is_named():
-    if os.geteuid() != 0:
-        raise Skip("needs root")
-    tmp = tempfile.mkdtemp(prefix="lotse-owner-")
-    os.chmod(tmp, 0o777)
+    tmp = root_tmp("lotse-owner-", 0o777)
     db = os.path.join(tmp, "lotse.db")
     with Collector(db=db, tmp=tmp) as c:  # made by root
         eq(c.stop(), 0, "clean exit")

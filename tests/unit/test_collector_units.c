@@ -386,6 +386,25 @@ static void test_config_parse(void)
 	CHECK_INT(cfg.rate_limit, 0);
 	CHECK_INT(cfg.visit_key, 0);
 	CHECK_INT(cfg.durability_full, 0);
+	CHECK_INT(cfg.request_timeout_s, 10);
+	CHECK(cfg.min_free == 64ULL << 20);
+	CHECK_INT(cfg.trust_proxy.n, 0);
+	char *net[] = { (char[]){"x"}, (char[]){"--trust-proxy"}, (char[]){"127.0.0.1/32, ::1/128"},
+		        (char[]){"--trust-proxy=10.0.0.0/8"}, (char[]){"--request-timeout"}, (char[]){"3"},
+		        (char[]){"--min-free"}, (char[]){"0"}, (char[]){"--runtime-dir"}, (char[]){"/run/lotse"}, NULL };
+	CHECK_INT(config_parse(10, net, &cfg, err, sizeof err), CONFIG_OK);
+	CHECK_INT(cfg.trust_proxy.n, 3);
+	CHECK_INT(cfg.request_timeout_s, 3);
+	CHECK(cfg.min_free == 0);
+	CHECK_STR(cfg.runtime_dir, "/run/lotse");
+	char *no_dir[] = { (char[]){"x"}, (char[]){"--runtime-dir"}, (char[]){""}, NULL };
+	CHECK_INT(config_parse(3, no_dir, &cfg, err, sizeof err), CONFIG_OK);
+	CHECK(cfg.runtime_dir == NULL);
+	char *bad_net[] = { (char[]){"x"}, (char[]){"--trust-proxy"}, (char[]){"--rate-limit"}, NULL };
+	CHECK_INT(config_parse(3, bad_net, &cfg, err, sizeof err), CONFIG_USAGE);
+	CHECK(strstr(err, "'--rate-limit' is not an address") != NULL);
+	char *bad_timeout[] = { (char[]){"x"}, (char[]){"--request-timeout"}, (char[]){"0"}, NULL };
+	CHECK_INT(config_parse(3, bad_timeout, &cfg, err, sizeof err), CONFIG_USAGE);
 	char *bad[] = { (char[]){"x"}, (char[]){"--visit-key"}, (char[]){"weekly"}, NULL };
 	CHECK_INT(config_parse(3, bad, &cfg, err, sizeof err), CONFIG_USAGE);
 	CHECK(strstr(err, "--visit-key") != NULL);
