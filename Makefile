@@ -24,7 +24,7 @@ ifeq ($(SAN),1)
 OPT = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 CFLAGS_ALL = -std=c11 $(OPT) $(WARN) -pthread -MMD -MP $(CFLAGS)
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd sqlite3 libsodium 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd sqlite3 libsodium libcurl 2>/dev/null)
 LDLIBS_ALL = $(PKG_LIBS) -lcsv -lm -pthread $(LDLIBS)
 LDFLAGS_ALL = $(OPT) $(LDFLAGS)
 
@@ -54,8 +54,8 @@ all: $(COLLECTOR) $(REPORTER)
 
 # --- Debian packages -------------------------------------------------------
 DEB_BUILD = gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libcsv-dev \
-	libsodium-dev sqlite3 gnuplot-nox curl python3
-DEB_TEST  = clang libclang-rt-14-dev valgrind chromium nodejs=node npm=npm
+	libsodium-dev libcurl4-openssl-dev sqlite3 gnuplot-nox curl python3
+DEB_TEST  = clang libclang-rt-14-dev valgrind chromium nodejs=node npm=npm clickhouse-server
 DEB_BENCH = wrk nginx-light goaccess time
 deps:
 	@sh scripts/install-deps.sh $(DEB_BUILD)

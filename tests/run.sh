@@ -7,6 +7,7 @@
 #   BUILD/tests/replay_NAME        fuzz corpus tests/fuzz/corpus/NAME replayed
 #   tests/integration/test_*.py    the real collector over HTTP
 #   tests/report/test_*.py         data-driven reporter cases
+#   tests/clickhouse/test_*.py     the tests' own ClickHouse servers (chserver.py)
 #   tests/browser/test_*.sh        real Chromium (first build only: slow)
 # Every suite prints "NAME: N passed, N failed" as its last summary line; a
 # suite that exits non-zero without failures counted, or prints no summary,
@@ -60,7 +61,7 @@ for b in "$@"; do
 		[ -e "$1" ] || { echo "no corpus for $name"; total_fail=$((total_fail + 1)); continue; }
 		run_suite "$(basename "$b")/replay_$name" "$r" "$@"
 	done
-	dirs="tests/integration tests/report"
+	dirs="tests/integration tests/report tests/clickhouse"
 	[ $first -eq 1 ] && dirs="$dirs tests/browser"
 	for d in $dirs; do
 		for t in "$d"/test_*.py "$d"/test_*.sh; do
