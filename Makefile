@@ -7,6 +7,7 @@
 #   reports/*.c    lotse-report (reports/main.c holds main)
 #   tests/unit/test_*.c   one unit-test program each, linked with all modules
 #   tests/fuzz/fuzz_*.c   one libFuzzer target each, also built as a corpus replayer
+#   tests/clickhouse/*.c  programs the ClickHouse tests drive (not suites themselves)
 # `make SAN=1 BUILD=build/asan` is the ASan+UBSan build that `make test` also runs.
 
 BUILD   ?= build
@@ -33,6 +34,7 @@ COLLECTOR_SRC := $(filter-out collector/main.c,$(wildcard collector/*.c))
 REPORT_SRC    := $(filter-out reports/main.c,$(wildcard reports/*.c))
 UNIT_SRC      := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC      := $(wildcard tests/fuzz/fuzz_*.c)
+CHCHECK_SRC   := $(wildcard tests/clickhouse/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 COMMON_OBJ    := $(call obj,$(COMMON_SRC))
@@ -43,6 +45,7 @@ LIBS_A        := $(BUILD)/libcollector.a $(BUILD)/libreport.a $(BUILD)/libcommon
 UNIT_BIN      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAY_BIN    := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 FUZZ_BIN      := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(FUZZ_SRC))
+CHCHECK_BIN   := $(patsubst tests/clickhouse/%.c,$(BUILD)/tests/clickhouse/%,$(CHCHECK_SRC))
 GEN           := $(BUILD)/gen/schema_sql.h $(BUILD)/gen/lotse_js.h
 
 COLLECTOR = $(BUILD)/lotse-collector
@@ -98,7 +101,12 @@ $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuz
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
-unit: $(UNIT_BIN) $(REPLAY_BIN)
+# Programs that tests/clickhouse/test_*.py drive against their own servers.
+$(BUILD)/tests/clickhouse/%: $(BUILD)/obj/tests/clickhouse/%.o $(LIBS_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+unit: $(UNIT_BIN) $(REPLAY_BIN) $(CHCHECK_BIN)
 
 # --- tests ------------------------------------------------------------------
 # Everything twice: the normal build and the ASan+UBSan build. The last line
