@@ -9,6 +9,7 @@
  *   URL refusal                        a query ClickHouse refuses
  *   URL timeout MS                     a request that must fail within MS
  *   URL ping
+ *   ddl                                the events columns from fields.def
  * Prints "ok …" and exits 0, or prints why and exits 1.
  */
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <time.h>
 
 #include "clickhouse.h"
+#include "fields.h"
 
 #define NSTR 300
 
@@ -217,6 +219,14 @@ int main(int argc, char **argv)
 	long timeout_ms = 10000;
 	int rc = 1;
 
+	if (argc == 2 && strcmp(argv[1], "ddl") == 0) {
+		char cols[2048];
+
+		if (fields_clickhouse_columns(cols, sizeof cols) != 0)
+			return 1;
+		printf("%s\n", cols);
+		return 0;
+	}
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s URL roundtrip|refusal|timeout|ping …\n", argv[0]);
 		return 2;
