@@ -135,7 +135,7 @@ static int roundtrip(struct clickhouse *c, const struct churl *u, int create, co
 {
 	struct chwire_buf b;
 	struct readback rb = { 0, 0 };
-	char sql[512], lit[400];
+	char sql[512], lit[1024];
 	int rc = 1;
 
 	make_samples();
@@ -181,7 +181,7 @@ static int roundtrip(struct clickhouse *c, const struct churl *u, int create, co
 		char q[sizeof lit + CHURL_NAME_MAX + 160];
 
 		if (chwire_quote(samples[i].s, samples[i].n, lit, sizeof lit) < 0)
-			continue; /* the long one */
+			continue; /* only the 70 KB one */
 		snprintf(q, sizeof q, "SELECT count() FROM %s WHERE s = %s AND i = %zu FORMAT TabSeparated", u->table,
 		         lit, i);
 		if (clickhouse_query(c, q, NULL, count_of, &n) != 0)
