@@ -7,6 +7,7 @@
 #   reports/*.c    lotse-report (reports/main.c holds main)
 #   tests/unit/test_*.c   one unit-test program each, linked with all modules
 #   tests/fuzz/fuzz_*.c   one libFuzzer target each, also built as a corpus replayer
+#   tests/clickhouse/*.c  programs the ClickHouse tests drive (not suites themselves)
 # `make SAN=1 BUILD=build/asan` is the ASan+UBSan build that `make test` also runs.
 
 BUILD   ?= build
@@ -27,7 +28,7 @@ endif
 # sources in sorted order; the same source in another folder gives the same binaries.
 REPRO = -ffile-prefix-map=$(CURDIR)=.
 CFLAGS_ALL = -std=c11 $(OPT) $(WARN) $(REPRO) -pthread -MMD -MP $(CFLAGS)
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd sqlite3 libsodium 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd sqlite3 libsodium libcurl 2>/dev/null)
 LDLIBS_ALL = $(PKG_LIBS) -lcsv -lm -pthread $(LDLIBS)
 LDFLAGS_ALL = $(OPT) $(LDFLAGS)
 
@@ -36,6 +37,7 @@ COLLECTOR_SRC := $(sort $(filter-out collector/main.c,$(wildcard collector/*.c))
 REPORT_SRC    := $(sort $(filter-out reports/main.c,$(wildcard reports/*.c)))
 UNIT_SRC      := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+CHCHECK_SRC   := $(sort $(wildcard tests/clickhouse/*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 COMMON_OBJ    := $(call obj,$(COMMON_SRC))
@@ -46,6 +48,7 @@ LIBS_A        := $(BUILD)/libcollector.a $(BUILD)/libreport.a $(BUILD)/libcommon
 UNIT_BIN      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAY_BIN    := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 FUZZ_BIN      := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(FUZZ_SRC))
+CHCHECK_BIN   := $(patsubst tests/clickhouse/%.c,$(BUILD)/tests/clickhouse/%,$(CHCHECK_SRC))
 GEN           := $(BUILD)/gen/schema_sql.h $(BUILD)/gen/lotse_js.h $(BUILD)/gen/lotse_js_gz.h \
                  $(BUILD)/gen/fold_table.h $(BUILD)/gen/version.h
 UCD           ?= /usr/share/unicode
@@ -61,9 +64,9 @@ all: $(COLLECTOR) $(REPORTER)
 
 # --- Debian packages -------------------------------------------------------
 DEB_BUILD = gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libcsv-dev \
-	libsodium-dev sqlite3 gnuplot-nox curl python3 unicode-data
+	libsodium-dev libcurl4-openssl-dev sqlite3 gnuplot-nox curl python3 unicode-data
 DEB_TEST  = clang libclang-rt-14-dev valgrind chromium nodejs=node npm=npm \
-	nginx-light openssl systemd adduser
+	clickhouse-server nginx-light openssl systemd adduser
 DEB_PACKAGE = debhelper dpkg-dev lintian man-db
 DEB_BENCH = wrk nginx-light goaccess time chromium nodejs=node npm=npm
 deps:
@@ -127,7 +130,12 @@ $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuz
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
-unit: $(UNIT_BIN) $(REPLAY_BIN)
+# Programs that tests/clickhouse/test_*.py drive against their own servers.
+$(BUILD)/tests/clickhouse/%: $(BUILD)/obj/tests/clickhouse/%.o $(LIBS_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+unit: $(UNIT_BIN) $(REPLAY_BIN) $(CHCHECK_BIN)
 
 lotse-min: test-deps
 	sh tests/browser/npm-install.sh

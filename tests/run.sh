@@ -8,6 +8,7 @@
 #   tests/integration/test_*.py    the real collector over HTTP
 #   tests/report/test_*.py         data-driven reporter cases
 #   tests/ops/test_*.py            operations: migration, prune, backup, nginx
+#   tests/clickhouse/test_*.py     the tests' own ClickHouse servers (chserver.py)
 #   tests/browser/test_*.sh        real Chromium (first build only: slow)
 #   tests/html/test_*.sh           the report's pages in Chromium (first build only)
 #   tests/package/test_*.py        the Debian package, reproducible build (first build only)
@@ -63,7 +64,7 @@ for b in "$@"; do
 		[ -e "$1" ] || { echo "no corpus for $name"; total_fail=$((total_fail + 1)); continue; }
 		run_suite "$(basename "$b")/replay_$name" "$r" "$@"
 	done
-	dirs="tests/integration tests/report tests/ops"
+	dirs="tests/integration tests/report tests/ops tests/clickhouse"
 	[ $first -eq 1 ] && dirs="$dirs tests/browser tests/html tests/package"
 	for d in $dirs; do
 		for t in "$d"/test_*.py "$d"/test_*.sh; do
