@@ -142,6 +142,22 @@ def ev(type_="pageview", site="gladbeck", url="https://www.gladbeck.de/", **fiel
     return e
 
 
+def marker(*numbers):
+    """A marker name for load tests made of letters only: numbered names such
+    as "k0-1000" hold five digits in digit groups, which redaction rule 5
+    stores as "k[zahl]", so a marker must never contain a digit."""
+    parts = []
+    for n in numbers:
+        word = ""
+        while True:
+            word = "abcdefghijklmnopqrstuvwxyz"[n % 26] + word
+            n //= 26
+            if n == 0:
+                break
+        parts.append(word)
+    return "m" + "x".join(parts)
+
+
 def run_report(args, wrap=(), timeout=120, env=None):
     """Runs lotse-report with args (under the command wrap, e.g. valgrind).
     Returns the CompletedProcess with text output."""

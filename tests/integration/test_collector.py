@@ -16,7 +16,7 @@ import time
 
 from hostile import proc_status
 from harness import (COLLECTOR, import_lines, UA_FIREFOX_WIN, UA_GOOGLEBOT, UA_HEADLESS, UA_IPHONE, Collector,
-                     database_bytes, eq, ev, run_tests)
+                     database_bytes, eq, ev, marker, run_tests)
 
 SITES = ("site,name,origins\n"
          "gladbeck,Stadt Gladbeck,https://www.gladbeck.de https://gladbeck.de\n"
@@ -572,7 +572,7 @@ def load_until_signal(c, sig, senders=8, seconds=1.5):
     def sender(k):
         i = 0
         while not stop.is_set():
-            name = "k%d-%d" % (k, i)
+            name = marker(k, i)
             i += 1
             try:
                 st, _, _ = c.post([ev(step_name=name), ev(step_name=name + "b")])

@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 
-from harness import COLLECTOR, Collector, eq, ev, run_report
+from harness import COLLECTOR, Collector, eq, ev, marker, run_report
 from harness import Skip, run_tests
 
 
@@ -95,7 +95,7 @@ class Ledger:
         self.codes = {}
 
     def post(self):
-        name = "f%d" % self.n
+        name = marker(self.n)
         self.n += 1
         st, h, _ = self.c.post([ev(step_name=name), ev(step_name=name + "b")])
         self.codes[st] = self.codes.get(st, 0) + 1
@@ -251,7 +251,7 @@ class KeepAliveLoad:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         i = 0
         while not self.stop.is_set():
-            name = "ka%d-%d" % (k, i)
+            name = marker(k, i)
             i += 1
             try:
                 conn.request("POST", "/e", json.dumps([ev(step_name=name), ev(step_name=name + "b")]),
@@ -384,7 +384,7 @@ def test_reporter_runs_while_collector_writes():
             deadline = time.monotonic() + 8
             while not stop.is_set() and time.monotonic() < deadline and i < 2000:
                 st, _, _ = c.post([ev("flow_start", service="antrag", flow="w%d-%06d" % (k, i)),
-                                   ev(step_name="w%d-%d" % (k, i))])
+                                   ev(step_name=marker(k, i))])
                 if st == 204:
                     acked.append((k, i))
                 else:
