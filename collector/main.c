@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "churl.h"
 #include "clock.h"
 #include "config.h"
 #include "dbfiles.h"
@@ -44,6 +45,8 @@
 #define TICK_S 30
 /* Free memory at the top of a heap kept for reuse before it is given back (see serve). */
 #define MALLOC_TRIM_BYTES (16 << 20)
+/* --import into ClickHouse: the bound of one insert (a commit of IMPORT_COMMIT_EVERY events). */
+#define IMPORT_TIMEOUT_MS 60000
 
 /* A writer whose commit stalled past the shutdown: kept (reachable) until the process ends. */
 static struct writer *stalled_writer;
@@ -81,10 +84,13 @@ static int open_inputs(const struct config *cfg, struct sites **sites, struct st
 {
 	char err[512];
 
+	struct store_config sc = { .db = cfg->db, .durability_full = cfg->durability_full,
+	                           .timeout_ms = cfg->import != NULL ? IMPORT_TIMEOUT_MS : 0 };
+
 	*store = NULL;
 	if (load_sites(cfg, sites) != 0)
 		return EXIT_USAGE;
-	if (store_open(cfg->db, cfg->durability_full, store, err, sizeof err) != 0) {
+	if (store_open(&sc, store, err, sizeof err) != 0) {
 		log_msg("%s", err);
 		sites_free(*sites);
 		*sites = NULL;
@@ -121,7 +127,8 @@ out:
 
 /*
  * Hands the database files to user (dbfiles_hand_over: no link followed, no
- * third user's file taken), then becomes that user for good.
+ * third user's file taken; a ClickHouse store has none), then becomes that
+ * user for good.
  */
 static int drop_privileges(const char *user, const char *db)
 {
@@ -132,7 +139,7 @@ static int drop_privileges(const char *user, const char *db)
 		log_msg("--user: no user '%s'", user);
 		return -1;
 	}
-	if (dbfiles_hand_over(db, pw->pw_uid, pw->pw_gid, user, err, sizeof err) != 0) {
+	if (!churl_is(db) && dbfiles_hand_over(db, pw->pw_uid, pw->pw_gid, user, err, sizeof err) != 0) {
 		log_msg("%s", err);
 		return -1;
 	}
@@ -274,7 +281,8 @@ static int serve(const struct config *cfg)
 		.request_timeout_s = cfg->request_timeout_s,
 		.trust_proxy = cfg->trust_proxy,
 		.db_path = cfg->db,
-		.min_free = cfg->min_free,
+		/* The disk of a ClickHouse store is ClickHouse's to watch (docs/scale.md): no free-space check. */
+		.min_free = churl_is(cfg->db) ? 0 : cfg->min_free,
 	};
 	struct server_deps deps = { .writer = writer, .metrics = metrics, .ratelimit = rl, .visitkey = vk };
 	fit_fd_limit(&scfg);
