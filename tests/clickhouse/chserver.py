@@ -242,6 +242,26 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
 
+    def crash(self):
+        """Kills the server (SIGKILL) and keeps its folder, so that restart()
+        brings the same data back on the same ports."""
+        self.kill()
+        self.proc = None
+
+    def restart(self, timeout=60):
+        """Starts the server again after crash() (same folder and ports)."""
+        assert self.proc is None, "restart() after crash()"
+        self._start_once(timeout)
+        return self
+
+    def pause(self):
+        """Stops the server's processes (SIGSTOP): connections are accepted by
+        the kernel but nothing is answered, like a stalled server."""
+        os.killpg(self.proc.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.killpg(self.proc.pid, signal.SIGCONT)
+
     def stop(self, timeout=30):
         """Stops the server (SIGTERM, then SIGKILL) and removes its folder
         (kept with LOTSE_KEEP_TMP=1). Returns the exit status or None."""
