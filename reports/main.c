@@ -33,6 +33,7 @@
 #include "prune.h"
 #include "publish.h"
 #include "query.h"
+#include "source.h"
 #include "tz.h"
 #include "version.h"
 
@@ -86,14 +87,6 @@ struct options {
 	int retain_days;
 	const char *backup;          /* --backup DEST, or NULL */
 	const char *publish;         /* --publish DIR, or NULL */
-};
-
-struct progress {
-	struct model *m;
-	int enabled, shown;
-	uint64_t rows;
-	struct timespec start;
-	const char *what;
 };
 
 /* The merged command line (conffile.h): owns the strings the options point into. */
@@ -397,28 +390,6 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 	return 0;
 }
 
-static double elapsed_s(const struct timespec *since)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9;
-}
-
-/* query_row_fn wrapper: adds the row and, on a terminal, shows progress after 1 s. */
-static int add_with_progress(void *ctx, const struct query_row *row)
-{
-	struct progress *p = ctx;
-
-	p->rows++;
-	if (p->enabled && (p->rows & 0x3ffff) == 0 && elapsed_s(&p->start) > 1.0) {
-		fprintf(stderr, "\rlotse-report: %s: %llu events read", p->what,
-			(unsigned long long)p->rows);
-		p->shown = 1;
-	}
-	return model_add(p->m, row);
-}
-
 static int64_t period_start_ms(int64_t day)
 {
 	return day == INT64_MIN ? INT64_MIN : tz_day_start_ms(day);
@@ -429,36 +400,13 @@ static int64_t period_end_ms(int64_t day)
 	return day == INT64_MAX ? INT64_MAX : tz_day_start_ms(day + 1);
 }
 
-/* Reads the period into m: events, engagement medians and (with rejects) data quality. */
-static int read_period(struct query *q, const struct options *o, int64_t from, int64_t to,
+/* Reads the period's days into m: events, engagement medians and (with rejects) data quality. */
+static int read_period(struct source *src, const struct options *o, int64_t from, int64_t to,
                        struct model *m, int with_rejects, const char *what, char *err,
                        size_t errlen)
 {
-	struct progress p = { .m = m, .enabled = isatty(2) && !o->quiet, .what = what };
-	int64_t a = period_start_ms(from), b = period_end_ms(to);
-	int rc;
-
-	clock_gettime(CLOCK_MONOTONIC, &p.start);
-	rc = query_events(q, a, b, o->site, add_with_progress, &p, err, errlen);
-	if (rc == 0 && m->out_of_order) {
-		/* Rows far from time order: count again with every day's visit sets kept. */
-		model_free(m);
-		if (model_init(m, m->cfg) != 0) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		m->all_days = 1;
-		rc = query_events(q, a, b, o->site, add_with_progress, &p, err, errlen);
-	}
-	if (p.shown)
-		fputc('\n', stderr);
-	if (rc != 0)
-		return -1;
-	if (query_engagement(q, a, b, o->site, model_engagement, m, err, errlen) != 0)
-		return -1;
-	if (with_rejects && query_rejects(q, a, b, o->site, model_reject, m, err, errlen) != 0)
-		return -1;
-	return 0;
+	return source_read(src, period_start_ms(from), period_end_ms(to), o->site, m, with_rejects, what, err,
+	                   errlen);
 }
 
 static int run_prune(const struct options *o)
@@ -609,13 +557,13 @@ out:
 static int run_report(const struct options *o)
 {
 	struct inputs in;
-	struct query q;
+	struct source src;
 	struct model m, prev;
 	struct model_config cfg, prev_cfg;
 	char err[1024];
 	int rc = 1, prev_init = 0, m_init = 0;
 
-	memset(&q, 0, sizeof q);
+	memset(&src, 0, sizeof src);
 	if (inputs_load(&in, o) != 0) {
 		inputs_free(&in);
 		return EXIT_USAGE;
@@ -632,9 +580,9 @@ static int run_report(const struct options *o)
 		goto fail;
 	}
 	m_init = 1;
-	if (query_open(&q, o->db, o->ndb, err, sizeof err) != 0)
+	if (source_open(&src, o->db, o->ndb, isatty(2) && !o->quiet, err, sizeof err) != 0)
 		goto fail;
-	if (read_period(&q, o, o->from, o->to, &m, 1, "period", err, sizeof err) != 0)
+	if (read_period(&src, o, o->from, o->to, &m, 1, "period", err, sizeof err) != 0)
 		goto fail;
 	if (o->compare) {
 		/* The comparison needs only its services' counts. */
@@ -647,10 +595,10 @@ static int run_report(const struct options *o)
 			goto fail;
 		}
 		prev_init = 1;
-		if (read_period(&q, o, o->cfrom, o->cto, &prev, 0, "comparison", err, sizeof err) != 0)
+		if (read_period(&src, o, o->cfrom, o->cto, &prev, 0, "comparison", err, sizeof err) != 0)
 			goto fail;
 	}
-	query_close(&q);
+	source_close(&src);
 	if (model_finish(&m) != 0 || (o->compare && model_finish(&prev) != 0)) {
 		snprintf(err, sizeof err, "out of memory while finishing the report");
 		goto fail;
@@ -676,7 +624,7 @@ static int run_report(const struct options *o)
 fail:
 	log_msg("%s", err);
 out:
-	query_close(&q);
+	source_close(&src);
 	if (prev_init)
 		model_free(&prev);
 	if (m_init)
