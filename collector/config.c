@@ -19,10 +19,13 @@
 
 static const char usage_text[] =
 	"Usage: lotse-collector [OPTION]...\n"
-	"Cookieless beacon endpoint of Lotse: stores anonymous usability events in SQLite.\n"
+	"Cookieless beacon endpoint of Lotse: stores anonymous usability events in SQLite\n"
+	"or ClickHouse.\n"
 	"\n"
 	"  --listen ADDR:PORT     where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6)\n"
-	"  --db PATH              SQLite database, created when absent (default lotse.db)\n"
+	"  --db PATH              SQLite database, created when absent (default lotse.db), or\n"
+	"                         clickhouse://HOST:PORT/DATABASE[?table=T&rejects=R&user=U]\n"
+	"                         (password from LOTSE_CLICKHOUSE_PASSWORD; docs/scale.md)\n"
 	"  --sites FILE.csv       allowed sites and origins (columns site,name,origins);\n"
 	"                         without it every site and origin is accepted; SIGHUP re-reads it\n"
 	"  --max-body BYTES       largest request body (default 16384)\n"

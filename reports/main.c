@@ -20,6 +20,8 @@
 #include "catcheck.h"
 #include "changes.h"
 #include "chart.h"
+#include "chprune.h"
+#include "churl.h"
 #include "conffile.h"
 #include "csvfiles.h"
 #include "event.h"
@@ -57,6 +59,8 @@ static const char usage_text[] =
 	"                    options given here win; see lotse.conf(5))\n"
 	"       lotse-report --version\n"
 	"\n"
+	"--db is a SQLite file, or one clickhouse://HOST:PORT/DATABASE[?table=T&rejects=R&user=U]\n"
+	"(the password from LOTSE_CLICKHOUSE_PASSWORD; docs/scale.md).\n"
 	"Reads Lotse collector databases (read-only, one snapshot) and writes a report\n"
 	"folder: index.html, charts/*.svg and *.png, and the CSV files of REPORT.md.\n"
 	"Dates are local days in Europe/Berlin; --to is inclusive. --period P is\n"
@@ -326,7 +330,13 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		return usage_error("unexpected argument", argv[optind]);
 	if (o->ndb == 0)
 		return usage_error("--db is required", NULL);
+	if (o->ndb > 1 && source_any_clickhouse(o->db, o->ndb))
+		return usage_error("a clickhouse:// --db is the only --db (several collectors write into one "
+		                   "ClickHouse; a cluster is one Distributed table)", NULL);
 	if (o->backup) {
+		if (churl_is(o->db[0]))
+			return usage_error("--backup copies a SQLite database; a ClickHouse database is backed up "
+			                   "with ClickHouse's own means (docs/scale.md, \"Backup\")", o->db[0]);
 		if (o->ndb != 1 || o->prune || retain_set || o->out || o->from_s || o->to_s || o->site ||
 		    o->services || o->cfrom_s || o->cto_s || o->check_catalog || o->period_s || o->today_s ||
 		    o->no_compare)
@@ -415,8 +425,10 @@ static int run_prune(const struct options *o)
 	uint64_t ev, rj;
 	int64_t cutoff_day;
 
-	if (prune_run(o->db[0], o->retain_days, (int64_t)time(NULL) * 1000, &ev, &rj, &cutoff_day,
-		      err, sizeof err) != 0) {
+	int (*run)(const char *, int, int64_t, uint64_t *, uint64_t *, int64_t *, char *, size_t) =
+		churl_is(o->db[0]) ? chprune_run : prune_run;
+
+	if (run(o->db[0], o->retain_days, (int64_t)time(NULL) * 1000, &ev, &rj, &cutoff_day, err, sizeof err) != 0) {
 		log_msg("%s", err);
 		return 1;
 	}
