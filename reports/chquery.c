@@ -14,8 +14,10 @@
  * the model matches them against the catalogue in C (catalog.c, as for
  * SQLite) and lists the flow events each pageview or field error there
  * makes; that list goes back into the flow queries as a literal table
- * (system.one ARRAY JOIN […]) joined on (site, path), so ClickHouse counts
- * those events too. A literal, not a temporary table: on a Distributed
+ * (system.one ARRAY JOIN [sites] AS site, [paths] AS path, …) joined on
+ * (site, path), so ClickHouse counts
+ * those events too (their totals per step the model counts from the
+ * paths' counts). A literal, not a temporary table: on a Distributed
  * table every shard runs the join itself.
  *
  * Every value in SQL is a literal the program printed (integers) or
@@ -42,9 +44,14 @@
 #define FLOW_TYPES "'flow_start', 'flow_step', 'flow_complete', 'flow_abort', 'field_error'"
 #define HOST "if(position(assumeNotNull(href), '/') > 0, " \
 	"substring(assumeNotNull(href), 1, position(assumeNotNull(href), '/') - 1), href)"
-/* Distinct visits of an item: (day, key) pairs, and every keyless event as a visit of its own (as model.c). */
-#define ITEM_VISITS(cond) "uniqExactIf((day, assumeNotNull(visit)), " cond " AND isNotNull(visit)) + " \
-	"countIf(" cond " AND isNull(visit))"
+/*
+ * Distinct visits of an item: (day, key) pairs, and every keyless event as
+ * a visit of its own (as model.c). A pair is counted as the 64-bit value
+ * key XOR day * 2^64/φ: uniqExact of a UInt64 takes half the time of a
+ * tuple's, and two pairs meet by chance no more often than two keys do.
+ */
+#define ITEM_VISITS(cond) "uniqExactIf(bitXor(assumeNotNull(visit), toUInt64(day) * 11400714819323198485), " \
+	cond " AND isNotNull(visit)) + countIf(" cond " AND isNull(visit))"
 /* A fragment's key: site, service, keyed, visit key, day (0 without a key), flow id (NULL without). */
 #define FRAGMENT_KEY "isNotNull(visit) AS keyed, ifNull(visit, 0) AS v, if(keyed, " DAY ", 0) AS d, flow"
 #define LINKED "(isNotNull(visit) OR isNotNull(flow))"
@@ -245,29 +252,24 @@ static int run(struct chquery *q, struct sql *sql, chwire_row_fn fn, struct read
 
 /* ---- the queries ---------------------------------------------------------- */
 
-static int on_day(void *ctx, const struct chwire_field *f, size_t n)
+/*
+ * A (site, day, device): the events, pageviews and distinct visit keys.
+ * A visit key is a hash of the User-Agent among others, so a visit has
+ * one device: summed over devices the visits are the day's, summed over
+ * days the device's.
+ */
+static int on_day_device(void *ctx, const struct chwire_field *f, size_t n)
 {
 	struct reader *r = ctx;
 	uint64_t events;
 	int64_t day;
 	uint32_t visits, pageviews;
 
-	if (n != 5 || i64_of(&f[1], &day) != 0 || u64_of(&f[2], &events) != 0 || u32_of(&f[3], &visits) != 0 ||
-	    u32_of(&f[4], &pageviews) != 0)
+	if (n != 6 || i64_of(&f[1], &day) != 0 || u64_of(&f[3], &events) != 0 || u32_of(&f[4], &pageviews) != 0 ||
+	    u32_of(&f[5], &visits) != 0)
 		return bad_row(r, "a malformed row");
-	if (model_add_day(r->m, qs(&f[0]), day, events, visits, pageviews) != 0)
-		return bad_row(r, "out of memory");
-	return 0;
-}
-
-static int on_device(void *ctx, const struct chwire_field *f, size_t n)
-{
-	struct reader *r = ctx;
-	uint32_t visits;
-
-	if (n != 3 || u32_of(&f[2], &visits) != 0)
-		return bad_row(r, "a malformed row");
-	if (model_add_device_visits(r->m, qs(&f[0]), qs(&f[1]), visits) != 0)
+	if (model_add_day(r->m, qs(&f[0]), day, events, visits, pageviews) != 0 ||
+	    (visits > 0 && model_add_device_visits(r->m, qs(&f[0]), qs(&f[2]), visits) != 0))
 		return bad_row(r, "out of memory");
 	return 0;
 }
@@ -288,15 +290,18 @@ static int on_item(void *ctx, const struct chwire_field *f, size_t n)
 static int on_path(void *ctx, const struct chwire_field *f, size_t n)
 {
 	struct reader *r = ctx;
-	uint32_t pageviews, visits, eng_n, fe, markup;
-	int64_t lo, hi;
+	struct model_path_row p;
+	uint32_t fe, markup;
 
-	if (n != 9 || u32_of(&f[2], &pageviews) != 0 || u32_of(&f[3], &visits) != 0 || u32_of(&f[4], &eng_n) != 0 ||
-	    i64_of(&f[5], &lo) != 0 || i64_of(&f[6], &hi) != 0 || u32_of(&f[7], &fe) != 0 ||
-	    u32_of(&f[8], &markup) != 0)
+	memset(&p, 0, sizeof p);
+	if (n != 10 || u32_of(&f[2], &p.pageviews) != 0 || u32_of(&f[3], &p.visits) != 0 ||
+	    u32_of(&f[4], &p.eng_n) != 0 || i64_of(&f[5], &p.eng_lo_ms) != 0 || i64_of(&f[6], &p.eng_hi_ms) != 0 ||
+	    u32_of(&f[7], &fe) != 0 || u32_of(&f[8], &p.unnamed_errors) != 0 || u32_of(&f[9], &markup) != 0)
 		return bad_row(r, "a malformed row");
-	if (model_add_path(r->m, qs(&f[0]), qs(&f[1]), pageviews, visits, eng_n, lo, hi,
-	                   (fe ? MODEL_PATH_FIELD_ERROR : 0) | (markup ? MODEL_PATH_MARKUP : 0)) != 0)
+	p.site = qs(&f[0]);
+	p.path = qs(&f[1]);
+	p.flags = (fe ? MODEL_PATH_FIELD_ERROR : 0) | (markup ? MODEL_PATH_MARKUP : 0);
+	if (model_add_path(r->m, &p) != 0)
 		return bad_row(r, "out of memory");
 	return 0;
 }
@@ -413,28 +418,63 @@ static int on_reject(void *ctx, const struct chwire_field *f, size_t n)
 
 /* ---- the catalogue's mapping ------------------------------------------------ */
 
-/* model_mapping_fn: one element of the literal array (site, path, source, service, type, step). */
+/*
+ * The catalogue's mapping as six parallel array literals (site, path,
+ * source, service, type, step), zipped by ARRAY JOIN: arrays of plain
+ * values, because 18.16 parses an array of tuples element by element (a
+ * thousand tuples took seconds, the same values as arrays milliseconds).
+ */
+enum { MAP_SITE, MAP_PATH, MAP_SRC, MAP_SERVICE, MAP_TYPE, MAP_STEP, MAP_COLUMNS };
+
+struct mapping {
+	struct sql col[MAP_COLUMNS];
+	size_t n;
+};
+
+static void mapping_free(struct mapping *mp)
+{
+	for (int i = 0; i < MAP_COLUMNS; i++)
+		sql_free(&mp->col[i]);
+	mp->n = 0;
+}
+
+static int mapping_failed(const struct mapping *mp)
+{
+	for (int i = 0; i < MAP_COLUMNS; i++) {
+		if (mp->col[i].failed)
+			return 1;
+	}
+	return 0;
+}
+
+/* model_mapping_fn: one more element of each array. */
 static int add_mapping(void *ctx, const char *site, const char *path, enum event_type source, const char *service,
                        enum event_type type, uint32_t step)
 {
-	struct sql *lit = ctx;
+	struct mapping *mp = ctx;
+	const char *sep = mp->n > 0 ? ", " : "";
 
-	sql_add(lit, "%s(", lit->len > 0 ? ", " : "");
-	sql_quote(lit, site);
-	sql_add(lit, ", ");
-	sql_quote(lit, path);
-	sql_add(lit, ", '%s', ", event_type_name(source));
-	sql_quote(lit, service);
-	sql_add(lit, ", '%s', %u)", event_type_name(type), step);
-	return lit->failed ? -1 : 0;
+	for (int i = 0; i < MAP_COLUMNS; i++)
+		sql_add(&mp->col[i], "%s", sep);
+	sql_quote(&mp->col[MAP_SITE], site);
+	sql_quote(&mp->col[MAP_PATH], path);
+	sql_add(&mp->col[MAP_SRC], "'%s'", event_type_name(source));
+	sql_quote(&mp->col[MAP_SERVICE], service);
+	sql_add(&mp->col[MAP_TYPE], "'%s'", event_type_name(type));
+	sql_add(&mp->col[MAP_STEP], "%u", step);
+	mp->n++;
+	return mapping_failed(mp) ? -1 : 0;
 }
 
 /* The mapping as a table (site, path, m_src, m_service, m_type, m_step) to join. */
-static void add_mapping_table(struct sql *q, const struct sql *lit)
+static void add_mapping_table(struct sql *q, const struct mapping *mp)
 {
-	sql_add(q, "(SELECT tupleElement(m, 1) AS site, tupleElement(m, 2) AS path, tupleElement(m, 3) AS m_src, "
-	        "tupleElement(m, 4) AS m_service, tupleElement(m, 5) AS m_type, tupleElement(m, 6) AS m_step "
-	        "FROM system.one ARRAY JOIN [%s] AS m)", lit->s);
+	static const char *const names[MAP_COLUMNS] = { "site", "path", "m_src", "m_service", "m_type", "m_step" };
+
+	sql_add(q, "(SELECT site, path, m_src, m_service, m_type, m_step FROM system.one ARRAY JOIN ");
+	for (int i = 0; i < MAP_COLUMNS; i++)
+		sql_add(q, "%s[%s] AS %s", i ? ", " : "", mp->col[i].s, names[i]);
+	sql_add(q, ")");
 }
 
 /* ---- a period ---------------------------------------------------------- */
@@ -446,7 +486,7 @@ struct period {
 };
 
 /* The fragments (and their field errors) of markup (lit NULL) or of the catalogue's mapping lit. */
-static int read_fragments(struct chquery *q, const struct period *p, const struct sql *lit, struct reader *r,
+static int read_fragments(struct chquery *q, const struct period *p, const struct mapping *lit, struct reader *r,
                           char *err, size_t errlen)
 {
 	const char *svc = lit ? "m_service" : "service";
@@ -483,30 +523,6 @@ static int read_fragments(struct chquery *q, const struct period *p, const struc
 	sql_add(&sql, " AND " LINKED " GROUP BY site, svc, keyed, v, d, flow, field, error FORMAT TabSeparated");
 	r->what = lit ? "catalogue field errors" : "field errors";
 	rc = run(q, &sql, on_fragment_error, r, err, errlen);
-	sql_free(&sql);
-	return rc;
-}
-
-/* The flow events per service, type and step, of markup (lit NULL) or of the catalogue's mapping lit. */
-static int read_flow_events(struct chquery *q, const struct period *p, const struct sql *lit, struct reader *r,
-                            char *err, size_t errlen)
-{
-	struct sql sql = { 0 };
-	int rc;
-
-	if (lit) {
-		sql_add(&sql, "SELECT site, m_service, m_type, if(m_type = 'flow_step', m_step, NULL), count() FROM %s "
-		        "ALL INNER JOIN ", p->events);
-		add_mapping_table(&sql, lit);
-		sql_add(&sql, " USING (site, path) WHERE %s AND " MAPPED " GROUP BY site, m_service, m_type, m_step "
-		        "FORMAT TabSeparated", p->where);
-	} else {
-		sql_add(&sql, "SELECT site, service, type, step, count() FROM %s WHERE %s AND isNotNull(service) "
-		        "AND type IN (" FLOW_TYPES ") GROUP BY site, service, type, step FORMAT TabSeparated",
-		        p->events, p->where);
-	}
-	r->what = lit ? "catalogue flow events" : "flow events";
-	rc = run(q, &sql, on_flow_events, r, err, errlen);
 	sql_free(&sql);
 	return rc;
 }
@@ -557,20 +573,18 @@ int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *
 	const struct model_config *cfg = m->cfg;
 	struct reader r = { .m = m };
 	struct period p = { .events = q->url.table, .rejects = q->url.rejects };
-	struct sql lit = { 0 };
+	struct mapping lit;
 	int rc = -1;
 
+	memset(&lit, 0, sizeof lit);
 	if (period_where(&p, from_ms, to_ms, site) != 0) {
 		snprintf(err, errlen, "--site: too long");
 		return -1;
 	}
-	if (read_simple(q, &r, "days", on_day, err, errlen,
-	                "SELECT site, " DAY " AS day, count(), uniqExactIf(assumeNotNull(visit), isNotNull(visit)), "
-	                "countIf(type = 'pageview') FROM %s WHERE %s GROUP BY site, day", p.events, p.where) != 0 ||
-	    read_simple(q, &r, "devices", on_device, err, errlen,
-	                "SELECT site, dev, count() FROM (SELECT site, " DAY " AS day, assumeNotNull(visit) AS key, "
-	                "min(ifNull(device, '')) AS dev FROM %s WHERE %s AND isNotNull(visit) GROUP BY site, day, key) "
-	                "GROUP BY site, dev", p.events, p.where) != 0 ||
+	if (read_simple(q, &r, "days and devices", on_day_device, err, errlen,
+	                "SELECT site, " DAY " AS day, ifNull(device, '') AS dev, count(), countIf(type = 'pageview'), "
+	                "uniqExactIf(assumeNotNull(visit), isNotNull(visit)) FROM %s WHERE %s GROUP BY site, day, dev",
+	                p.events, p.where) != 0 ||
 	    read_simple(q, &r, "searches, outbound links, script errors and rage clicks", on_item, err, errlen,
 	                "SELECT kind, site, key, count(), " ITEM_VISITS("1") ", countIf(kind = 0 AND "
 	                "ifNull(results = 0, 0)) FROM (SELECT site, visit, results, " DAY " AS day, "
@@ -581,18 +595,20 @@ int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *
 	                MODEL_SEARCHES, MODEL_OUTLINKS, MODEL_SCRIPTS, MODEL_RAGES, p.events, p.where) != 0 ||
 	    read_simple(q, &r, "pages", on_path, err, errlen,
 	                "SELECT site, path, pv, visits, length(e) AS n, if(n > 0, e[intDiv(n - 1, 2) + 1], 0), "
-	                "if(n > 0, e[intDiv(n, 2) + 1], 0), fe, markup FROM (SELECT site, path, "
+	                "if(n > 0, e[intDiv(n, 2) + 1], 0), fe, unnamed, markup FROM (SELECT site, path, "
 	                "countIf(type = 'pageview') AS pv, " ITEM_VISITS("type = 'pageview'") " AS visits, "
 	                "arraySort(groupArrayIf(assumeNotNull(ms), type = 'engagement' AND isNotNull(ms))) AS e, "
-	                "max(type = 'field_error') AS fe, max(isNotNull(service) AND type IN (" FLOW_TYPES ")) "
-	                "AS markup FROM (SELECT site, path, type, visit, ms, service, " DAY " AS day FROM %s "
+	                "max(type = 'field_error') AS fe, countIf(type = 'field_error' AND isNull(service)) AS unnamed, "
+	                "max(isNotNull(service) AND type IN (" FLOW_TYPES ")) AS markup FROM (SELECT site, path, type, visit, ms, service, " DAY " AS day FROM %s "
 	                "WHERE %s AND type IN ('pageview', 'engagement'%s)) GROUP BY site, path)",
 	                p.events, p.where,
 	                cfg->check_catalog ? ", " FLOW_TYPES : cfg->cat != NULL ? ", 'field_error'" : "") != 0 ||
 	    read_simple(q, &r, "feedback", on_feedback, err, errlen,
 	                "SELECT site, service, rating, count() FROM %s WHERE %s AND type = 'feedback' AND "
 	                "rating >= 1 AND rating <= 5 GROUP BY site, service, rating", p.events, p.where) != 0 ||
-	    read_flow_events(q, &p, NULL, &r, err, errlen) != 0 ||
+	    read_simple(q, &r, "flow events", on_flow_events, err, errlen,
+	                "SELECT site, service, type, step, count() FROM %s WHERE %s AND isNotNull(service) AND "
+	                "type IN (" FLOW_TYPES ") GROUP BY site, service, type, step", p.events, p.where) != 0 ||
 	    read_simple(q, &r, "step names", on_step_name, err, errlen,
 	                "SELECT site, service, step, step_name, count() FROM %s WHERE %s AND type = 'flow_step' AND "
 	                "isNotNull(service) AND isNotNull(step) AND isNotNull(step_name) "
@@ -605,12 +621,11 @@ int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *
 		                "path FROM %s WHERE %s AND type IN ('js_error', 'rage_click') AND isNotNull(key)",
 		                p.events, p.where) != 0)
 			goto out;
-		if (model_catalogue_mapping(m, add_mapping, &lit) != 0 || lit.failed) {
+		if (model_catalogue_mapping(m, add_mapping, &lit) != 0 || mapping_failed(&lit)) {
 			snprintf(err, errlen, "out of memory while matching the catalogue");
 			goto out;
 		}
-		if (lit.len > 0 && (read_flow_events(q, &p, &lit, &r, err, errlen) != 0 ||
-		                    read_fragments(q, &p, &lit, &r, err, errlen) != 0))
+		if (lit.n > 0 && read_fragments(q, &p, &lit, &r, err, errlen) != 0)
 			goto out;
 	}
 	if (with_rejects &&
@@ -620,7 +635,7 @@ int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *
 		goto out;
 	rc = 0;
 out:
-	sql_free(&lit);
+	mapping_free(&lit);
 	free(r.ints);
 	return rc;
 }

@@ -81,6 +81,7 @@ struct item_rec {
 	uint32_t match_at;  /* pages: 0 = not matched yet, else index + 1 of the first hit in m->hits */
 	uint32_t match_n;   /* pages: hits of the path */
 	uint32_t flags;     /* pages: enum model_path_flag */
+	uint32_t unnamed_errors; /* pages, model_add_path: field errors without a service */
 	double lo, hi;
 };
 
@@ -1080,25 +1081,25 @@ int model_add_item(struct model *m, enum model_item_kind kind, struct qstr site,
 	return 0;
 }
 
-int model_add_path(struct model *m, struct qstr site, struct qstr path, uint32_t pageviews, uint32_t visits,
-                   uint32_t eng_n, int64_t eng_lo_ms, int64_t eng_hi_ms, unsigned flags)
+int model_add_path(struct model *m, const struct model_path_row *p)
 {
 	struct item_rec *it;
 	uint32_t sid;
 
-	if (site.s == NULL || path.s == NULL)
+	if (p->site.s == NULL || p->path.s == NULL)
 		return 0;
-	if (site_id(m, site, &sid) != 0 || (it = path_item(m, sid, path)) == NULL)
+	if (site_id(m, p->site, &sid) != 0 || (it = path_item(m, sid, p->path)) == NULL)
 		return -1;
-	it->count += pageviews;
-	it->visits += visits;
-	if (eng_n > 0) {
+	it->count += p->pageviews;
+	it->visits += p->visits;
+	it->unnamed_errors += p->unnamed_errors;
+	if (p->eng_n > 0) {
 		assert(it->eng_n == 0); /* one row per path */
-		it->eng_n = eng_n;
-		it->lo = (double)eng_lo_ms;
-		it->hi = (double)eng_hi_ms;
+		it->eng_n = p->eng_n;
+		it->lo = (double)p->eng_lo_ms;
+		it->hi = (double)p->eng_hi_ms;
 	}
-	it->flags |= flags;
+	it->flags |= p->flags;
 	return 0;
 }
 
@@ -1253,6 +1254,25 @@ static int replay_completions(struct model *m)
 	return 0;
 }
 
+/* Adds count catalogue events ev of the path's site to its service's step totals, as flow_event does. */
+static int catalogue_totals(struct model *m, uint32_t site, const struct catalogue_event *ev, uint32_t count)
+{
+	struct service_rec *svc = service_of(m, site, ev->service);
+
+	if (svc == NULL)
+		return -1;
+	if (ev->type == EVENT_FLOW_START) {
+		svc->step_events[0] += count;
+	} else if (ev->type == EVENT_FLOW_COMPLETE) {
+		svc->complete_events += count;
+	} else if (ev->type == EVENT_FLOW_STEP && ev->step >= 1 && ev->step <= MODEL_MAX_STEP) {
+		svc->step_events[ev->step] += count;
+		if (ev->step > svc->max_step_seen)
+			svc->max_step_seen = ev->step;
+	}
+	return 0;
+}
+
 int model_catalogue_mapping(struct model *m, model_mapping_fn fn, void *ctx)
 {
 	static const enum event_type sources[2] = { EVENT_PAGEVIEW, EVENT_FIELD_ERROR };
@@ -1263,14 +1283,18 @@ int model_catalogue_mapping(struct model *m, model_mapping_fn fn, void *ctx)
 	for (uint32_t i = 0; i < m->paths.n; i++) {
 		for (int s = 0; s < 2; s++) {
 			struct item_rec *it = tab_at(&m->paths, i);
+			uint32_t count = sources[s] == EVENT_PAGEVIEW ? it->count : it->unnamed_errors;
+			uint32_t site = it->site, path = it->key;
 			size_t n;
 
-			if (sources[s] == EVENT_PAGEVIEW ? it->count == 0 : !(it->flags & MODEL_PATH_FIELD_ERROR))
+			if (count == 0)
 				continue;
-			if (catalogue_events_of(m, it->site, it, sources[s], evs, &n) != 0)
+			if (catalogue_events_of(m, site, it, sources[s], evs, &n) != 0)
 				return -1;
 			for (size_t k = 0; k < n; k++) {
-				if (fn(ctx, pool_str(&m->strings, it->site), pool_str(&m->strings, it->key), sources[s],
+				/* service_of may move the records of m->services, never those of m->paths. */
+				if (catalogue_totals(m, site, &evs[k], count) != 0 ||
+				    fn(ctx, pool_str(&m->strings, site), pool_str(&m->strings, path), sources[s],
 				       pool_str(&m->strings, evs[k].service), evs[k].type, evs[k].step) != 0)
 					return -1;
 			}

@@ -290,13 +290,18 @@ int model_add_item(struct model *m, enum model_item_kind kind, struct qstr site,
 /*
  * A path of a site: its pageviews and their distinct visits, its
  * engagement events (eng_n) with the lower and upper middle of their ms
- * (equal for odd eng_n), and flags (enum model_path_flag: flow events with
- * a service, field errors sent from it) for the catalogue check. A path
- * with field errors only is added too (pageviews 0): the catalogue may
- * give them their service.
+ * (equal for odd eng_n), its field errors without a service (the
+ * catalogue may give them one), and flags (enum model_path_flag: flow
+ * events with a service, field errors sent from it). A path with field
+ * errors only is added too (pageviews 0).
  */
-int model_add_path(struct model *m, struct qstr site, struct qstr path, uint32_t pageviews, uint32_t visits,
-                   uint32_t eng_n, int64_t eng_lo_ms, int64_t eng_hi_ms, unsigned flags);
+struct model_path_row {
+	struct qstr site, path;
+	uint32_t pageviews, visits, eng_n, unnamed_errors;
+	int64_t eng_lo_ms, eng_hi_ms;
+	unsigned flags;
+};
+int model_add_path(struct model *m, const struct model_path_row *p);
 
 /* count ratings 1..5 of a site's feedback naming service (NULL: none). */
 int model_add_feedback(struct model *m, struct qstr site, struct qstr service, int64_t rating, uint32_t count);
@@ -345,13 +350,15 @@ struct model_fragment {
 int model_add_fragment(struct model *m, const struct model_fragment *f);
 
 /*
- * The catalogue's flow events, for the database to make them of the
- * events themselves: for each path added with model_add_path that the
- * catalogue's patterns match, each flow event that a pageview (source
- * EVENT_PAGEVIEW) or a field error without a service (EVENT_FIELD_ERROR)
- * on it makes (type EVENT_FLOW_START, _STEP, _COMPLETE or _FIELD_ERROR of
- * service; step for a flow_step, else 0), by fn. Returns 0, or -1 when
- * out of memory or fn failed.
+ * The catalogue's flow events of the paths added with model_add_path:
+ * counts them into their services' step totals (a path's pageviews and
+ * field errors without a service make them), and lists them for the
+ * database to make the flow fragments of: for each path the catalogue's
+ * patterns match, each flow event that a pageview (source EVENT_PAGEVIEW)
+ * or a field error without a service (EVENT_FIELD_ERROR) on it makes (type
+ * EVENT_FLOW_START, _STEP, _COMPLETE or _FIELD_ERROR of service; step for
+ * a flow_step, else 0), by fn. Call once, after every model_add_path.
+ * Returns 0, or -1 when out of memory or fn failed.
  */
 typedef int (*model_mapping_fn)(void *ctx, const char *site, const char *path, enum event_type source,
                                 const char *service, enum event_type type, uint32_t step);
