@@ -11,12 +11,17 @@
  * refusing or stalled server fails the commit within it, and the writer
  * answers 503 and tries again later (writer.h).
  *
+ * Pipelined (--import): a committed group is sent by a thread of its own
+ * while the next is encoded, so that parsing and ClickHouse's insert
+ * overlap as parsing and SQLite's do; the importer waits for the last.
+ *
  * Decisions: a group's events go before its rejects, each in one request;
  * when the events were acknowledged and the rejects fail, the commit fails
  * and the requests are answered 503: their events may come again (stored
  * twice), never lost. The probe is an INSERT of no rows: it checks that
  * the server answers and the table takes inserts, and writes nothing.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +36,28 @@
 #define GROUP_BYTES_MAX ((size_t)512 << 20)
 #define INSERT_SQL_MAX 1200
 
+/*
+ * A pipelined store's sending thread and the group it sends. The store's
+ * thread swaps a committed group's buffers with these (under mu) and goes
+ * on; only the sender uses the connection then.
+ */
+struct sender {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	int busy;                    /* guarded by mu: a group is being sent */
+	int quit;                    /* guarded by mu */
+	int failed;                  /* guarded by mu: a send failed (sticky); error says why */
+	char error[CLICKHOUSE_ERROR_MAX + 64];
+	struct chwire_buf events, rejects;
+	size_t n_events, n_rejects;
+};
+
 struct chstore {
 	struct store base;           /* first: store.c's head */
 	struct churl url;
 	struct clickhouse *ch;
+	struct sender *snd;          /* NULL unless pipelined */
 	struct chwire_buf events, rejects;
 	size_t n_events, n_rejects;
 	char insert_events[INSERT_SQL_MAX];   /* INSERT INTO events (…) FORMAT RowBinary */
@@ -175,26 +198,106 @@ static int ch_flush(struct store *base)
 	return 0;
 }
 
-/* One INSERT of body into the table of sql. Returns 0 when acknowledged, else -1 with s->error. */
-static int send_rows(struct chstore *s, const char *sql, const struct chwire_buf *body, const char *table)
+/* One INSERT of body into the table of sql. Returns 0 when acknowledged, else -1 with why. */
+static int send_rows(struct chstore *s, const char *sql, const struct chwire_buf *body, const char *table,
+                     char *why, size_t whylen)
 {
 	if (clickhouse_insert(s->ch, sql, s->settings, body->p, body->len) == 0)
 		return 0;
-	snprintf(s->error, sizeof s->error, "ClickHouse insert into %s: %s", table, clickhouse_error(s->ch));
+	snprintf(why, whylen, "ClickHouse insert into %s: %s", table, clickhouse_error(s->ch));
 	return -1;
+}
+
+/* Sends a group: its events, then its rejects. Returns 0 or -1 with why. */
+static int send_group(struct chstore *s, const struct chwire_buf *events, size_t n_events,
+                      const struct chwire_buf *rejects, size_t n_rejects, char *why, size_t whylen)
+{
+	if (n_events > 0 && send_rows(s, s->insert_events, events, s->url.table, why, whylen) != 0)
+		return -1;
+	if (n_rejects > 0 && send_rows(s, s->insert_rejects, rejects, s->url.rejects, why, whylen) != 0)
+		return -1;
+	return 0;
+}
+
+static void *sender_main(void *arg)
+{
+	struct chstore *s = arg;
+	struct sender *snd = s->snd;
+
+	pthread_mutex_lock(&snd->mu);
+	for (;;) {
+		while (!snd->busy && !snd->quit)
+			pthread_cond_wait(&snd->cond, &snd->mu);
+		if (!snd->busy)
+			break;
+		pthread_mutex_unlock(&snd->mu);
+		char why[sizeof snd->error];
+		int rc = send_group(s, &snd->events, snd->n_events, &snd->rejects, snd->n_rejects, why, sizeof why);
+		pthread_mutex_lock(&snd->mu);
+		if (rc != 0 && !snd->failed) {
+			snd->failed = 1;
+			memcpy(snd->error, why, sizeof why);
+		}
+		snd->busy = 0;
+		pthread_cond_broadcast(&snd->cond);
+	}
+	pthread_mutex_unlock(&snd->mu);
+	return NULL;
+}
+
+/* Waits until the sender is idle; returns 0, or -1 (s->error set) when a send failed. Locks nothing after. */
+static int sender_idle(struct chstore *s)
+{
+	struct sender *snd = s->snd;
+	int rc;
+
+	pthread_mutex_lock(&snd->mu);
+	while (snd->busy)
+		pthread_cond_wait(&snd->cond, &snd->mu);
+	rc = snd->failed ? -1 : 0;
+	if (rc != 0)
+		snprintf(s->error, sizeof s->error, "%s", snd->error);
+	pthread_mutex_unlock(&snd->mu);
+	return rc;
 }
 
 static int ch_commit(struct store *base)
 {
 	struct chstore *s = (struct chstore *)base;
+	struct sender *snd = s->snd;
 	int rc = 0;
 
-	if (s->n_events > 0 && send_rows(s, s->insert_events, &s->events, s->url.table) != 0)
-		rc = -1;
-	if (rc == 0 && s->n_rejects > 0 && send_rows(s, s->insert_rejects, &s->rejects, s->url.rejects) != 0)
-		rc = -1;
+	if (snd == NULL) {
+		rc = send_group(s, &s->events, s->n_events, &s->rejects, s->n_rejects, s->error, sizeof s->error);
+		drop_group(s);
+		return rc;
+	}
+	/* Pipelined: hand the group over once the one before it is acknowledged. */
+	if (sender_idle(s) != 0) {
+		drop_group(s);
+		return -1;
+	}
+	pthread_mutex_lock(&snd->mu);
+	struct chwire_buf e = snd->events, r = snd->rejects;
+
+	snd->events = s->events;
+	snd->rejects = s->rejects;
+	snd->n_events = s->n_events;
+	snd->n_rejects = s->n_rejects;
+	s->events = e;
+	s->rejects = r;
+	snd->busy = 1;
+	pthread_cond_broadcast(&snd->cond);
+	pthread_mutex_unlock(&snd->mu);
 	drop_group(s);
-	return rc;
+	return 0;
+}
+
+static int ch_wait(struct store *base)
+{
+	struct chstore *s = (struct chstore *)base;
+
+	return s->snd != NULL ? sender_idle(s) : 0;
 }
 
 static void ch_rollback(struct store *base)
@@ -207,8 +310,10 @@ static int ch_probe(struct store *base)
 	struct chstore *s = (struct chstore *)base;
 	struct chwire_buf none;
 
+	if (s->snd != NULL && sender_idle(s) != 0)
+		return -1;
 	chwire_buf_init(&none, 0);
-	return send_rows(s, s->insert_events, &none, s->url.table);
+	return send_rows(s, s->insert_events, &none, s->url.table, s->error, sizeof s->error);
 }
 
 static const char *ch_error(struct store *base)
@@ -216,10 +321,50 @@ static const char *ch_error(struct store *base)
 	return ((struct chstore *)base)->error;
 }
 
+/* Stops the sender (after the group it sends) and frees it; NULL is ignored. */
+static void sender_stop(struct sender *snd)
+{
+	if (snd == NULL)
+		return;
+	pthread_mutex_lock(&snd->mu);
+	snd->quit = 1;
+	pthread_cond_broadcast(&snd->cond);
+	pthread_mutex_unlock(&snd->mu);
+	pthread_join(snd->thread, NULL);
+	pthread_cond_destroy(&snd->cond);
+	pthread_mutex_destroy(&snd->mu);
+	chwire_buf_free(&snd->events);
+	chwire_buf_free(&snd->rejects);
+	free(snd);
+}
+
+/* Starts the sender of a pipelined store. Returns 0 or -1. */
+static int sender_start(struct chstore *s)
+{
+	struct sender *snd = calloc(1, sizeof *snd);
+
+	if (snd == NULL)
+		return -1;
+	pthread_mutex_init(&snd->mu, NULL);
+	pthread_cond_init(&snd->cond, NULL);
+	chwire_buf_init(&snd->events, GROUP_BYTES_MAX);
+	chwire_buf_init(&snd->rejects, GROUP_BYTES_MAX);
+	s->snd = snd;
+	if (pthread_create(&snd->thread, NULL, sender_main, s) != 0) {
+		s->snd = NULL;
+		pthread_cond_destroy(&snd->cond);
+		pthread_mutex_destroy(&snd->mu);
+		free(snd);
+		return -1;
+	}
+	return 0;
+}
+
 static void ch_close(struct store *base)
 {
 	struct chstore *s = (struct chstore *)base;
 
+	sender_stop(s->snd);
 	clickhouse_close(s->ch);
 	chwire_buf_free(&s->events);
 	chwire_buf_free(&s->rejects);
@@ -263,6 +408,10 @@ int chstore_open(const struct store_config *cfg, struct store **out, char *err, 
 	/* Seconds, at least one: a Distributed insert waits for its shards no longer than a request may take. */
 	snprintf(s->settings, sizeof s->settings, "insert_distributed_sync=1&insert_distributed_timeout=%u",
 	         (timeout_ms + 999) / 1000);
+	if (cfg->pipelined && sender_start(s) != 0) {
+		snprintf(err, errlen, "%s: cannot start the sending thread", cfg->db);
+		goto out;
+	}
 	*out = &s->base;
 	rc = 0;
 out:
@@ -276,6 +425,7 @@ static const struct store_ops chstore_ops = {
 	.insert_batch = ch_insert_batch,
 	.flush = ch_flush,
 	.commit = ch_commit,
+	.wait = ch_wait,
 	.rollback = ch_rollback,
 	.probe = ch_probe,
 	.error = ch_error,

@@ -85,7 +85,8 @@ static int open_inputs(const struct config *cfg, struct sites **sites, struct st
 	char err[512];
 
 	struct store_config sc = { .db = cfg->db, .durability_full = cfg->durability_full,
-	                           .timeout_ms = cfg->import != NULL ? IMPORT_TIMEOUT_MS : 0 };
+	                           .timeout_ms = cfg->import != NULL ? IMPORT_TIMEOUT_MS : 0,
+	                           .pipelined = cfg->import != NULL };
 
 	*store = NULL;
 	if (load_sites(cfg, sites) != 0)

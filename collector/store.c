@@ -41,6 +41,11 @@ int store_commit(struct store *s)
 	return s->ops->commit(s);
 }
 
+int store_wait(struct store *s)
+{
+	return s->ops->wait != NULL ? s->ops->wait(s) : 0;
+}
+
 void store_rollback(struct store *s)
 {
 	s->ops->rollback(s);

@@ -26,6 +26,7 @@ struct store_config {
 	const char *db;          /* a SQLite path, or a clickhouse:// URL */
 	int durability_full;     /* SQLite: synchronous=FULL, else NORMAL */
 	unsigned timeout_ms;     /* ClickHouse: the most one request may take; 0: STORE_TIMEOUT_MS */
+	int pipelined;           /* ClickHouse (--import): see store_wait */
 };
 
 /*
@@ -57,6 +58,18 @@ int store_is_clickhouse(const struct store *s);
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
+
+/*
+ * A pipelined ClickHouse store (store_config.pipelined, for --import)
+ * sends a committed group from a thread of its own while the next group
+ * is given: store_commit then returns 0 once the group is handed over
+ * (and waits for the group before it, returning -1 when that one failed).
+ * store_wait waits until every group handed over is acknowledged: 0, or
+ * -1 when one failed (store_error tells why). Without pipelining (and for
+ * SQLite) store_commit returns when the group is durable and store_wait
+ * returns 0 at once.
+ */
+int store_wait(struct store *s);
 
 /*
  * Gives every event of batch (all fields, as reduced) and every reject, as

@@ -14,6 +14,7 @@ struct store_ops {
 	int (*insert_batch)(struct store *s, const struct beacon_batch *batch, int64_t reject_time_ms);
 	int (*flush)(struct store *s);
 	int (*commit)(struct store *s);
+	int (*wait)(struct store *s);       /* NULL: nothing is pipelined */
 	void (*rollback)(struct store *s);
 	int (*probe)(struct store *s);
 	const char *(*error)(struct store *s);

@@ -55,9 +55,6 @@
 /* A fragment's key: site, service, keyed, visit key, day (0 without a key), flow id (NULL without). */
 #define FRAGMENT_KEY "isNotNull(visit) AS keyed, ifNull(visit, 0) AS v, if(keyed, " DAY ", 0) AS d, flow"
 #define LINKED "(isNotNull(visit) OR isNotNull(flow))"
-/* The rows of a catalogue mapping joined to an event: a pageview, or a field error without a service. */
-#define MAPPED "((type = 'pageview' AND m_src = 'pageview') OR " \
-	"(type = 'field_error' AND isNull(service) AND m_src = 'field_error'))"
 
 struct chquery {
 	struct churl url;
@@ -499,14 +496,21 @@ static int read_fragments(struct chquery *q, const struct period *p, const struc
 	        "%s = 'flow_start'), ifNull(maxIf(%s, %s = 'flow_step'), 0), "
 	        "arraySort(groupArrayIf(time, %s = 'flow_complete')) FROM %s ", svc, typ, typ, typ,
 	        lit ? "m_step" : "step", typ, typ, p->events);
+	/*
+	 * A join filters the events in PREWHERE: 18.16 moves no condition of a
+	 * joined query there by itself, and would join every event of the
+	 * period first (four times slower). PREWHERE passes through a
+	 * Distributed table to its shards.
+	 */
 	if (lit) {
 		sql_add(&sql, "ALL INNER JOIN ");
 		add_mapping_table(&sql, lit);
-		sql_add(&sql, " USING (site, path) WHERE %s AND " MAPPED " AND m_type != 'field_error'", p->where);
+		sql_add(&sql, " USING (site, path) PREWHERE %s AND type = 'pageview' AND " LINKED
+		        " WHERE m_src = 'pageview'", p->where);
 	} else {
-		sql_add(&sql, "WHERE %s AND isNotNull(service) AND type IN (" FLOW_TYPES ")", p->where);
+		sql_add(&sql, "WHERE %s AND isNotNull(service) AND type IN (" FLOW_TYPES ") AND " LINKED, p->where);
 	}
-	sql_add(&sql, " AND " LINKED " GROUP BY site, svc, keyed, v, d, flow FORMAT TabSeparated");
+	sql_add(&sql, " GROUP BY site, svc, keyed, v, d, flow FORMAT TabSeparated");
 	r->what = lit ? "catalogue flow fragments" : "flow fragments";
 	rc = run(q, &sql, on_fragment, r, err, errlen);
 	sql_free(&sql);
@@ -516,11 +520,12 @@ static int read_fragments(struct chquery *q, const struct period *p, const struc
 	if (lit) {
 		sql_add(&sql, "ALL INNER JOIN ");
 		add_mapping_table(&sql, lit);
-		sql_add(&sql, " USING (site, path) WHERE %s AND " MAPPED " AND m_type = 'field_error'", p->where);
+		sql_add(&sql, " USING (site, path) PREWHERE %s AND type = 'field_error' AND isNull(service) AND " LINKED
+		        " WHERE m_src = 'field_error'", p->where);
 	} else {
-		sql_add(&sql, "WHERE %s AND isNotNull(service) AND type = 'field_error'", p->where);
+		sql_add(&sql, "WHERE %s AND isNotNull(service) AND type = 'field_error' AND " LINKED, p->where);
 	}
-	sql_add(&sql, " AND " LINKED " GROUP BY site, svc, keyed, v, d, flow, field, error FORMAT TabSeparated");
+	sql_add(&sql, " GROUP BY site, svc, keyed, v, d, flow, field, error FORMAT TabSeparated");
 	r->what = lit ? "catalogue field errors" : "field errors";
 	rc = run(q, &sql, on_fragment_error, r, err, errlen);
 	sql_free(&sql);
