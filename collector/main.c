@@ -4,7 +4,8 @@
  * what it needs (database, listening socket), then restricts itself (--user),
  * serves until SIGTERM/SIGINT, and shuts down without losing a queued event.
  * Signals are taken synchronously with sigwait() on this thread; no code
- * runs in a signal handler. Also runs --import instead of serving.
+ * runs in a signal handler. Also runs --import or --import-db instead of
+ * serving.
  */
 #include <errno.h>
 #include <grp.h>
@@ -21,6 +22,7 @@
 #include "churl.h"
 #include "clock.h"
 #include "config.h"
+#include "copydb.h"
 #include "dbfiles.h"
 #include "importer.h"
 #include "log.h"
@@ -83,13 +85,14 @@ static int load_sites(const struct config *cfg, struct sites **out)
 static int open_inputs(const struct config *cfg, struct sites **sites, struct store **store)
 {
 	char err[512];
-
+	int importing = cfg->import != NULL || cfg->import_db != NULL;
 	struct store_config sc = { .db = cfg->db, .durability_full = cfg->durability_full,
-	                           .timeout_ms = cfg->import != NULL ? IMPORT_TIMEOUT_MS : 0,
-	                           .pipelined = cfg->import != NULL };
+	                           .timeout_ms = importing ? IMPORT_TIMEOUT_MS : 0, .pipelined = importing };
 
 	*store = NULL;
-	if (load_sites(cfg, sites) != 0)
+	*sites = NULL;
+	/* --import-db copies rows as stored: no sites to check them against. */
+	if (cfg->import_db == NULL && load_sites(cfg, sites) != 0)
 		return EXIT_USAGE;
 	if (store_open(&sc, store, err, sizeof err) != 0) {
 		log_msg("%s", err);
@@ -119,6 +122,34 @@ static int run_import(const struct config *cfg)
 	       (unsigned long long)counts.rejected);
 	if (counts.bots > 0)
 		printf("not stored: %llu events from bots\n", (unsigned long long)counts.bots);
+	rc = EXIT_SUCCESS;
+out:
+	store_close(store);
+	sites_free(sites);
+	return rc;
+}
+
+/* --import-db: copies a Lotse SQLite database's rows into --db. */
+static int run_import_db(const struct config *cfg)
+{
+	struct sites *sites = NULL;
+	struct store *store = NULL;
+	struct copydb_counts counts;
+	char err[512];
+	int rc = open_inputs(cfg, &sites, &store);
+
+	if (rc != EXIT_SUCCESS)
+		return rc;
+	rc = EXIT_FAILURE;
+	if (copydb_run(cfg->import_db, store, &counts, err, sizeof err) != 0) {
+		log_msg("--import-db failed: %s", err);
+		goto out;
+	}
+	printf("copied %llu events and %llu rejects\n", (unsigned long long)counts.events,
+	       (unsigned long long)counts.rejects);
+	if (counts.skipped > 0)
+		printf("not copied: %llu events of types this version does not know\n",
+		       (unsigned long long)counts.skipped);
 	rc = EXIT_SUCCESS;
 out:
 	store_close(store);
@@ -384,5 +415,7 @@ int main(int argc, char **argv)
 
 	if (cfg.import != NULL)
 		return run_import(&cfg);
+	if (cfg.import_db != NULL)
+		return run_import_db(&cfg);
 	return serve(&cfg);
 }

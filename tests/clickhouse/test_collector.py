@@ -118,6 +118,34 @@ def test_import_stores_the_rows_sqlite_stores():
        sqlite_rows(sq2, per_day), "distinct visit keys per site")
 
 
+def test_import_db_copies_a_sqlite_database_as_stored():
+    path = traffic(days=2, events=3000, seed=8)
+    sq = os.path.join(tempfile.mkdtemp(prefix="lotse-ch-"), "lotse.db")
+    imported(sq, path)  # with visit keys: a salt of its own, gone after the import
+    url = fresh_db("t_copy")
+    p = subprocess.run([COLLECTOR, "--db", url, "--import-db", sq], capture_output=True, text=True, timeout=300)
+    eq(p.returncode, 0, p.stderr)
+    n = sqlite_rows(sq, "SELECT count(*) FROM events")[0][0]
+    r = sqlite_rows(sq, "SELECT count(*) FROM rejects")[0][0]
+    eq(p.stdout, "copied %s events and %s rejects\n" % (n, r), "summary")
+    eq(p.stderr, "", "nothing to warn about")
+    srv = server()
+    # Every column, the visit keys included (SQLite keeps their 64 bits signed, ClickHouse unsigned).
+    got = sorted(srv.rows("SELECT %s FROM t_copy.events" % COLS.replace("visit,", "toInt64(visit),")))
+    eq(got, sqlite_rows(sq, "SELECT %s FROM events" % COLS), "every column of every event")
+    eq(sorted(srv.rows("SELECT time, reason, site, type, path FROM t_copy.rejects")),
+       sqlite_rows(sq, "SELECT time, reason, site, type, path FROM rejects"), "rejects")
+    # Into another SQLite database too (several collectors' files into one).
+    sq2 = sq + "-copy"
+    p = subprocess.run([COLLECTOR, "--db", sq2, "--import-db", sq], capture_output=True, text=True, timeout=300)
+    eq(p.returncode, 0, p.stderr)
+    eq(sqlite_rows(sq2, "SELECT %s FROM events" % COLS), sqlite_rows(sq, "SELECT %s FROM events" % COLS),
+       "copied into SQLite")
+    p = subprocess.run([COLLECTOR, "--db", url, "--import-db", sq, "--import", "-"], capture_output=True, text=True,
+                       timeout=60)
+    eq(p.returncode, 2, "--import and --import-db")
+
+
 def test_served_beacon_is_in_clickhouse_when_answered():
     url = fresh_db("t_serve")
     srv = server()
