@@ -45,13 +45,14 @@
 #define HOST "if(position(assumeNotNull(href), '/') > 0, " \
 	"substring(assumeNotNull(href), 1, position(assumeNotNull(href), '/') - 1), href)"
 /*
- * Distinct visits of an item: (day, key) pairs, and every keyless event as
- * a visit of its own (as model.c). A pair is counted as the 64-bit value
- * key XOR day * 2^64/φ: uniqExact of a UInt64 takes half the time of a
- * tuple's, and two pairs meet by chance no more often than two keys do.
+ * Distinct visits of an item on a local day (the day is part of the inner
+ * GROUP BY): keys, and every keyless event as a visit of its own (as
+ * model.c). Summed over the days, they are the item's distinct (day, key)
+ * pairs; counted day by day, the sets stay small (uniqExact of a whole
+ * period's pairs took 1.7 times as long).
  */
-#define ITEM_VISITS(cond) "uniqExactIf(bitXor(assumeNotNull(visit), toUInt64(day) * 11400714819323198485), " \
-	cond " AND isNotNull(visit)) + countIf(" cond " AND isNull(visit))"
+#define DAY_VISITS(cond) "uniqExactIf(assumeNotNull(visit), " cond " AND isNotNull(visit)) + " \
+	"countIf(" cond " AND isNull(visit))"
 /* A fragment's key: site, service, keyed, visit key, day (0 without a key), flow id (NULL without). */
 #define FRAGMENT_KEY "isNotNull(visit) AS keyed, ifNull(visit, 0) AS v, if(keyed, " DAY ", 0) AS d, flow"
 #define LINKED "(isNotNull(visit) OR isNotNull(flow))"
@@ -135,6 +136,8 @@ static void sql_free(struct sql *q)
 
 /* ---- reading rows ---------------------------------------------------------- */
 
+struct field_error;
+
 /* What every row callback shares: the model, and the first failure. */
 struct reader {
 	struct model *m;
@@ -142,6 +145,12 @@ struct reader {
 	char why[160];
 	int64_t *ints;           /* an array column, parsed */
 	size_t nints, cap_ints;
+	char *text;              /* strings of array columns, unescaped */
+	size_t text_used, cap_text;
+	size_t *offs;            /* where each string begins in text */
+	size_t noffs, cap_offs;
+	struct field_error *pairs; /* a fragment's field errors, sorted */
+	size_t cap_pairs;
 };
 
 static struct qstr qs(const struct chwire_field *f)
@@ -184,6 +193,26 @@ static int u32_of(const struct chwire_field *f, uint32_t *out)
 	return 0;
 }
 
+/*
+ * arr with room for need elements of size elem (*cap allocated): arr
+ * itself, or reallocated to a power of two at least need, *cap updated.
+ * NULL when out of memory (arr is then unchanged and still the caller's).
+ */
+static void *room_for(void *arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t nc = *cap ? *cap : 16;
+	void *na;
+
+	if (need <= *cap)
+		return arr;
+	while (nc < need)
+		nc *= 2;
+	na = realloc(arr, nc * elem);
+	if (na != NULL)
+		*cap = nc;
+	return na;
+}
+
 /* Parses an array of integers "[1,2,3]" into r->ints. Returns 0 or -1. */
 static int ints_of(struct reader *r, const struct chwire_field *f)
 {
@@ -202,15 +231,11 @@ static int ints_of(struct reader *r, const struct chwire_field *f)
 		v = strtoll(p, &e, 10);
 		if (errno != 0 || e == p || e > end || (e < end && *e != ','))
 			return -1;
-		if (r->nints == r->cap_ints) {
-			size_t nc = r->cap_ints ? 2 * r->cap_ints : 16;
-			int64_t *ni = realloc(r->ints, nc * sizeof *ni);
+		int64_t *ni = room_for(r->ints, &r->cap_ints, r->nints + 1, sizeof *ni);
 
-			if (ni == NULL)
-				return -1;
-			r->ints = ni;
-			r->cap_ints = nc;
-		}
+		if (ni == NULL)
+			return -1;
+		r->ints = ni;
 		r->ints[r->nints++] = v;
 		p = e < end ? e + 1 : e;
 	}
@@ -328,6 +353,10 @@ static int on_issue_path(void *ctx, const struct chwire_field *f, size_t n)
 	return 0;
 }
 
+/*
+ * Flow events of a service by type, step and (for flow_step) the step
+ * name sent: the step totals, and the names' counts.
+ */
 static int on_flow_events(void *ctx, const struct chwire_field *f, size_t n)
 {
 	struct reader *r = ctx;
@@ -335,23 +364,12 @@ static int on_flow_events(void *ctx, const struct chwire_field *f, size_t n)
 	int64_t step = EVENT_NO_INT;
 	uint32_t count;
 
-	if (n != 5 || f[2].s == NULL || event_type_from_name(f[2].s, f[2].n, &type) != 0 ||
-	    (f[3].s != NULL && i64_of(&f[3], &step) != 0) || u32_of(&f[4], &count) != 0)
+	if (n != 6 || f[2].s == NULL || event_type_from_name(f[2].s, f[2].n, &type) != 0 ||
+	    (f[3].s != NULL && i64_of(&f[3], &step) != 0) || u32_of(&f[5], &count) != 0)
 		return bad_row(r, "a malformed row");
-	if (model_add_flow_events(r->m, qs(&f[0]), qs(&f[1]), type, step, count) != 0)
-		return bad_row(r, "out of memory");
-	return 0;
-}
-
-static int on_step_name(void *ctx, const struct chwire_field *f, size_t n)
-{
-	struct reader *r = ctx;
-	int64_t step;
-	uint32_t count;
-
-	if (n != 5 || i64_of(&f[2], &step) != 0 || u32_of(&f[4], &count) != 0)
-		return bad_row(r, "a malformed row");
-	if (model_add_step_name(r->m, qs(&f[0]), qs(&f[1]), step, qs(&f[3]), count) != 0)
+	if (model_add_flow_events(r->m, qs(&f[0]), qs(&f[1]), type, step, count) != 0 ||
+	    (type == EVENT_FLOW_STEP && step != EVENT_NO_INT &&
+	     model_add_step_name(r->m, qs(&f[0]), qs(&f[1]), step, qs(&f[4]), count) != 0))
 		return bad_row(r, "out of memory");
 	return 0;
 }
@@ -371,12 +389,112 @@ static int fragment_key(const struct chwire_field *f, struct model_fragment *fr)
 	return 0;
 }
 
+/*
+ * Appends the strings of an array column "['a','b\\'c']" (as TabSeparated
+ * writes one, once unescaped already) to r->text, their offsets to
+ * r->offs. Returns 0, or -1 when malformed or out of memory.
+ */
+static int strings_of(struct reader *r, const struct chwire_field *f)
+{
+	const char *p, *end;
+
+	if (f->s == NULL || f->n < 2 || f->s[0] != '[' || f->s[f->n - 1] != ']')
+		return -1;
+	p = f->s + 1;
+	end = f->s + f->n - 1;
+	while (p < end) {
+		size_t *no = room_for(r->offs, &r->cap_offs, r->noffs + 1, sizeof *r->offs);
+		char *nt;
+
+		if (*p != '\'' || no == NULL)
+			return -1;
+		r->offs = no;
+		/* The string is no longer than what is left of the field. */
+		nt = room_for(r->text, &r->cap_text, r->text_used + (size_t)(end - p), 1);
+		if (nt == NULL)
+			return -1;
+		r->text = nt;
+		r->offs[r->noffs++] = r->text_used;
+		for (p++; p < end && *p != '\''; p++) {
+			if (*p == '\\' && p + 1 < end)
+				p++;
+			r->text[r->text_used++] = *p;
+		}
+		if (p == end)
+			return -1;
+		r->text[r->text_used++] = '\0';
+		p++;
+		if (p < end && *p++ != ',')
+			return -1;
+	}
+	return 0;
+}
+
+struct field_error {
+	const char *field, *error;
+};
+
+static int cmp_field_error(const void *a, const void *b)
+{
+	const struct field_error *x = a, *y = b;
+	int c = strcmp(x->field, y->field);
+
+	return c ? c : strcmp(x->error, y->error);
+}
+
+/*
+ * Adds a fragment's field errors, given as two parallel arrays (fields,
+ * error kinds), as one part per (field, error) with its count.
+ */
+static int fragment_errors(struct reader *r, struct model_fragment *fr, const struct chwire_field *fields,
+                           const struct chwire_field *errors)
+{
+	struct field_error *fe;
+	size_t n;
+
+	r->noffs = 0;
+	r->text_used = 0;
+	if (strings_of(r, fields) != 0)
+		return bad_row(r, "a malformed array of fields");
+	n = r->noffs;
+	if (strings_of(r, errors) != 0 || r->noffs != 2 * n)
+		return bad_row(r, "a malformed array of errors");
+	if (n == 0)
+		return 0;
+	fe = room_for(r->pairs, &r->cap_pairs, n, sizeof *r->pairs);
+	if (fe == NULL)
+		return bad_row(r, "out of memory");
+	r->pairs = fe;
+	for (size_t i = 0; i < n; i++) {
+		fe[i].field = r->text + r->offs[i];
+		fe[i].error = r->text + r->offs[n + i];
+	}
+	qsort(fe, n, sizeof *fe, cmp_field_error);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && cmp_field_error(&fe[i], &fe[j]) == 0; j++)
+			;
+		fr->field.s = fe[i].field;
+		fr->field.n = strlen(fe[i].field);
+		fr->error.s = fe[i].error;
+		fr->error.n = strlen(fe[i].error);
+		fr->error_count = (uint32_t)(j - i);
+		if (model_add_fragment(r->m, fr) != 0)
+			return bad_row(r, "out of memory");
+	}
+	return 0;
+}
+
+/*
+ * A fragment row: key (6 columns), flow_start events, the first start and
+ * its device, the highest step, the completion times, and the field
+ * errors' fields and kinds.
+ */
 static int on_fragment(void *ctx, const struct chwire_field *f, size_t n)
 {
 	struct reader *r = ctx;
 	struct model_fragment fr;
 
-	if (n != 11 || fragment_key(f, &fr) != 0 || u32_of(&f[6], &fr.starts) != 0 ||
+	if (n != 13 || fragment_key(f, &fr) != 0 || u32_of(&f[6], &fr.starts) != 0 ||
 	    i64_of(&f[7], &fr.first_start) != 0 || i64_of(&f[9], &fr.max_step) != 0 || ints_of(r, &f[10]) != 0)
 		return bad_row(r, "a malformed row");
 	fr.device = qs(&f[8]);
@@ -384,21 +502,7 @@ static int on_fragment(void *ctx, const struct chwire_field *f, size_t n)
 	fr.ncompletes = r->nints;
 	if (model_add_fragment(r->m, &fr) != 0)
 		return bad_row(r, "out of memory");
-	return 0;
-}
-
-static int on_fragment_error(void *ctx, const struct chwire_field *f, size_t n)
-{
-	struct reader *r = ctx;
-	struct model_fragment fr;
-
-	if (n != 9 || fragment_key(f, &fr) != 0 || u32_of(&f[8], &fr.error_count) != 0 || fr.error_count == 0)
-		return bad_row(r, "a malformed row");
-	fr.field = qs(&f[6]);
-	fr.error = qs(&f[7]);
-	if (model_add_fragment(r->m, &fr) != 0)
-		return bad_row(r, "out of memory");
-	return 0;
+	return fragment_errors(r, &fr, &f[11], &f[12]);
 }
 
 static int on_reject(void *ctx, const struct chwire_field *f, size_t n)
@@ -482,7 +586,11 @@ struct period {
 	char where[256];
 };
 
-/* The fragments (and their field errors) of markup (lit NULL) or of the catalogue's mapping lit. */
+/*
+ * The flow fragments, with their field errors, of markup (lit NULL): flow
+ * events that name their service; or of the catalogue's mapping lit:
+ * pageviews and field errors without a service on the mapped paths.
+ */
 static int read_fragments(struct chquery *q, const struct period *p, const struct mapping *lit, struct reader *r,
                           char *err, size_t errlen)
 {
@@ -494,8 +602,10 @@ static int read_fragments(struct chquery *q, const struct period *p, const struc
 	sql_add(&sql, "SELECT site, %s AS svc, " FRAGMENT_KEY ", countIf(%s = 'flow_start'), "
 	        "minIf(time, %s = 'flow_start'), argMinIf(ifNull(device, ''), (time, ifNull(device, '')), "
 	        "%s = 'flow_start'), ifNull(maxIf(%s, %s = 'flow_step'), 0), "
-	        "arraySort(groupArrayIf(time, %s = 'flow_complete')) FROM %s ", svc, typ, typ, typ,
-	        lit ? "m_step" : "step", typ, typ, p->events);
+	        "arraySort(groupArrayIf(time, %s = 'flow_complete')), "
+	        "groupArrayIf(assumeNotNull(field), %s = 'field_error'), "
+	        "groupArrayIf(assumeNotNull(error), %s = 'field_error') FROM %s ", svc, typ, typ, typ,
+	        lit ? "m_step" : "step", typ, typ, typ, typ, p->events);
 	/*
 	 * A join filters the events in PREWHERE: 18.16 moves no condition of a
 	 * joined query there by itself, and would join every event of the
@@ -505,29 +615,14 @@ static int read_fragments(struct chquery *q, const struct period *p, const struc
 	if (lit) {
 		sql_add(&sql, "ALL INNER JOIN ");
 		add_mapping_table(&sql, lit);
-		sql_add(&sql, " USING (site, path) PREWHERE %s AND type = 'pageview' AND " LINKED
-		        " WHERE m_src = 'pageview'", p->where);
+		sql_add(&sql, " USING (site, path) PREWHERE %s AND (type = 'pageview' OR (type = 'field_error' AND "
+		        "isNull(service))) AND " LINKED " WHERE m_src = type", p->where);
 	} else {
 		sql_add(&sql, "WHERE %s AND isNotNull(service) AND type IN (" FLOW_TYPES ") AND " LINKED, p->where);
 	}
 	sql_add(&sql, " GROUP BY site, svc, keyed, v, d, flow FORMAT TabSeparated");
 	r->what = lit ? "catalogue flow fragments" : "flow fragments";
 	rc = run(q, &sql, on_fragment, r, err, errlen);
-	sql_free(&sql);
-	if (rc != 0)
-		return -1;
-	sql_add(&sql, "SELECT site, %s AS svc, " FRAGMENT_KEY ", field, error, count() FROM %s ", svc, p->events);
-	if (lit) {
-		sql_add(&sql, "ALL INNER JOIN ");
-		add_mapping_table(&sql, lit);
-		sql_add(&sql, " USING (site, path) PREWHERE %s AND type = 'field_error' AND isNull(service) AND " LINKED
-		        " WHERE m_src = 'field_error'", p->where);
-	} else {
-		sql_add(&sql, "WHERE %s AND isNotNull(service) AND type = 'field_error' AND " LINKED, p->where);
-	}
-	sql_add(&sql, " GROUP BY site, svc, keyed, v, d, flow, field, error FORMAT TabSeparated");
-	r->what = lit ? "catalogue field errors" : "field errors";
-	rc = run(q, &sql, on_fragment_error, r, err, errlen);
 	sql_free(&sql);
 	return rc;
 }
@@ -591,33 +686,36 @@ int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *
 	                "uniqExactIf(assumeNotNull(visit), isNotNull(visit)) FROM %s WHERE %s GROUP BY site, day, dev",
 	                p.events, p.where) != 0 ||
 	    read_simple(q, &r, "searches, outbound links, script errors and rage clicks", on_item, err, errlen,
-	                "SELECT kind, site, key, count(), " ITEM_VISITS("1") ", countIf(kind = 0 AND "
-	                "ifNull(results = 0, 0)) FROM (SELECT site, visit, results, " DAY " AS day, "
+	                "SELECT kind, site, key, sum(n), sum(visits), sum(zero) FROM (SELECT kind, site, key, day, "
+	                "count() AS n, " DAY_VISITS("1") " AS visits, countIf(kind = 0 AND ifNull(results = 0, 0)) "
+	                "AS zero FROM (SELECT site, visit, results, " DAY " AS day, "
 	                "multiIf(type = 'search', %d, type = 'outlink', %d, type = 'js_error', %d, %d) AS kind, "
 	                "multiIf(type = 'search', q, type = 'outlink', if(isNull(href), NULL, " HOST "), "
 	                "type = 'js_error', message, target) AS key FROM %s WHERE %s AND type IN ('search', "
-	                "'outlink', 'js_error', 'rage_click')) WHERE isNotNull(key) GROUP BY kind, site, key",
+	                "'outlink', 'js_error', 'rage_click')) WHERE isNotNull(key) GROUP BY kind, site, key, day) "
+	                "GROUP BY kind, site, key",
 	                MODEL_SEARCHES, MODEL_OUTLINKS, MODEL_SCRIPTS, MODEL_RAGES, p.events, p.where) != 0 ||
 	    read_simple(q, &r, "pages", on_path, err, errlen,
 	                "SELECT site, path, pv, visits, length(e) AS n, if(n > 0, e[intDiv(n - 1, 2) + 1], 0), "
 	                "if(n > 0, e[intDiv(n, 2) + 1], 0), fe, unnamed, markup FROM (SELECT site, path, "
-	                "countIf(type = 'pageview') AS pv, " ITEM_VISITS("type = 'pageview'") " AS visits, "
-	                "arraySort(groupArrayIf(assumeNotNull(ms), type = 'engagement' AND isNotNull(ms))) AS e, "
-	                "max(type = 'field_error') AS fe, countIf(type = 'field_error' AND isNull(service)) AS unnamed, "
-	                "max(isNotNull(service) AND type IN (" FLOW_TYPES ")) AS markup FROM (SELECT site, path, type, visit, ms, service, " DAY " AS day FROM %s "
-	                "WHERE %s AND type IN ('pageview', 'engagement'%s)) GROUP BY site, path)",
+	                "sum(d_pv) AS pv, sum(d_visits) AS visits, arraySort(groupArrayArray(d_e)) AS e, "
+	                "max(d_fe) AS fe, sum(d_unnamed) AS unnamed, max(d_markup) AS markup FROM (SELECT site, path, "
+	                "day, countIf(type = 'pageview') AS d_pv, " DAY_VISITS("type = 'pageview'") " AS d_visits, "
+	                "groupArrayIf(assumeNotNull(ms), type = 'engagement' AND isNotNull(ms)) AS d_e, "
+	                "max(type = 'field_error') AS d_fe, countIf(type = 'field_error' AND isNull(service)) "
+	                "AS d_unnamed, max(isNotNull(service) AND type IN (" FLOW_TYPES ")) AS d_markup "
+	                "FROM (SELECT site, path, type, visit, ms, service, " DAY " AS day FROM %s "
+	                "WHERE %s AND type IN ('pageview', 'engagement'%s)) GROUP BY site, path, day) "
+	                "GROUP BY site, path)",
 	                p.events, p.where,
 	                cfg->check_catalog ? ", " FLOW_TYPES : cfg->cat != NULL ? ", 'field_error'" : "") != 0 ||
 	    read_simple(q, &r, "feedback", on_feedback, err, errlen,
 	                "SELECT site, service, rating, count() FROM %s WHERE %s AND type = 'feedback' AND "
 	                "rating >= 1 AND rating <= 5 GROUP BY site, service, rating", p.events, p.where) != 0 ||
 	    read_simple(q, &r, "flow events", on_flow_events, err, errlen,
-	                "SELECT site, service, type, step, count() FROM %s WHERE %s AND isNotNull(service) AND "
-	                "type IN (" FLOW_TYPES ") GROUP BY site, service, type, step", p.events, p.where) != 0 ||
-	    read_simple(q, &r, "step names", on_step_name, err, errlen,
-	                "SELECT site, service, step, step_name, count() FROM %s WHERE %s AND type = 'flow_step' AND "
-	                "isNotNull(service) AND isNotNull(step) AND isNotNull(step_name) "
-	                "GROUP BY site, service, step, step_name", p.events, p.where) != 0 ||
+	                "SELECT site, service, type, step, if(type = 'flow_step', step_name, NULL) AS name, count() "
+	                "FROM %s WHERE %s AND isNotNull(service) AND type IN (" FLOW_TYPES ") "
+	                "GROUP BY site, service, type, step, name", p.events, p.where) != 0 ||
 	    read_fragments(q, &p, NULL, &r, err, errlen) != 0)
 		goto out;
 	if (cfg->cat != NULL) {
@@ -642,6 +740,9 @@ int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *
 out:
 	mapping_free(&lit);
 	free(r.ints);
+	free(r.text);
+	free(r.offs);
+	free(r.pairs);
 	return rc;
 }
 
