@@ -143,12 +143,7 @@ struct reader {
 	struct model *m;
 	const char *what;        /* the query's name, for errors */
 	char why[160];
-	int64_t *ints;           /* an array column, parsed */
-	size_t nints, cap_ints;
-	char *text;              /* strings of array columns, unescaped */
-	size_t text_used, cap_text;
-	size_t *offs;            /* where each string begins in text */
-	size_t noffs, cap_offs;
+	struct chwire_array arr; /* array columns, parsed */
 	struct field_error *pairs; /* a fragment's field errors, sorted */
 	size_t cap_pairs;
 };
@@ -190,55 +185,6 @@ static int u32_of(const struct chwire_field *f, uint32_t *out)
 	if (u64_of(f, &v) != 0 || v > UINT32_MAX)
 		return -1;
 	*out = (uint32_t)v;
-	return 0;
-}
-
-/*
- * arr with room for need elements of size elem (*cap allocated): arr
- * itself, or reallocated to a power of two at least need, *cap updated.
- * NULL when out of memory (arr is then unchanged and still the caller's).
- */
-static void *room_for(void *arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t nc = *cap ? *cap : 16;
-	void *na;
-
-	if (need <= *cap)
-		return arr;
-	while (nc < need)
-		nc *= 2;
-	na = realloc(arr, nc * elem);
-	if (na != NULL)
-		*cap = nc;
-	return na;
-}
-
-/* Parses an array of integers "[1,2,3]" into r->ints. Returns 0 or -1. */
-static int ints_of(struct reader *r, const struct chwire_field *f)
-{
-	const char *p, *end;
-
-	r->nints = 0;
-	if (f->s == NULL || f->n < 2 || f->s[0] != '[' || f->s[f->n - 1] != ']')
-		return -1;
-	p = f->s + 1;
-	end = f->s + f->n - 1;
-	while (p < end) {
-		char *e;
-		int64_t v;
-
-		errno = 0;
-		v = strtoll(p, &e, 10);
-		if (errno != 0 || e == p || e > end || (e < end && *e != ','))
-			return -1;
-		int64_t *ni = room_for(r->ints, &r->cap_ints, r->nints + 1, sizeof *ni);
-
-		if (ni == NULL)
-			return -1;
-		r->ints = ni;
-		r->ints[r->nints++] = v;
-		p = e < end ? e + 1 : e;
-	}
 	return 0;
 }
 
@@ -389,47 +335,6 @@ static int fragment_key(const struct chwire_field *f, struct model_fragment *fr)
 	return 0;
 }
 
-/*
- * Appends the strings of an array column "['a','b\\'c']" (as TabSeparated
- * writes one, once unescaped already) to r->text, their offsets to
- * r->offs. Returns 0, or -1 when malformed or out of memory.
- */
-static int strings_of(struct reader *r, const struct chwire_field *f)
-{
-	const char *p, *end;
-
-	if (f->s == NULL || f->n < 2 || f->s[0] != '[' || f->s[f->n - 1] != ']')
-		return -1;
-	p = f->s + 1;
-	end = f->s + f->n - 1;
-	while (p < end) {
-		size_t *no = room_for(r->offs, &r->cap_offs, r->noffs + 1, sizeof *r->offs);
-		char *nt;
-
-		if (*p != '\'' || no == NULL)
-			return -1;
-		r->offs = no;
-		/* The string is no longer than what is left of the field. */
-		nt = room_for(r->text, &r->cap_text, r->text_used + (size_t)(end - p), 1);
-		if (nt == NULL)
-			return -1;
-		r->text = nt;
-		r->offs[r->noffs++] = r->text_used;
-		for (p++; p < end && *p != '\''; p++) {
-			if (*p == '\\' && p + 1 < end)
-				p++;
-			r->text[r->text_used++] = *p;
-		}
-		if (p == end)
-			return -1;
-		r->text[r->text_used++] = '\0';
-		p++;
-		if (p < end && *p++ != ',')
-			return -1;
-	}
-	return 0;
-}
-
 struct field_error {
 	const char *field, *error;
 };
@@ -452,22 +357,25 @@ static int fragment_errors(struct reader *r, struct model_fragment *fr, const st
 	struct field_error *fe;
 	size_t n;
 
-	r->noffs = 0;
-	r->text_used = 0;
-	if (strings_of(r, fields) != 0)
+	chwire_array_clear_strings(&r->arr);
+	if (chwire_array_strings(&r->arr, fields->s, fields->n) != 0)
 		return bad_row(r, "a malformed array of fields");
-	n = r->noffs;
-	if (strings_of(r, errors) != 0 || r->noffs != 2 * n)
+	n = r->arr.noffs;
+	if (chwire_array_strings(&r->arr, errors->s, errors->n) != 0 || r->arr.noffs != 2 * n)
 		return bad_row(r, "a malformed array of errors");
 	if (n == 0)
 		return 0;
-	fe = room_for(r->pairs, &r->cap_pairs, n, sizeof *r->pairs);
-	if (fe == NULL)
-		return bad_row(r, "out of memory");
-	r->pairs = fe;
+	if (n > r->cap_pairs) {
+		fe = realloc(r->pairs, n * sizeof *fe);
+		if (fe == NULL)
+			return bad_row(r, "out of memory");
+		r->pairs = fe;
+		r->cap_pairs = n;
+	}
+	fe = r->pairs;
 	for (size_t i = 0; i < n; i++) {
-		fe[i].field = r->text + r->offs[i];
-		fe[i].error = r->text + r->offs[n + i];
+		fe[i].field = r->arr.text + r->arr.offs[i];
+		fe[i].error = r->arr.text + r->arr.offs[n + i];
 	}
 	qsort(fe, n, sizeof *fe, cmp_field_error);
 	for (size_t i = 0, j; i < n; i = j) {
@@ -495,11 +403,12 @@ static int on_fragment(void *ctx, const struct chwire_field *f, size_t n)
 	struct model_fragment fr;
 
 	if (n != 13 || fragment_key(f, &fr) != 0 || u32_of(&f[6], &fr.starts) != 0 ||
-	    i64_of(&f[7], &fr.first_start) != 0 || i64_of(&f[9], &fr.max_step) != 0 || ints_of(r, &f[10]) != 0)
+	    i64_of(&f[7], &fr.first_start) != 0 || i64_of(&f[9], &fr.max_step) != 0 ||
+	    chwire_array_ints(&r->arr, f[10].s, f[10].n) != 0)
 		return bad_row(r, "a malformed row");
 	fr.device = qs(&f[8]);
-	fr.completes = r->ints;
-	fr.ncompletes = r->nints;
+	fr.completes = r->arr.ints;
+	fr.ncompletes = r->arr.nints;
 	if (model_add_fragment(r->m, &fr) != 0)
 		return bad_row(r, "out of memory");
 	return fragment_errors(r, &fr, &f[11], &f[12]);
@@ -739,9 +648,7 @@ int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *
 	rc = 0;
 out:
 	mapping_free(&lit);
-	free(r.ints);
-	free(r.text);
-	free(r.offs);
+	chwire_array_free(&r.arr);
 	free(r.pairs);
 	return rc;
 }
