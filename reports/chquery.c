@@ -576,8 +576,55 @@ static int period_where(struct period *p, int64_t from_ms, int64_t to_ms, const 
 	return o < sizeof p->where ? 0 : -1;
 }
 
+/* Everything of a report but the flows: days and devices, items, pages, ratings, flow events per step. */
+static int read_counts(struct chquery *q, const struct period *p, const struct model_config *cfg, struct reader *r,
+                       char *err, size_t errlen)
+{
+	return read_simple(q, r, "days and devices", on_day_device, err, errlen,
+	                   "SELECT site, " DAY " AS day, ifNull(device, '') AS dev, count(), countIf(type = 'pageview'), "
+	                   "uniqExactIf(assumeNotNull(visit), isNotNull(visit)) FROM %s WHERE %s "
+	                   "GROUP BY site, day, dev", p->events, p->where) != 0 ||
+	       read_simple(q, r, "searches, outbound links, script errors and rage clicks", on_item, err, errlen,
+	                   "SELECT kind, site, key, sum(n), sum(visits), sum(zero) FROM (SELECT kind, site, key, day, "
+	                   "count() AS n, " DAY_VISITS("1") " AS visits, countIf(kind = 0 AND ifNull(results = 0, 0)) "
+	                   "AS zero FROM (SELECT site, visit, results, " DAY " AS day, "
+	                   "multiIf(type = 'search', %d, type = 'outlink', %d, type = 'js_error', %d, %d) AS kind, "
+	                   "multiIf(type = 'search', q, type = 'outlink', if(isNull(href), NULL, " HOST "), "
+	                   "type = 'js_error', message, target) AS key FROM %s WHERE %s AND type IN ('search', "
+	                   "'outlink', 'js_error', 'rage_click')) WHERE isNotNull(key) GROUP BY kind, site, key, day) "
+	                   "GROUP BY kind, site, key",
+	                   MODEL_SEARCHES, MODEL_OUTLINKS, MODEL_SCRIPTS, MODEL_RAGES, p->events, p->where) != 0 ||
+	       read_simple(q, r, "pages", on_path, err, errlen,
+	                   "SELECT site, path, pv, visits, length(e) AS n, if(n > 0, e[intDiv(n - 1, 2) + 1], 0), "
+	                   "if(n > 0, e[intDiv(n, 2) + 1], 0), fe, unnamed, markup FROM (SELECT site, path, "
+	                   "sum(d_pv) AS pv, sum(d_visits) AS visits, arraySort(groupArrayArray(d_e)) AS e, "
+	                   "max(d_fe) AS fe, sum(d_unnamed) AS unnamed, max(d_markup) AS markup FROM (SELECT site, "
+	                   "path, day, countIf(type = 'pageview') AS d_pv, " DAY_VISITS("type = 'pageview'")
+	                   " AS d_visits, groupArrayIf(assumeNotNull(ms), type = 'engagement' AND isNotNull(ms)) AS d_e, "
+	                   "max(type = 'field_error') AS d_fe, countIf(type = 'field_error' AND isNull(service)) "
+	                   "AS d_unnamed, max(isNotNull(service) AND type IN (" FLOW_TYPES ")) AS d_markup "
+	                   "FROM (SELECT site, path, type, visit, ms, service, " DAY " AS day FROM %s "
+	                   "WHERE %s AND type IN ('pageview', 'engagement'%s)) GROUP BY site, path, day) "
+	                   "GROUP BY site, path)",
+	                   p->events, p->where,
+	                   cfg->check_catalog ? ", " FLOW_TYPES : cfg->cat != NULL ? ", 'field_error'" : "") != 0 ||
+	       read_simple(q, r, "feedback", on_feedback, err, errlen,
+	                   "SELECT site, service, rating, count() FROM %s WHERE %s AND type = 'feedback' AND "
+	                   "rating >= 1 AND rating <= 5 GROUP BY site, service, rating", p->events, p->where) != 0 ||
+	       read_simple(q, r, "flow events", on_flow_events, err, errlen,
+	                   "SELECT site, service, type, step, if(type = 'flow_step', step_name, NULL) AS name, count() "
+	                   "FROM %s WHERE %s AND isNotNull(service) AND type IN (" FLOW_TYPES ") "
+	                   "GROUP BY site, service, type, step, name", p->events, p->where) != 0 ||
+	       (cfg->cat != NULL &&
+	        read_simple(q, r, "pages of script errors and rage clicks", on_issue_path, err, errlen,
+	                    "SELECT DISTINCT site, type = 'rage_click' AS rage, if(rage, target, message) AS key, "
+	                    "path FROM %s WHERE %s AND type IN ('js_error', 'rage_click') AND isNotNull(key)",
+	                    p->events, p->where) != 0)
+	       ? -1 : 0;
+}
+
 int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *site, struct model *m,
-                 int with_rejects, char *err, size_t errlen)
+                 int comparison, char *err, size_t errlen)
 {
 	const struct model_config *cfg = m->cfg;
 	struct reader r = { .m = m };
@@ -590,49 +637,18 @@ int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *
 		snprintf(err, errlen, "--site: too long");
 		return -1;
 	}
-	if (read_simple(q, &r, "days and devices", on_day_device, err, errlen,
-	                "SELECT site, " DAY " AS day, ifNull(device, '') AS dev, count(), countIf(type = 'pageview'), "
-	                "uniqExactIf(assumeNotNull(visit), isNotNull(visit)) FROM %s WHERE %s GROUP BY site, day, dev",
-	                p.events, p.where) != 0 ||
-	    read_simple(q, &r, "searches, outbound links, script errors and rage clicks", on_item, err, errlen,
-	                "SELECT kind, site, key, sum(n), sum(visits), sum(zero) FROM (SELECT kind, site, key, day, "
-	                "count() AS n, " DAY_VISITS("1") " AS visits, countIf(kind = 0 AND ifNull(results = 0, 0)) "
-	                "AS zero FROM (SELECT site, visit, results, " DAY " AS day, "
-	                "multiIf(type = 'search', %d, type = 'outlink', %d, type = 'js_error', %d, %d) AS kind, "
-	                "multiIf(type = 'search', q, type = 'outlink', if(isNull(href), NULL, " HOST "), "
-	                "type = 'js_error', message, target) AS key FROM %s WHERE %s AND type IN ('search', "
-	                "'outlink', 'js_error', 'rage_click')) WHERE isNotNull(key) GROUP BY kind, site, key, day) "
-	                "GROUP BY kind, site, key",
-	                MODEL_SEARCHES, MODEL_OUTLINKS, MODEL_SCRIPTS, MODEL_RAGES, p.events, p.where) != 0 ||
+	if (!comparison && read_counts(q, &p, cfg, &r, err, errlen) != 0)
+		goto out;
+	/* A comparison needs of the paths only what the catalogue makes flows of. */
+	if (comparison && cfg->cat != NULL &&
 	    read_simple(q, &r, "pages", on_path, err, errlen,
-	                "SELECT site, path, pv, visits, length(e) AS n, if(n > 0, e[intDiv(n - 1, 2) + 1], 0), "
-	                "if(n > 0, e[intDiv(n, 2) + 1], 0), fe, unnamed, markup FROM (SELECT site, path, "
-	                "sum(d_pv) AS pv, sum(d_visits) AS visits, arraySort(groupArrayArray(d_e)) AS e, "
-	                "max(d_fe) AS fe, sum(d_unnamed) AS unnamed, max(d_markup) AS markup FROM (SELECT site, path, "
-	                "day, countIf(type = 'pageview') AS d_pv, " DAY_VISITS("type = 'pageview'") " AS d_visits, "
-	                "groupArrayIf(assumeNotNull(ms), type = 'engagement' AND isNotNull(ms)) AS d_e, "
-	                "max(type = 'field_error') AS d_fe, countIf(type = 'field_error' AND isNull(service)) "
-	                "AS d_unnamed, max(isNotNull(service) AND type IN (" FLOW_TYPES ")) AS d_markup "
-	                "FROM (SELECT site, path, type, visit, ms, service, " DAY " AS day FROM %s "
-	                "WHERE %s AND type IN ('pageview', 'engagement'%s)) GROUP BY site, path, day) "
-	                "GROUP BY site, path)",
-	                p.events, p.where,
-	                cfg->check_catalog ? ", " FLOW_TYPES : cfg->cat != NULL ? ", 'field_error'" : "") != 0 ||
-	    read_simple(q, &r, "feedback", on_feedback, err, errlen,
-	                "SELECT site, service, rating, count() FROM %s WHERE %s AND type = 'feedback' AND "
-	                "rating >= 1 AND rating <= 5 GROUP BY site, service, rating", p.events, p.where) != 0 ||
-	    read_simple(q, &r, "flow events", on_flow_events, err, errlen,
-	                "SELECT site, service, type, step, if(type = 'flow_step', step_name, NULL) AS name, count() "
-	                "FROM %s WHERE %s AND isNotNull(service) AND type IN (" FLOW_TYPES ") "
-	                "GROUP BY site, service, type, step, name", p.events, p.where) != 0 ||
-	    read_fragments(q, &p, NULL, &r, err, errlen) != 0)
+	                "SELECT site, path, countIf(type = 'pageview'), 0, 0, 0, 0, max(type = 'field_error'), "
+	                "countIf(type = 'field_error' AND isNull(service)), 0 FROM %s WHERE %s AND "
+	                "type IN ('pageview', 'field_error') GROUP BY site, path", p.events, p.where) != 0)
+		goto out;
+	if (read_fragments(q, &p, NULL, &r, err, errlen) != 0)
 		goto out;
 	if (cfg->cat != NULL) {
-		if (read_simple(q, &r, "pages of script errors and rage clicks", on_issue_path, err, errlen,
-		                "SELECT DISTINCT site, type = 'rage_click' AS rage, if(rage, target, message) AS key, "
-		                "path FROM %s WHERE %s AND type IN ('js_error', 'rage_click') AND isNotNull(key)",
-		                p.events, p.where) != 0)
-			goto out;
 		if (model_catalogue_mapping(m, add_mapping, &lit) != 0 || mapping_failed(&lit)) {
 			snprintf(err, errlen, "out of memory while matching the catalogue");
 			goto out;
@@ -640,7 +656,7 @@ int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *
 		if (lit.n > 0 && read_fragments(q, &p, &lit, &r, err, errlen) != 0)
 			goto out;
 	}
-	if (with_rejects &&
+	if (!comparison &&
 	    read_simple(q, &r, "rejects", on_reject, err, errlen,
 	                "SELECT reason, count() AS n FROM %s WHERE %s GROUP BY reason ORDER BY n DESC, reason",
 	                p.rejects, p.where) != 0)

@@ -410,12 +410,12 @@ static int64_t period_end_ms(int64_t day)
 	return day == INT64_MAX ? INT64_MAX : tz_day_start_ms(day + 1);
 }
 
-/* Reads the period's days into m: events, engagement medians and (with rejects) data quality. */
+/* Reads the period's days into m: the report's period, or the comparison's (source.h). */
 static int read_period(struct source *src, const struct options *o, int64_t from, int64_t to,
-                       struct model *m, int with_rejects, const char *what, char *err,
+                       struct model *m, int comparison, const char *what, char *err,
                        size_t errlen)
 {
-	return source_read(src, period_start_ms(from), period_end_ms(to), o->site, m, with_rejects, what, err,
+	return source_read(src, period_start_ms(from), period_end_ms(to), o->site, m, comparison, what, err,
 	                   errlen);
 }
 
@@ -594,7 +594,7 @@ static int run_report(const struct options *o)
 	m_init = 1;
 	if (source_open(&src, o->db, o->ndb, isatty(2) && !o->quiet, err, sizeof err) != 0)
 		goto fail;
-	if (read_period(&src, o, o->from, o->to, &m, 1, "period", err, sizeof err) != 0)
+	if (read_period(&src, o, o->from, o->to, &m, 0, "period", err, sizeof err) != 0)
 		goto fail;
 	if (o->compare) {
 		/* The comparison needs only its services' counts. */
@@ -607,7 +607,7 @@ static int run_report(const struct options *o)
 			goto fail;
 		}
 		prev_init = 1;
-		if (read_period(&src, o, o->cfrom, o->cto, &prev, 0, "comparison", err, sizeof err) != 0)
+		if (read_period(&src, o, o->cfrom, o->cto, &prev, 1, "comparison", err, sizeof err) != 0)
 			goto fail;
 	}
 	source_close(&src);

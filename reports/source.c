@@ -109,10 +109,10 @@ static int read_sqlite(struct query *q, int64_t a, int64_t b, const char *site, 
 }
 
 int source_read(struct source *s, int64_t from_ms, int64_t to_ms, const char *site, struct model *m,
-                int with_rejects, const char *what, char *err, size_t errlen)
+                int comparison, const char *what, char *err, size_t errlen)
 {
 	if (!s->clickhouse)
-		return read_sqlite(&s->q, from_ms, to_ms, site, m, with_rejects, s->progress, what, err, errlen);
+		return read_sqlite(&s->q, from_ms, to_ms, site, m, !comparison, s->progress, what, err, errlen);
 	m->all_days = 1;
-	return chquery_read(s->ch, from_ms, to_ms, site, m, with_rejects, err, errlen);
+	return chquery_read(s->ch, from_ms, to_ms, site, m, comparison, err, errlen);
 }
