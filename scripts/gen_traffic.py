@@ -253,7 +253,7 @@ class Gen:
         elif sname.startswith("Prüfen"):
             drop = 0.05
         if svc["service"] == "hundeanmeldung" and site == "gladbeck" and "SEPA" in sname and day < self.fix_day:
-            drop = 0.45  # planted: until the fix the IBAN field refuses spaces, people give up
+            drop = 0.6  # planted: until the fix the IBAN field refuses spaces, people give up
         if phone:
             drop *= 1.7  # planted: phones do worse
         return min(drop, 0.9)
@@ -396,7 +396,7 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--services", default=os.path.join(DATA, "services.csv"))
     p.add_argument("--sites-file", default=os.path.join(DATA, "sites.csv"))
-    p.add_argument("--fix-date", help="the day Gladbeck's IBAN field is fixed (default: 12 days before --end)")
+    p.add_argument("--fix-date", help="the day Gladbeck's IBAN field is fixed (default: 14 days before --end)")
     p.add_argument("--changes-out", help="write the changes file (--changes) of this traffic here")
     a = p.parse_args()
     if a.days < 1 or a.events < 1:
@@ -406,7 +406,7 @@ def main():
     else:
         now = datetime.datetime.now(datetime.timezone.utc)
         end = (now + datetime.timedelta(hours=berlin_offset_h(now))).date() - datetime.timedelta(days=1)
-    fix = datetime.date.fromisoformat(a.fix_date) if a.fix_date else end - datetime.timedelta(days=12)
+    fix = datetime.date.fromisoformat(a.fix_date) if a.fix_date else end - datetime.timedelta(days=14)
     if a.changes_out:
         with open(a.changes_out, "w", encoding="utf-8") as f:
             f.write("date,site,service,text\n")
