@@ -8,7 +8,7 @@ Usage: clickhouse.py BUILD_DIR OUT_DIR EVENTS [EVENTS ...]
 For each size: the pilot traffic of the report part (gen_traffic.py, 30
 days, seed 7; reused from OUT_DIR/../report when it is there) is imported
 by lotse-collector --import into a SQLite file and into a ClickHouse
-server of its own (tests/clickhouse/chserver.py: Debian's 18.16, on free
+server of its own (and the SQLite file copied into it with --import-db) (tests/clickhouse/chserver.py: Debian's 18.16, on free
 loopback ports, max_threads 2), then lotse-report writes the same reports
 from both:
   all      every site and day, with the catalogue, --sites and --fields
@@ -122,6 +122,10 @@ def main(argv):
             rec["imported"] = imported(so)
             rec["import_clickhouse"] = with_server_cpu(srv, [collector, "--import", src, "--db", url], stdout=so)
             rec["imported_clickhouse"] = imported(so)
+            # Moving a SQLite file's events into ClickHouse as they are stored (--import-db).
+            srv.query("CREATE DATABASE %s_copy" % name)
+            rec["copy_clickhouse"] = with_server_cpu(srv, [collector, "--import-db", db, "--db", srv.url(name + "_copy")])
+            srv.query("DROP DATABASE %s_copy" % name)
             rec["db_bytes"] = os.path.getsize(db)
             rec["clickhouse_bytes"] = int(srv.value("SELECT sum(bytes_on_disk) FROM system.parts WHERE database = "
                                                     "'%s' AND active" % name))

@@ -253,6 +253,10 @@ def clickhouse_section(recs, targets):
         eps_ch = r["imported_clickhouse"] / ich["wall_s"] if ich["wall_s"] > 0 else float("nan")
         rows.append(["import ev/s", fmt_int(r["events"]), fmt_int(eps_sq), fmt_int(eps_ch), fmt(eps_ch / eps_sq, 2),
                      "", fmt(ich["server_cpu_s"], 1), "%.1f/%.1f" % (r["load_before"], r["load_after"])])
+        cp = r.get("copy_clickhouse")
+        if cp:
+            rows.append(["--import-db SQLite → ClickHouse s", fmt_int(r["events"]), "", fmt(cp["wall_s"], 2), "", "",
+                         fmt(cp["server_cpu_s"], 1), ""])
         for kind, what in (("all", "report, all"), ("week", "report, a site's week")):
             sq, c = r["%s_sqlite" % kind], r["%s_clickhouse" % kind]
             rows.append([what, fmt_int(r["events"]), fmt(sq["wall_s"], 2), fmt(c["wall_s"], 2),
