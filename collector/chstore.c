@@ -90,37 +90,23 @@ static void put_visit(struct chwire_buf *b, const struct event *ev)
 }
 
 /*
- * Nullable integers, EVENT_NO_INT as NULL. The parser's bounds (fields.def
- * lo..hi) keep each value inside its ClickHouse type.
+ * A Nullable integer of bytes 1 (UInt8), 4 (UInt32) or 8 (Int64);
+ * EVENT_NO_INT is NULL. The parser's bounds (fields.def lo..hi) keep each
+ * value inside its ClickHouse type.
  */
-static void put_u8(struct chwire_buf *b, int64_t v)
+static void put_int(struct chwire_buf *b, int64_t v, int bytes)
 {
 	if (v == EVENT_NO_INT) {
 		chwire_put_null(b);
 		return;
 	}
 	chwire_put_notnull(b);
-	chwire_put_uint8(b, (uint8_t)v);
-}
-
-static void put_u32(struct chwire_buf *b, int64_t v)
-{
-	if (v == EVENT_NO_INT) {
-		chwire_put_null(b);
-		return;
-	}
-	chwire_put_notnull(b);
-	chwire_put_uint32(b, (uint32_t)v);
-}
-
-static void put_i64(struct chwire_buf *b, int64_t v)
-{
-	if (v == EVENT_NO_INT) {
-		chwire_put_null(b);
-		return;
-	}
-	chwire_put_notnull(b);
-	chwire_put_int64(b, v);
+	if (bytes == 1)
+		chwire_put_uint8(b, (uint8_t)v);
+	else if (bytes == 4)
+		chwire_put_uint32(b, (uint32_t)v);
+	else
+		chwire_put_int64(b, v);
 }
 
 /*
@@ -135,9 +121,9 @@ static void put_i64(struct chwire_buf *b, int64_t v)
 #define PUT_FS_TYPE(member) put_key(b, event_type_name(ev->member));
 #define PUT_FS_TEXT(member) put_text(b, ev->member);
 #define PUT_FS_VISIT(member) put_visit(b, ev);
-#define PUT_FS_U8(member) put_u8(b, ev->member);
-#define PUT_FS_U32(member) put_u32(b, ev->member);
-#define PUT_FS_I64(member) put_i64(b, ev->member);
+#define PUT_FS_U8(member) put_int(b, ev->member, 1);
+#define PUT_FS_U32(member) put_int(b, ev->member, 4);
+#define PUT_FS_I64(member) put_int(b, ev->member, 8);
 
 static int put_event(struct chwire_buf *b, const struct event *ev)
 {
