@@ -68,7 +68,7 @@ DEB_BUILD = gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libcsv-dev \
 DEB_TEST  = clang libclang-rt-14-dev valgrind chromium nodejs=node npm=npm \
 	clickhouse-server nginx-light openssl systemd adduser
 DEB_PACKAGE = debhelper dpkg-dev lintian man-db
-DEB_BENCH = wrk nginx-light goaccess time chromium nodejs=node npm=npm
+DEB_BENCH = wrk nginx-light goaccess time chromium nodejs=node npm=npm clickhouse-server
 deps:
 	@sh scripts/install-deps.sh $(DEB_BUILD)
 deb-deps: deps

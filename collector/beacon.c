@@ -50,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fields.h"
 #include "json.h"
 #include "redact.h"
 #include "reduce.h"
@@ -61,100 +62,27 @@
  * --max-body is far smaller). */
 #define BEACON_INPUT_MAX ((size_t)16 << 20)
 
-enum field_id {
-	F_SITE, F_TYPE, F_URL, F_REF, F_AGE, F_SERVICE, F_FLOW, F_STEP, F_STEP_NAME,
-	F_FIELD, F_ERROR, F_Q, F_RESULTS, F_HREF, F_RATING, F_REASON, F_MS,
-	F_MESSAGE, F_TARGET, F_COUNT
-};
-
-/* How a field is checked and stored. */
-enum field_kind {
-	K_SITE,     /* pattern, stored as is */
-	K_TYPE,
-	K_URL,      /* reduced to event.path */
-	K_REF,
-	K_PATTERN,  /* [classes]{min,max}, stored as is */
-	K_INT,      /* integer lo..hi */
-	K_LABEL,    /* at most max code points, reduce_label */
-	K_QUERY,    /* reduce_query */
-	K_HREF,     /* reduce_href */
-	K_MESSAGE   /* reduce_message */
-};
-
-/* Character classes of the patterns. */
-#define C_LOWER 1u
-#define C_UPPER 2u
-#define C_DIGIT 4u
-#define C_DASH 8u
-#define C_DOT 16u
-#define C_UNDER 32u
-
-#define T(x) (1u << (x))
-#define ALL_TYPES ((1u << EVENT_TYPE_COUNT) - 1)
-#define FLOW_TYPES (T(EVENT_FLOW_START) | T(EVENT_FLOW_STEP) | T(EVENT_FLOW_COMPLETE) | T(EVENT_FLOW_ABORT))
-
-struct field_spec {
-	const char *name;
-	enum field_kind kind;
-	const char *rule;       /* the error after "name: " */
-	unsigned classes;       /* K_SITE, K_PATTERN */
-	size_t min, max;        /* pattern length in bytes, text length in code points */
-	int64_t lo, hi;         /* K_INT */
-	unsigned required;      /* bit per event type */
-	size_t offset;          /* where the value goes in struct event */
-	int no_iban;            /* K_PATTERN: refuse a value that is an IBAN */
-};
-
-#define STR_AT(m) offsetof(struct event, m)
-
-/* The site rule is event_site_valid's, checked here by the table like every field. */
+/* The parser's field table is fields.def's (fields.h): one row per field. */
 _Static_assert(EVENT_SITE_MAX == 32, "the site field's message says {1,32}");
 
-static const struct field_spec fields[F_COUNT] = {
-	[F_SITE] = {"site", K_SITE, "must match [a-z0-9-]{1,32}", C_LOWER | C_DIGIT | C_DASH, 1, EVENT_SITE_MAX,
-	            0, 0, ALL_TYPES, STR_AT(site)},
-	[F_TYPE] = {"type", K_TYPE, "unknown event type", 0, 0, 0, 0, 0, ALL_TYPES, 0},
-	[F_URL] = {"url", K_URL, "must be an absolute http(s) URL", 0, 0, 0, 0, 0, ALL_TYPES, STR_AT(path)},
-	[F_REF] = {"ref", K_REF, "must be an absolute URL", 0, 0, 0, 0, 0, 0, STR_AT(ref)},
-	[F_AGE] = {"age", K_INT, "must be an integer 0..600000", 0, 0, 0, 0, 600000, 0, STR_AT(age_ms)},
-	[F_SERVICE] = {"service", K_PATTERN, "must match [a-z0-9._-]{1,64}",
-	               C_LOWER | C_DIGIT | C_DOT | C_UNDER | C_DASH, 1, 64, 0, 0,
-	               FLOW_TYPES, STR_AT(service)},
-	[F_FLOW] = {"flow", K_PATTERN, "must match [A-Za-z0-9_-]{8,64}",
-	            C_LOWER | C_UPPER | C_DIGIT | C_UNDER | C_DASH, 8, 64, 0, 0, 0, STR_AT(flow), 1},
-	[F_STEP] = {"step", K_INT, "must be an integer 1..50", 0, 0, 0, 1, 50, T(EVENT_FLOW_STEP), STR_AT(step)},
-	[F_STEP_NAME] = {"step_name", K_LABEL, "must be a string of at most 80 characters", 0, 0, 80, 0, 0, 0,
-	                 STR_AT(step_name)},
-	[F_FIELD] = {"field", K_PATTERN, "must match [A-Za-z0-9._-]{1,64}",
-	             C_LOWER | C_UPPER | C_DIGIT | C_DOT | C_UNDER | C_DASH, 1, 64, 0, 0,
-	             T(EVENT_FIELD_ERROR), STR_AT(field), 1},
-	[F_ERROR] = {"error", K_PATTERN, "must match [a-z0-9_]{1,32}", C_LOWER | C_DIGIT | C_UNDER, 1, 32, 0, 0,
-	             T(EVENT_FIELD_ERROR), STR_AT(error)},
-	[F_Q] = {"q", K_QUERY, "must be a string of at most 200 characters", 0, 0, 200, 0, 0, T(EVENT_SEARCH),
-	         STR_AT(q)},
-	[F_RESULTS] = {"results", K_INT, "must be an integer >= 0", 0, 0, 0, 0, INT64_MAX, T(EVENT_SEARCH),
-	               STR_AT(results)},
-	[F_HREF] = {"href", K_HREF, "must be an absolute http(s) URL", 0, 0, 0, 0, 0, T(EVENT_OUTLINK),
-	            STR_AT(href)},
-	[F_RATING] = {"rating", K_INT, "must be an integer 1..5", 0, 0, 0, 1, 5, T(EVENT_FEEDBACK),
-	              STR_AT(rating)},
-	[F_REASON] = {"reason", K_PATTERN, "must match [a-z0-9_]{1,32}", C_LOWER | C_DIGIT | C_UNDER, 1, 32, 0,
-	              0, 0, STR_AT(reason), 1},
-	[F_MS] = {"ms", K_INT, "must be an integer 0..86400000", 0, 0, 0, 0, 86400000, T(EVENT_ENGAGEMENT),
-	          STR_AT(ms)},
-	[F_MESSAGE] = {"message", K_MESSAGE, "must be a string of at most 200 characters", 0, 0, 200, 0, 0,
-	               T(EVENT_JS_ERROR), STR_AT(message)},
-	[F_TARGET] = {"target", K_LABEL, "must be a string of at most 80 characters", 0, 0, 80, 0, 0,
-	              T(EVENT_RAGE_CLICK), STR_AT(target)},
+#define spec_of(f) (&fields_table[(f)])
+
+/*
+ * The known fields of one event as read, before any check. Only present,
+ * refusal and pixel start zeroed (raw_init): a value is read only where
+ * present says it was set.
+ */
+struct raw_event {
+	unsigned char present[FIELD_COUNT];
+	int pixel;                       /* type must be pageview */
+	char refusal[BEACON_ERROR_MAX]; /* found while reading: duplicate key, too many fields */
+	struct json_value v[FIELD_COUNT];
 };
 
-/* The known fields of one event as read, before any check. */
-struct raw_event {
-	struct json_value v[F_COUNT];
-	unsigned char present[F_COUNT];
-	char refusal[BEACON_ERROR_MAX]; /* found while reading: duplicate key, too many fields */
-	int pixel;                       /* type must be pageview */
-};
+static void raw_init(struct raw_event *raw)
+{
+	memset(raw, 0, offsetof(struct raw_event, v));
+}
 
 /* ---- the batch block ------------------------------------------------------ */
 
@@ -258,21 +186,21 @@ static int add_reject(struct beacon_batch *b, size_t index, const char *error, c
 static int in_classes(unsigned char c, unsigned classes)
 {
 	if (c >= 'a' && c <= 'z')
-		return (classes & C_LOWER) != 0;
+		return (classes & FC_LOWER) != 0;
 	if (c >= 'A' && c <= 'Z')
-		return (classes & C_UPPER) != 0;
+		return (classes & FC_UPPER) != 0;
 	if (c >= '0' && c <= '9')
-		return (classes & C_DIGIT) != 0;
+		return (classes & FC_DIGIT) != 0;
 	if (c == '-')
-		return (classes & C_DASH) != 0;
+		return (classes & FC_DASH) != 0;
 	if (c == '.')
-		return (classes & C_DOT) != 0;
+		return (classes & FC_DOT) != 0;
 	if (c == '_')
-		return (classes & C_UNDER) != 0;
+		return (classes & FC_UNDER) != 0;
 	return 0;
 }
 
-static int matches(const struct json_value *v, const struct field_spec *spec)
+static int matches(const struct json_value *v, const struct field_def *spec)
 {
 	if (v->type != JSON_STRING || v->len < spec->min || v->len > spec->max)
 		return 0;
@@ -317,37 +245,38 @@ static void set_int(struct event *ev, size_t offset, int64_t v)
 static int check_field(struct beacon_batch *b, const struct raw_event *raw, int f, enum event_type type,
                        const char *host, struct event *ev, char *err, int *nomem)
 {
-	const struct field_spec *spec = &fields[f];
+	const struct field_def *spec = spec_of(f);
 	const struct json_value *v = &raw->v[f];
 	size_t cap;
 	char *out;
 	int rc = 0;
 
 	if (!raw->present[f]) {
-		if (spec->required & T(type)) {
+		if (spec->required & FT(type)) {
 			char rule[48];
 			snprintf(rule, sizeof rule, "required for %s", event_type_name(type));
-			event_err(err, spec->name, rule);
+			event_err(err, spec->wire, rule);
 			return -1;
 		}
 		return 0;
 	}
 	switch (spec->kind) {
-	case K_PATTERN:
+	case FK_PATTERN:
+	case FK_NAME:
 		if (!matches(v, spec))
 			goto bad;
-		if (spec->no_iban && redact_is_iban(v->s, v->len)) {
-			event_err(err, spec->name, "must not be an IBAN");
+		if (spec->kind == FK_NAME && redact_is_iban(v->s, v->len)) {
+			event_err(err, spec->wire, "must not be an IBAN");
 			return -1;
 		}
 		set_str(ev, spec->offset, v->s);
 		return 0;
-	case K_INT:
+	case FK_INT:
 		if (v->type != JSON_NUMBER || !v->is_int || v->i < spec->lo || v->i > spec->hi)
 			goto bad;
 		set_int(ev, spec->offset, v->i);
 		return 0;
-	case K_LABEL:
+	case FK_TEXT:
 		if (v->type != JSON_STRING || v->chars > spec->max)
 			goto bad;
 		out = room(b, &cap);
@@ -355,43 +284,43 @@ static int check_field(struct beacon_batch *b, const struct raw_event *raw, int 
 			goto full;
 		set_str(ev, spec->offset, keep(b));
 		return 0;
-	case K_REF:
+	case FK_REF:
 		if (v->type != JSON_STRING)
 			goto bad;
 		if (v->len == 0)
 			return 0;
 		if (v->len > REDUCE_URL_MAX) {
-			event_err(err, spec->name, "must be at most 2048 bytes");
+			event_err(err, spec->wire, "must be at most 2048 bytes");
 			return -1;
 		}
 		out = room(b, &cap);
 		rc = reduce_ref(v->s, v->len, host, out, cap);
 		break;
-	case K_HREF:
+	case FK_HREF:
 		if (v->type != JSON_STRING)
 			goto bad;
 		if (v->len > REDUCE_URL_MAX) {
-			event_err(err, spec->name, "must be at most 2048 bytes");
+			event_err(err, spec->wire, "must be at most 2048 bytes");
 			return -1;
 		}
 		out = room(b, &cap);
 		rc = reduce_href(v->s, v->len, out, cap);
 		/* An href that is a valid URL cannot fail for want of room. */
 		break;
-	case K_QUERY:
+	case FK_QUERY:
 		if (v->type != JSON_STRING || v->chars > spec->max)
 			goto bad;
 		out = room(b, &cap);
 		if (reduce_query(v->s, v->len, out, cap) != 0)
 			goto full;
 		break;
-	case K_MESSAGE:
+	case FK_MESSAGE:
 		if (v->type != JSON_STRING || v->chars > spec->max)
 			goto bad;
 		out = room(b, &cap);
 		/* The output fits (twice the input at most, batch_alloc): a failure is the shape. */
 		if (reduce_message(v->s, v->len, out, cap) != 0) {
-			event_err(err, spec->name, "must be NAME or NAME PATH:LINE:COL");
+			event_err(err, spec->wire, "must be NAME or NAME PATH:LINE:COL");
 			return -1;
 		}
 		break;
@@ -403,11 +332,11 @@ static int check_field(struct beacon_batch *b, const struct raw_event *raw, int 
 	set_str(ev, spec->offset, keep(b));
 	return 0;
 bad:
-	event_err(err, spec->name, spec->rule);
+	event_err(err, spec->wire, spec->rule);
 	return -1;
 full:
 	*nomem = 1;
-	event_err(err, spec->name, "out of memory");
+	event_err(err, spec->wire, "out of memory");
 	return -1;
 }
 
@@ -434,42 +363,45 @@ static enum beacon_status build_event(struct beacon_batch *b, const struct raw_e
 		err[0] = '\0';
 	host[0] = '\0';
 
-	v = &raw->v[F_SITE];
-	if (!raw->present[F_SITE])
+	v = &raw->v[FIELD_site];
+	if (!raw->present[FIELD_site])
 		event_err(err, "site", "required");
-	else if (!matches(v, &fields[F_SITE]))
-		event_err(err, "site", fields[F_SITE].rule);
+	else if (!matches(v, spec_of(FIELD_site)))
+		event_err(err, "site", spec_of(FIELD_site)->rule);
 	else
 		ev.site = v->s;
 
-	v = &raw->v[F_TYPE];
-	if (!raw->present[F_TYPE])
+	v = &raw->v[FIELD_type];
+	if (!raw->present[FIELD_type])
 		event_err(err, "type", "required");
 	else if (v->type != JSON_STRING || event_type_from_name(v->s, v->len, &type) != 0)
-		event_err(err, "type", fields[F_TYPE].rule);
+		event_err(err, "type", spec_of(FIELD_type)->rule);
 	else if (raw->pixel && type != EVENT_PAGEVIEW)
 		event_err(err, "type", "must be pageview");
 	else
 		type_name = event_type_name(type);
 
-	v = &raw->v[F_URL];
-	if (!raw->present[F_URL]) {
+	v = &raw->v[FIELD_path];
+	if (!raw->present[FIELD_path]) {
 		event_err(err, "url", "required");
 	} else if (v->type != JSON_STRING) {
-		event_err(err, "url", fields[F_URL].rule);
+		event_err(err, "url", spec_of(FIELD_path)->rule);
 	} else if (v->len > REDUCE_URL_MAX) {
 		event_err(err, "url", "must be at most 2048 bytes");
 	} else {
 		size_t cap;
 		char *out = room(b, &cap);
 		if (reduce_url(v->s, v->len, out, cap, host, sizeof host) != 0)
-			event_err(err, "url", fields[F_URL].rule);
+			event_err(err, "url", spec_of(FIELD_path)->rule);
 		else
 			ev.path = keep(b);
 	}
 
-	for (int f = F_REF; f < F_COUNT && err[0] == '\0' && type_name != NULL; f++)
-		check_field(b, raw, f, type, host, &ev, err, &nomem);
+	/* The other fields in table order: the first broken rule is the one reported. */
+	for (int f = FIELD_ref; f < FIELD_COUNT && err[0] == '\0' && type_name != NULL; f++) {
+		if (raw->present[f] || (spec_of(f)->required & FT(type)))
+			check_field(b, raw, f, type, host, &ev, err, &nomem);
+	}
 	if (nomem)
 		return BEACON_NOMEM;
 	if (err[0] != '\0') {
@@ -513,8 +445,13 @@ int beacon_batch_add_body_reject(struct beacon_batch *batch, const char *error)
 
 static int field_lookup(const char *key, size_t len)
 {
-	for (int f = 0; f < F_COUNT; f++) {
-		if (event_name_is(fields[f].name, key, len))
+	if (len == 0)
+		return -1;
+	for (int f = 0; f < FIELD_COUNT; f++) {
+		const char *w = fields_table[f].wire;
+
+		/* The first byte decides for most rows ("" for those no beacon sends). */
+		if (w[0] == key[0] && event_name_is(w, key, len))
 			return f;
 	}
 	return -1;
@@ -539,7 +476,7 @@ static enum beacon_status parse_event(struct json_reader *r, struct beacon_batch
 	size_t n_keys = 0;
 	struct json_value skipped;
 
-	memset(&raw, 0, sizeof raw);
+	raw_init(&raw);
 	buf.base = b->arena;
 	buf.cap = b->arena_cap;
 	buf.used = b->arena_used;
@@ -564,7 +501,7 @@ static enum beacon_status parse_event(struct json_reader *r, struct beacon_batch
 				if (key_lens[k] == key_len && memcmp(keys[k], key, key_len) == 0) {
 					if (f >= 0)
 						snprintf(raw.refusal, sizeof raw.refusal, "%s: duplicate key",
-						         fields[f].name);
+						         fields_table[f].wire);
 					else
 						snprintf(raw.refusal, sizeof raw.refusal, "duplicate key");
 				}
@@ -691,13 +628,13 @@ out:
 enum beacon_status beacon_parse_pixel(const struct beacon_kv *kv, size_t n, struct beacon_batch *out, char *err,
                                       size_t errlen)
 {
-	static const int pixel_fields[] = {F_SITE, F_TYPE, F_URL, F_REF};
+	static const int pixel_fields[] = {FIELD_site, FIELD_type, FIELD_path, FIELD_ref};
 	struct raw_event raw;
 	size_t total = 0;
 	enum beacon_status rc = BEACON_BAD;
 
 	memset(out, 0, sizeof *out);
-	memset(&raw, 0, sizeof raw);
+	raw_init(&raw);
 	put_err(err, errlen, "");
 	raw.pixel = 1;
 	if (kv == NULL && n > 0) {
@@ -726,17 +663,17 @@ enum beacon_status beacon_parse_pixel(const struct beacon_kv *kv, size_t n, stru
 		struct json_value *v;
 
 		for (size_t k = 0; kv[i].key != NULL && f < 0 && k < sizeof pixel_fields / sizeof pixel_fields[0]; k++) {
-			if (strcmp(kv[i].key, fields[pixel_fields[k]].name) == 0)
+			if (strcmp(kv[i].key, fields_table[pixel_fields[k]].wire) == 0)
 				f = pixel_fields[k];
 		}
 		if (f < 0 || raw.refusal[0] != '\0')
 			continue;
 		if (raw.present[f]) {
-			snprintf(raw.refusal, sizeof raw.refusal, "%s: duplicate key", fields[f].name);
+			snprintf(raw.refusal, sizeof raw.refusal, "%s: duplicate key", fields_table[f].wire);
 			continue;
 		}
 		if (json_utf8_check(value, len, &chars) != 0) {
-			snprintf(raw.refusal, sizeof raw.refusal, "%s: must be valid UTF-8", fields[f].name);
+			snprintf(raw.refusal, sizeof raw.refusal, "%s: must be valid UTF-8", fields_table[f].wire);
 			continue;
 		}
 		/* The batch owns its strings: copy the value into the arena. */

@@ -19,10 +19,13 @@
 
 static const char usage_text[] =
 	"Usage: lotse-collector [OPTION]...\n"
-	"Cookieless beacon endpoint of Lotse: stores anonymous usability events in SQLite.\n"
+	"Cookieless beacon endpoint of Lotse: stores anonymous usability events in SQLite\n"
+	"or ClickHouse.\n"
 	"\n"
 	"  --listen ADDR:PORT     where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6)\n"
-	"  --db PATH              SQLite database, created when absent (default lotse.db)\n"
+	"  --db PATH              SQLite database, created when absent (default lotse.db), or\n"
+	"                         clickhouse://HOST:PORT/DATABASE[?table=T&rejects=R&user=U]\n"
+	"                         (password from LOTSE_CLICKHOUSE_PASSWORD; docs/scale.md)\n"
 	"  --sites FILE.csv       allowed sites and origins (columns site,name,origins);\n"
 	"                         without it every site and origin is accepted; SIGHUP re-reads it\n"
 	"  --max-body BYTES       largest request body (default 16384)\n"
@@ -53,6 +56,8 @@ static const char usage_text[] =
 	"  --config FILE          read the [collector] section of FILE first (lotse.conf(5));\n"
 	"                         options given here win\n"
 	"  --import FILE|-        store dated NDJSON events instead of serving, then exit\n"
+	"  --import-db FILE       copy the events and rejects of a Lotse SQLite database as\n"
+	"                         stored (e.g. into ClickHouse) instead of serving, then exit\n"
 	"  --version              print the version and exit\n"
 	"  --help                 print this help and exit\n"
 	"\n"
@@ -63,7 +68,7 @@ enum {
 	OPT_LISTEN = 256, OPT_DB, OPT_SITES, OPT_MAX_BODY, OPT_RATE, OPT_VISIT, OPT_PROXY, OPT_DURABILITY,
 	OPT_THREADS, OPT_IMPORT, OPT_VERSION, OPT_HELP, OPT_MAXCONN, OPT_MAXCONN_IP, OPT_TIMEOUT,
 	OPT_QUEUE, OPT_USER,
-	OPT_REQUEST_TIMEOUT, OPT_MIN_FREE, OPT_RUNTIME_DIR, OPT_CONFIG
+	OPT_REQUEST_TIMEOUT, OPT_MIN_FREE, OPT_RUNTIME_DIR, OPT_CONFIG, OPT_IMPORT_DB
 };
 
 static const struct option options[] = {
@@ -77,6 +82,7 @@ static const struct option options[] = {
 	{ "durability", required_argument, NULL, OPT_DURABILITY },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "import", required_argument, NULL, OPT_IMPORT },
+	{ "import-db", required_argument, NULL, OPT_IMPORT_DB },
 	{ "max-connections", required_argument, NULL, OPT_MAXCONN },
 	{ "max-connections-per-ip", required_argument, NULL, OPT_MAXCONN_IP },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -92,7 +98,7 @@ static const struct option options[] = {
 };
 
 /* Options a configuration file may not set: they are one run's, not the service's. */
-static const char *const not_in_file[] = { "import", "version", "help", NULL };
+static const char *const not_in_file[] = { "import", "import-db", "version", "help", NULL };
 
 int config_parse_listen(const char *text, struct config *cfg)
 {
@@ -262,6 +268,9 @@ static enum config_result parse_argv(int argc, char **argv, struct config *cfg, 
 		case OPT_IMPORT:
 			cfg->import = optarg;
 			break;
+		case OPT_IMPORT_DB:
+			cfg->import_db = optarg;
+			break;
 		case OPT_MAXCONN:
 			if (parse_num(optarg, 1, 100000, &v) != 0) {
 				snprintf(err, errlen, "--max-connections: must be a number 1..100000");
@@ -332,6 +341,10 @@ static enum config_result parse_argv(int argc, char **argv, struct config *cfg, 
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s'; see --help", argv[optind]);
+		return CONFIG_USAGE;
+	}
+	if (cfg->import != NULL && cfg->import_db != NULL) {
+		snprintf(err, errlen, "--import and --import-db: one at a time");
 		return CONFIG_USAGE;
 	}
 	return CONFIG_OK;

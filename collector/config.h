@@ -23,6 +23,7 @@ struct config {
 	int durability_full;         /* default 1 */
 	unsigned threads;            /* default: number of CPUs */
 	const char *import;          /* NULL: serve; "-": standard input */
+	const char *import_db;       /* --import-db: a Lotse SQLite database to copy into --db; NULL: serve */
 	unsigned max_connections;    /* default 8192 */
 	unsigned max_connections_per_ip; /* default 64, 0 off */
 	unsigned timeout_s;          /* default 15 */

@@ -115,7 +115,8 @@ static void *store_main(void *arg)
 	}
 	int commit = ok && !w->abort_txn;
 	pthread_mutex_unlock(&w->mu);
-	if (commit && store_commit(w->store) != 0) {
+	/* A pipelined store (ClickHouse) may still be sending: done only when every group is acknowledged. */
+	if (commit && (store_commit(w->store) != 0 || store_wait(w->store) != 0)) {
 		pthread_mutex_lock(&w->mu);
 		snprintf(w->err, sizeof w->err, "database: %s", store_error(w->store));
 		w->failed = 1;

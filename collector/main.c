@@ -4,7 +4,8 @@
  * what it needs (database, listening socket), then restricts itself (--user),
  * serves until SIGTERM/SIGINT, and shuts down without losing a queued event.
  * Signals are taken synchronously with sigwait() on this thread; no code
- * runs in a signal handler. Also runs --import instead of serving.
+ * runs in a signal handler. Also runs --import or --import-db instead of
+ * serving.
  */
 #include <errno.h>
 #include <grp.h>
@@ -18,8 +19,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "churl.h"
 #include "clock.h"
 #include "config.h"
+#include "copydb.h"
 #include "dbfiles.h"
 #include "importer.h"
 #include "log.h"
@@ -44,6 +47,8 @@
 #define TICK_S 30
 /* Free memory at the top of a heap kept for reuse before it is given back (see serve). */
 #define MALLOC_TRIM_BYTES (16 << 20)
+/* --import into ClickHouse: the bound of one insert (a commit of IMPORT_COMMIT_EVERY events). */
+#define IMPORT_TIMEOUT_MS 60000
 
 /* A writer whose commit stalled past the shutdown: kept (reachable) until the process ends. */
 static struct writer *stalled_writer;
@@ -80,11 +85,16 @@ static int load_sites(const struct config *cfg, struct sites **out)
 static int open_inputs(const struct config *cfg, struct sites **sites, struct store **store)
 {
 	char err[512];
+	int importing = cfg->import != NULL || cfg->import_db != NULL;
+	struct store_config sc = { .db = cfg->db, .durability_full = cfg->durability_full,
+	                           .timeout_ms = importing ? IMPORT_TIMEOUT_MS : 0, .pipelined = importing };
 
 	*store = NULL;
-	if (load_sites(cfg, sites) != 0)
+	*sites = NULL;
+	/* --import-db copies rows as stored: no sites to check them against. */
+	if (cfg->import_db == NULL && load_sites(cfg, sites) != 0)
 		return EXIT_USAGE;
-	if (store_open(cfg->db, cfg->durability_full, store, err, sizeof err) != 0) {
+	if (store_open(&sc, store, err, sizeof err) != 0) {
 		log_msg("%s", err);
 		sites_free(*sites);
 		*sites = NULL;
@@ -119,9 +129,38 @@ out:
 	return rc;
 }
 
+/* --import-db: copies a Lotse SQLite database's rows into --db. */
+static int run_import_db(const struct config *cfg)
+{
+	struct sites *sites = NULL;
+	struct store *store = NULL;
+	struct copydb_counts counts;
+	char err[512];
+	int rc = open_inputs(cfg, &sites, &store);
+
+	if (rc != EXIT_SUCCESS)
+		return rc;
+	rc = EXIT_FAILURE;
+	if (copydb_run(cfg->import_db, store, &counts, err, sizeof err) != 0) {
+		log_msg("--import-db failed: %s", err);
+		goto out;
+	}
+	printf("copied %llu events and %llu rejects\n", (unsigned long long)counts.events,
+	       (unsigned long long)counts.rejects);
+	if (counts.skipped > 0)
+		printf("not copied: %llu events of types this version does not know\n",
+		       (unsigned long long)counts.skipped);
+	rc = EXIT_SUCCESS;
+out:
+	store_close(store);
+	sites_free(sites);
+	return rc;
+}
+
 /*
  * Hands the database files to user (dbfiles_hand_over: no link followed, no
- * third user's file taken), then becomes that user for good.
+ * third user's file taken; a ClickHouse store has none), then becomes that
+ * user for good.
  */
 static int drop_privileges(const char *user, const char *db)
 {
@@ -132,7 +171,7 @@ static int drop_privileges(const char *user, const char *db)
 		log_msg("--user: no user '%s'", user);
 		return -1;
 	}
-	if (dbfiles_hand_over(db, pw->pw_uid, pw->pw_gid, user, err, sizeof err) != 0) {
+	if (!churl_is(db) && dbfiles_hand_over(db, pw->pw_uid, pw->pw_gid, user, err, sizeof err) != 0) {
 		log_msg("%s", err);
 		return -1;
 	}
@@ -274,7 +313,8 @@ static int serve(const struct config *cfg)
 		.request_timeout_s = cfg->request_timeout_s,
 		.trust_proxy = cfg->trust_proxy,
 		.db_path = cfg->db,
-		.min_free = cfg->min_free,
+		/* The disk of a ClickHouse store is ClickHouse's to watch (docs/scale.md): no free-space check. */
+		.min_free = churl_is(cfg->db) ? 0 : cfg->min_free,
 	};
 	struct server_deps deps = { .writer = writer, .metrics = metrics, .ratelimit = rl, .visitkey = vk };
 	fit_fd_limit(&scfg);
@@ -375,5 +415,7 @@ int main(int argc, char **argv)
 
 	if (cfg.import != NULL)
 		return run_import(&cfg);
+	if (cfg.import_db != NULL)
+		return run_import_db(&cfg);
 	return serve(&cfg);
 }

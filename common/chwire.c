@@ -210,6 +210,135 @@ int chwire_tsv_finish(struct chwire_tsv *t)
 	return 0;
 }
 
+/* ---- arrays inside a TabSeparated field ------------------------------------ */
+
+void chwire_array_init(struct chwire_array *a)
+{
+	memset(a, 0, sizeof *a);
+}
+
+void chwire_array_free(struct chwire_array *a)
+{
+	free(a->ints);
+	free(a->text);
+	free(a->offs);
+	memset(a, 0, sizeof *a);
+}
+
+void chwire_array_clear_strings(struct chwire_array *a)
+{
+	a->text_len = 0;
+	a->noffs = 0;
+}
+
+/*
+ * arr with room for need elements of size elem (*cap allocated): arr
+ * itself, or reallocated to a power of two at least need, *cap updated.
+ * NULL when out of memory (arr is then unchanged and still the caller's).
+ */
+static void *room_for(void *arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t nc = *cap ? *cap : 16;
+	void *na;
+
+	if (need <= *cap)
+		return arr;
+	while (nc < need) {
+		if (nc > SIZE_MAX / 2 / elem)
+			return NULL;
+		nc *= 2;
+	}
+	na = realloc(arr, nc * elem);
+	if (na != NULL)
+		*cap = nc;
+	return na;
+}
+
+/* Whether s (n bytes) is bracketed; sets the inside's bounds. */
+static int inside(const char *s, size_t n, const char **p, const char **end)
+{
+	if (s == NULL || n < 2 || s[0] != '[' || s[n - 1] != ']')
+		return 0;
+	*p = s + 1;
+	*end = s + n - 1;
+	return 1;
+}
+
+int chwire_array_ints(struct chwire_array *a, const char *s, size_t n)
+{
+	const char *p, *end;
+
+	a->nints = 0;
+	if (!inside(s, n, &p, &end))
+		return -1;
+	while (p < end) {
+		int neg = *p == '-';
+		uint64_t v = 0;
+		const char *digits;
+		int64_t *ni;
+
+		p += neg;
+		digits = p;
+		while (p < end && *p >= '0' && *p <= '9') {
+			if (v > (UINT64_MAX - 9) / 10)
+				return -1;
+			v = v * 10 + (uint64_t)(*p++ - '0');
+		}
+		if (p == digits || v > (uint64_t)INT64_MAX + (uint64_t)neg)
+			return -1;
+		if (p < end && *p++ != ',')
+			return -1;
+		if (p == end && p[-1] == ',')
+			return -1;
+		ni = room_for(a->ints, &a->cap_ints, a->nints + 1, sizeof *ni);
+		if (ni == NULL)
+			return -1;
+		a->ints = ni;
+		/* -(INT64_MAX + 1) without overflow. */
+		a->ints[a->nints++] = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) : (int64_t)v;
+	}
+	return 0;
+}
+
+int chwire_array_strings(struct chwire_array *a, const char *s, size_t n)
+{
+	const char *p, *end;
+
+	if (!inside(s, n, &p, &end))
+		return -1;
+	while (p < end) {
+		size_t *no;
+		char *nt;
+
+		if (*p != '\'')
+			return -1;
+		no = room_for(a->offs, &a->cap_offs, a->noffs + 1, sizeof *no);
+		if (no == NULL)
+			return -1;
+		a->offs = no;
+		/* The string is no longer than what is left of the field. */
+		nt = room_for(a->text, &a->cap_text, a->text_len + (size_t)(end - p), 1);
+		if (nt == NULL)
+			return -1;
+		a->text = nt;
+		a->offs[a->noffs++] = a->text_len;
+		for (p++; p < end && *p != '\''; p++) {
+			if (*p == '\\' && p + 1 < end)
+				p++;
+			a->text[a->text_len++] = *p;
+		}
+		if (p == end)
+			return -1; /* no closing quote */
+		a->text[a->text_len++] = '\0';
+		p++;
+		if (p < end && *p++ != ',')
+			return -1;
+		if (p == end && p[-1] == ',')
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- RowBinary writer --------------------------------------------------- */
 
 void chwire_buf_init(struct chwire_buf *b, size_t max)

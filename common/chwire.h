@@ -67,6 +67,40 @@ int chwire_tsv_finish(struct chwire_tsv *t);
 /* Frees the row buffer; t can then be initialised again. */
 void chwire_tsv_free(struct chwire_tsv *t);
 
+/* ---- arrays inside a TabSeparated field ------------------------------------ */
+
+/*
+ * A field that holds an array, as TabSeparated writes one (the field's
+ * own escapes already undone by the reader): integers "[1,-2,3]", strings
+ * "['a','b\\'c']" (each quoted, with \\ and \' inside). Parsed into
+ * growing arrays the record owns (zero it with chwire_array_init).
+ */
+struct chwire_array {
+	int64_t *ints;              /* chwire_array_ints: the integers */
+	size_t nints, cap_ints;
+	char *text;                 /* chwire_array_strings: the strings, unescaped, each NUL-terminated */
+	size_t text_len, cap_text;
+	size_t *offs;               /* where each string begins in text */
+	size_t noffs, cap_offs;
+};
+
+void chwire_array_init(struct chwire_array *a);
+void chwire_array_free(struct chwire_array *a);
+
+/* Parses an array of integers (n bytes at s) into a->ints, replacing them. Returns 0, or -1 (malformed, out of memory). */
+int chwire_array_ints(struct chwire_array *a, const char *s, size_t n);
+
+/* Empties a->text and a->offs. */
+void chwire_array_clear_strings(struct chwire_array *a);
+
+/*
+ * Parses an array of strings (n bytes at s) and appends its strings to
+ * a->text, their offsets to a->offs (a string may hold a NUL: its end is
+ * the next offset's start minus one). Returns 0, or -1 (malformed, out of
+ * memory; a->noffs then may count part of the array).
+ */
+int chwire_array_strings(struct chwire_array *a, const char *s, size_t n);
+
 /* ---- RowBinary writer --------------------------------------------------- */
 
 /*

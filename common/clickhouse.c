@@ -235,7 +235,8 @@ static int perform(struct clickhouse *c, const char *url_sql, const char *settin
 	}
 	if (curl_easy_setopt(c->curl, CURLOPT_URL, url) != CURLE_OK ||
 	    curl_easy_setopt(c->curl, CURLOPT_POST, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body) != CURLE_OK ||
+	    /* Never NULL: libcurl would then read the body from its read callback (stdin). */
+	    curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body != NULL ? body : "") != CURLE_OK ||
 	    curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) != CURLE_OK ||
 	    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data) != CURLE_OK ||
 	    curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, c) != CURLE_OK) {

@@ -264,9 +264,11 @@ int flows_add(struct flows *f, struct flows_day *d, const struct flows_key *k,
 	by_id = k->has_id || (v != NULL && v->link != 0);
 	st = by_id ? &inode_at(&f->ids, find_root(&f->ids, id))->st : &v->st;
 	state_apply(st, ev);
-	if (ev->type == EVENT_FIELD_ERROR)
-		return by_id ? error_add(&f->errors, id, ev->field, ev->error, 1)
-			     : error_add(&d->errors, vidx, ev->field, ev->error, 1);
+	if (ev->type == EVENT_FIELD_ERROR) {
+		assert(ev->count >= 1);
+		return by_id ? error_add(&f->errors, id, ev->field, ev->error, ev->count)
+			     : error_add(&d->errors, vidx, ev->field, ev->error, ev->count);
+	}
 	return 0;
 }
 

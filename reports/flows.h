@@ -54,6 +54,7 @@ struct flows_event {
 	uint32_t device;         /* interned */
 	int64_t step;            /* flow_step: 1..50 */
 	uint32_t field, error;   /* field_error: interned */
+	uint32_t count;          /* field_error: the events it stands for, at least 1 (more from an aggregate) */
 };
 
 /* The nodes of flow ids, for the whole period. */

@@ -20,6 +20,8 @@
 #include "catcheck.h"
 #include "changes.h"
 #include "chart.h"
+#include "chprune.h"
+#include "churl.h"
 #include "conffile.h"
 #include "csvfiles.h"
 #include "event.h"
@@ -33,6 +35,7 @@
 #include "prune.h"
 #include "publish.h"
 #include "query.h"
+#include "source.h"
 #include "tz.h"
 #include "version.h"
 
@@ -56,6 +59,8 @@ static const char usage_text[] =
 	"                    options given here win; see lotse.conf(5))\n"
 	"       lotse-report --version\n"
 	"\n"
+	"--db is a SQLite file, or one clickhouse://HOST:PORT/DATABASE[?table=T&rejects=R&user=U]\n"
+	"(the password from LOTSE_CLICKHOUSE_PASSWORD; docs/scale.md).\n"
 	"Reads Lotse collector databases (read-only, one snapshot) and writes a report\n"
 	"folder: index.html, charts/*.svg and *.png, and the CSV files of REPORT.md.\n"
 	"Dates are local days in Europe/Berlin; --to is inclusive. --period P is\n"
@@ -86,14 +91,6 @@ struct options {
 	int retain_days;
 	const char *backup;          /* --backup DEST, or NULL */
 	const char *publish;         /* --publish DIR, or NULL */
-};
-
-struct progress {
-	struct model *m;
-	int enabled, shown;
-	uint64_t rows;
-	struct timespec start;
-	const char *what;
 };
 
 /* The merged command line (conffile.h): owns the strings the options point into. */
@@ -333,7 +330,13 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 		return usage_error("unexpected argument", argv[optind]);
 	if (o->ndb == 0)
 		return usage_error("--db is required", NULL);
+	if (o->ndb > 1 && source_any_clickhouse(o->db, o->ndb))
+		return usage_error("a clickhouse:// --db is the only --db (several collectors write into one "
+		                   "ClickHouse; a cluster is one Distributed table)", NULL);
 	if (o->backup) {
+		if (churl_is(o->db[0]))
+			return usage_error("--backup copies a SQLite database; a ClickHouse database is backed up "
+			                   "with ClickHouse's own means (docs/scale.md, \"Backup\")", o->db[0]);
 		if (o->ndb != 1 || o->prune || retain_set || o->out || o->from_s || o->to_s || o->site ||
 		    o->services || o->cfrom_s || o->cto_s || o->check_catalog || o->period_s || o->today_s ||
 		    o->no_compare)
@@ -397,28 +400,6 @@ static int parse_args(int argc, char **argv, struct options *o, int *done)
 	return 0;
 }
 
-static double elapsed_s(const struct timespec *since)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9;
-}
-
-/* query_row_fn wrapper: adds the row and, on a terminal, shows progress after 1 s. */
-static int add_with_progress(void *ctx, const struct query_row *row)
-{
-	struct progress *p = ctx;
-
-	p->rows++;
-	if (p->enabled && (p->rows & 0x3ffff) == 0 && elapsed_s(&p->start) > 1.0) {
-		fprintf(stderr, "\rlotse-report: %s: %llu events read", p->what,
-			(unsigned long long)p->rows);
-		p->shown = 1;
-	}
-	return model_add(p->m, row);
-}
-
 static int64_t period_start_ms(int64_t day)
 {
 	return day == INT64_MIN ? INT64_MIN : tz_day_start_ms(day);
@@ -429,36 +410,13 @@ static int64_t period_end_ms(int64_t day)
 	return day == INT64_MAX ? INT64_MAX : tz_day_start_ms(day + 1);
 }
 
-/* Reads the period into m: events, engagement medians and (with rejects) data quality. */
-static int read_period(struct query *q, const struct options *o, int64_t from, int64_t to,
-                       struct model *m, int with_rejects, const char *what, char *err,
+/* Reads the period's days into m: the report's period, or the comparison's (source.h). */
+static int read_period(struct source *src, const struct options *o, int64_t from, int64_t to,
+                       struct model *m, int comparison, const char *what, char *err,
                        size_t errlen)
 {
-	struct progress p = { .m = m, .enabled = isatty(2) && !o->quiet, .what = what };
-	int64_t a = period_start_ms(from), b = period_end_ms(to);
-	int rc;
-
-	clock_gettime(CLOCK_MONOTONIC, &p.start);
-	rc = query_events(q, a, b, o->site, add_with_progress, &p, err, errlen);
-	if (rc == 0 && m->out_of_order) {
-		/* Rows far from time order: count again with every day's visit sets kept. */
-		model_free(m);
-		if (model_init(m, m->cfg) != 0) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		m->all_days = 1;
-		rc = query_events(q, a, b, o->site, add_with_progress, &p, err, errlen);
-	}
-	if (p.shown)
-		fputc('\n', stderr);
-	if (rc != 0)
-		return -1;
-	if (query_engagement(q, a, b, o->site, model_engagement, m, err, errlen) != 0)
-		return -1;
-	if (with_rejects && query_rejects(q, a, b, o->site, model_reject, m, err, errlen) != 0)
-		return -1;
-	return 0;
+	return source_read(src, period_start_ms(from), period_end_ms(to), o->site, m, comparison, what, err,
+	                   errlen);
 }
 
 static int run_prune(const struct options *o)
@@ -467,8 +425,10 @@ static int run_prune(const struct options *o)
 	uint64_t ev, rj;
 	int64_t cutoff_day;
 
-	if (prune_run(o->db[0], o->retain_days, (int64_t)time(NULL) * 1000, &ev, &rj, &cutoff_day,
-		      err, sizeof err) != 0) {
+	int (*run)(const char *, int, int64_t, uint64_t *, uint64_t *, int64_t *, char *, size_t) =
+		churl_is(o->db[0]) ? chprune_run : prune_run;
+
+	if (run(o->db[0], o->retain_days, (int64_t)time(NULL) * 1000, &ev, &rj, &cutoff_day, err, sizeof err) != 0) {
 		log_msg("%s", err);
 		return 1;
 	}
@@ -609,13 +569,13 @@ out:
 static int run_report(const struct options *o)
 {
 	struct inputs in;
-	struct query q;
+	struct source src;
 	struct model m, prev;
 	struct model_config cfg, prev_cfg;
 	char err[1024];
 	int rc = 1, prev_init = 0, m_init = 0;
 
-	memset(&q, 0, sizeof q);
+	memset(&src, 0, sizeof src);
 	if (inputs_load(&in, o) != 0) {
 		inputs_free(&in);
 		return EXIT_USAGE;
@@ -632,9 +592,9 @@ static int run_report(const struct options *o)
 		goto fail;
 	}
 	m_init = 1;
-	if (query_open(&q, o->db, o->ndb, err, sizeof err) != 0)
+	if (source_open(&src, o->db, o->ndb, isatty(2) && !o->quiet, err, sizeof err) != 0)
 		goto fail;
-	if (read_period(&q, o, o->from, o->to, &m, 1, "period", err, sizeof err) != 0)
+	if (read_period(&src, o, o->from, o->to, &m, 0, "period", err, sizeof err) != 0)
 		goto fail;
 	if (o->compare) {
 		/* The comparison needs only its services' counts. */
@@ -647,10 +607,10 @@ static int run_report(const struct options *o)
 			goto fail;
 		}
 		prev_init = 1;
-		if (read_period(&q, o, o->cfrom, o->cto, &prev, 0, "comparison", err, sizeof err) != 0)
+		if (read_period(&src, o, o->cfrom, o->cto, &prev, 1, "comparison", err, sizeof err) != 0)
 			goto fail;
 	}
-	query_close(&q);
+	source_close(&src);
 	if (model_finish(&m) != 0 || (o->compare && model_finish(&prev) != 0)) {
 		snprintf(err, sizeof err, "out of memory while finishing the report");
 		goto fail;
@@ -676,7 +636,7 @@ static int run_report(const struct options *o)
 fail:
 	log_msg("%s", err);
 out:
-	query_close(&q);
+	source_close(&src);
 	if (prev_init)
 		model_free(&prev);
 	if (m_init)

@@ -81,6 +81,7 @@ struct item_rec {
 	uint32_t match_at;  /* pages: 0 = not matched yet, else index + 1 of the first hit in m->hits */
 	uint32_t match_n;   /* pages: hits of the path */
 	uint32_t flags;     /* pages: enum model_path_flag */
+	uint32_t unnamed_errors; /* pages, model_add_path: field errors without a service */
 	double lo, hi;
 };
 
@@ -213,6 +214,7 @@ void model_free(struct model *m)
 	tab_free(&m->fields);
 	free(m->times);
 	free(m->hits);
+	free(m->completions);
 	tab_free(&m->step_names);
 	tab_free(&m->services);
 	tab_free(&m->days);
@@ -522,6 +524,7 @@ static int beacon_flow_event(struct model *m, const struct query_row *r, uint32_
 	uint32_t service, step_name = 0;
 
 	memset(&ev, 0, sizeof ev);
+	ev.count = 1;
 	ev.type = r->type;
 	ev.time_ms = r->time_ms;
 	ev.device = device;
@@ -583,51 +586,78 @@ static int path_hits(struct model *m, uint32_t site, struct item_rec *it)
 	return 0;
 }
 
-/*
- * Replays the catalogue hits of the path of it for row r: a pageview as
- * flow_start (step 1), flow_step (each step) and flow_complete (the
- * confirmation page) of the services; a field_error without a service as
- * an error of each service with a step on that path. Hits of one service
- * and step (alternatives) count once; they lie next to each other.
- */
-static int catalogue_events(struct model *m, const struct query_row *r, uint32_t site, uint32_t device,
-                            int64_t day, struct model_dayset *ds, struct item_rec *it)
-{
-	struct flows_event ev;
-	uint32_t at, n, last_service = 0;
+/* A flow event the catalogue makes of a pageview or of a field error without a service. */
+struct catalogue_event {
+	uint32_t service;        /* interned */
+	enum event_type type;    /* EVENT_FLOW_START, _STEP, _COMPLETE or _FIELD_ERROR */
+	uint32_t step;           /* EVENT_FLOW_STEP */
+};
 
+/* Flow events one event may make: a start and a step, or one event, per hit. */
+#define MAX_CATALOGUE_EVENTS (2 * MAX_HITS_PER_PATH)
+
+/*
+ * The flow events the catalogue hits of the path of it make of an event of
+ * type (a pageview, or a field_error without a service), in order, into
+ * out (MAX_CATALOGUE_EVENTS), *n of them: a pageview is flow_start
+ * (step 1), flow_step (each step) and flow_complete (the confirmation
+ * page) of the services; a field_error is an error of each service with a
+ * step on that path. Hits of one service and step (alternatives) count
+ * once; they lie next to each other. Returns 0 or -1 (out of memory).
+ */
+static int catalogue_events_of(struct model *m, uint32_t site, struct item_rec *it, enum event_type type,
+                               struct catalogue_event *out, size_t *n)
+{
+	uint32_t at, nh, last_service = 0;
+
+	*n = 0;
 	if (it->match_at == 0 && path_hits(m, site, it) != 0)
 		return -1;
 	at = it->match_at - 1;
-	n = it->match_n;
+	nh = it->match_n;
+	for (uint32_t i = 0; i < nh; i++) {
+		const struct model_hit *h = &m->hits[at + i];
+
+		if (i > 0 && h[-1].service == h->service && h[-1].step == h->step)
+			continue;
+		if (type == EVENT_FIELD_ERROR) {
+			if (h->step == 0 || h->service == last_service)
+				continue;
+			last_service = h->service;
+			out[(*n)++] = (struct catalogue_event){ h->service, EVENT_FIELD_ERROR, 0 };
+		} else if (h->step == 0) {
+			out[(*n)++] = (struct catalogue_event){ h->service, EVENT_FLOW_COMPLETE, 0 };
+		} else {
+			if (h->step == 1)
+				out[(*n)++] = (struct catalogue_event){ h->service, EVENT_FLOW_START, 0 };
+			out[(*n)++] = (struct catalogue_event){ h->service, EVENT_FLOW_STEP, h->step };
+		}
+	}
+	assert(*n <= MAX_CATALOGUE_EVENTS);
+	return 0;
+}
+
+/* Replays the catalogue's flow events of row r (a pageview, or a field_error without a service) on the path of it. */
+static int catalogue_events(struct model *m, const struct query_row *r, uint32_t site, uint32_t device,
+                            int64_t day, struct model_dayset *ds, struct item_rec *it)
+{
+	struct catalogue_event evs[MAX_CATALOGUE_EVENTS];
+	struct flows_event ev;
+	size_t n;
+
+	if (catalogue_events_of(m, site, it, r->type, evs, &n) != 0)
+		return -1;
 	memset(&ev, 0, sizeof ev);
+	ev.count = 1;
 	ev.time_ms = r->time_ms;
 	ev.device = device;
 	if (r->type == EVENT_FIELD_ERROR &&
 	    (intern(m, r->field, &ev.field) != 0 || intern(m, r->error, &ev.error) != 0))
 		return -1;
-	for (uint32_t i = 0; i < n; i++) {
-		const struct model_hit *h = &m->hits[at + i]; /* flow events never move m->hits */
-
-		if (i > 0 && h[-1].service == h->service && h[-1].step == h->step)
-			continue;
-		if (r->type == EVENT_FIELD_ERROR) {
-			if (h->step == 0 || h->service == last_service)
-				continue;
-			last_service = h->service;
-			ev.type = EVENT_FIELD_ERROR;
-		} else if (h->step == 0) {
-			ev.type = EVENT_FLOW_COMPLETE;
-		} else {
-			if (h->step == 1) {
-				ev.type = EVENT_FLOW_START;
-				if (flow_event(m, r, site, h->service, day, ds, &ev, 0) != 0)
-					return -1;
-			}
-			ev.type = EVENT_FLOW_STEP;
-			ev.step = h->step;
-		}
-		if (flow_event(m, r, site, h->service, day, ds, &ev, 0) != 0)
+	for (size_t i = 0; i < n; i++) {
+		ev.type = evs[i].type;
+		ev.step = evs[i].step;
+		if (flow_event(m, r, site, evs[i].service, day, ds, &ev, 0) != 0)
 			return -1;
 	}
 	return 0;
@@ -978,6 +1008,298 @@ int model_reject(void *ctx, const char *reason, int64_t count)
 		return -1;
 	nr[r->nrejects].count = count;
 	r->nrejects++;
+	return 0;
+}
+
+/* --- rows a database aggregated (chquery.c) --------------------------------- */
+
+/* A completion of a fragment, replayed by model_finish after every start (see model_add_fragment). */
+struct model_completion {
+	struct flows_key k;
+	int64_t t;
+};
+
+/* The interned device of a text column: NULL or "" is "unknown", as model_add has it. */
+static int device_id(struct model *m, struct qstr device, uint32_t *id)
+{
+	if (device.s == NULL || device.n == 0) {
+		*id = m->id_unknown;
+		return 0;
+	}
+	return intern(m, device, id);
+}
+
+int model_add_day(struct model *m, struct qstr site, int64_t day, uint64_t events, uint32_t visits,
+                  uint32_t pageviews)
+{
+	struct day_rec *d;
+	uint32_t sid;
+
+	if (site.s == NULL || events == 0)
+		return 0;
+	if (site_id(m, site, &sid) != 0 || (d = day_of(m, sid, day)) == NULL)
+		return -1;
+	d->visits += visits;
+	d->pageviews += pageviews;
+	m->events += events;
+	m->visits += visits;
+	if (day < m->min_day)
+		m->min_day = day;
+	if (day > m->max_day)
+		m->max_day = day;
+	return 0;
+}
+
+int model_add_device_visits(struct model *m, struct qstr site, struct qstr device, uint32_t visits)
+{
+	struct device_rec *dv;
+	uint32_t sid, did;
+
+	if (site.s == NULL)
+		return 0;
+	if (site_id(m, site, &sid) != 0 || device_id(m, device, &did) != 0 || (dv = device_of(m, sid, did)) == NULL)
+		return -1;
+	dv->visits += visits;
+	return 0;
+}
+
+int model_add_item(struct model *m, enum model_item_kind kind, struct qstr site, struct qstr key, uint32_t count,
+                   uint32_t visits, uint32_t zero)
+{
+	struct tab *items = kind == MODEL_SEARCHES ? &m->queries : kind == MODEL_OUTLINKS ? &m->hosts :
+	                    kind == MODEL_SCRIPTS ? &m->scripts : &m->rages;
+	struct item_rec k, *it;
+
+	if (site.s == NULL || key.s == NULL)
+		return 0;
+	memset(&k, 0, sizeof k);
+	if (site_id(m, site, &k.site) != 0 || intern(m, key, &k.key) != 0 || (it = tab_get(items, &k, NULL)) == NULL)
+		return -1;
+	it->count += count;
+	it->visits += visits;
+	it->zero += zero;
+	return 0;
+}
+
+int model_add_path(struct model *m, const struct model_path_row *p)
+{
+	struct item_rec *it;
+	uint32_t sid;
+
+	if (p->site.s == NULL || p->path.s == NULL)
+		return 0;
+	if (site_id(m, p->site, &sid) != 0 || (it = path_item(m, sid, p->path)) == NULL)
+		return -1;
+	it->count += p->pageviews;
+	it->visits += p->visits;
+	it->unnamed_errors += p->unnamed_errors;
+	if (p->eng_n > 0) {
+		assert(it->eng_n == 0); /* one row per path */
+		it->eng_n = p->eng_n;
+		it->lo = (double)p->eng_lo_ms;
+		it->hi = (double)p->eng_hi_ms;
+	}
+	it->flags |= p->flags;
+	return 0;
+}
+
+int model_add_feedback(struct model *m, struct qstr site, struct qstr service, int64_t rating, uint32_t count)
+{
+	struct fb_rec k, *fb;
+
+	if (site.s == NULL || rating < 1 || rating > 5)
+		return 0;
+	memset(&k, 0, sizeof k);
+	if (site_id(m, site, &k.site) != 0 || intern(m, service, &k.service) != 0 ||
+	    (fb = tab_get(&m->feedback, &k, NULL)) == NULL)
+		return -1;
+	fb->counts[rating] += count;
+	if (k.service != 0 && service_of(m, k.site, k.service) == NULL)
+		return -1;
+	return 0;
+}
+
+int model_add_issue_path(struct model *m, struct qstr site, int rage, struct qstr key, struct qstr path)
+{
+	uint32_t sid, kid;
+
+	if (m->cfg->cat == NULL || site.s == NULL || key.s == NULL || path.s == NULL)
+		return 0;
+	if (site_id(m, site, &sid) != 0 || intern(m, key, &kid) != 0)
+		return -1;
+	return issue_services(m, sid, rage, kid, path);
+}
+
+int model_add_flow_events(struct model *m, struct qstr site, struct qstr service, enum event_type type,
+                          int64_t step, uint32_t count)
+{
+	struct service_rec *svc;
+	uint32_t sid, vid;
+
+	if (site.s == NULL || service.s == NULL)
+		return 0;
+	if (site_id(m, site, &sid) != 0 || intern(m, service, &vid) != 0 || (svc = service_of(m, sid, vid)) == NULL)
+		return -1;
+	if (type == EVENT_FLOW_START) {
+		svc->step_events[0] += count;
+	} else if (type == EVENT_FLOW_COMPLETE) {
+		svc->complete_events += count;
+	} else if (type == EVENT_FLOW_STEP && step >= 1 && step <= MODEL_MAX_STEP) {
+		svc->step_events[step] += count;
+		if ((uint32_t)step > svc->max_step_seen)
+			svc->max_step_seen = (uint32_t)step;
+	}
+	return 0;
+}
+
+int model_add_step_name(struct model *m, struct qstr site, struct qstr service, int64_t step, struct qstr name,
+                        uint32_t count)
+{
+	struct stepname_rec k, *sn;
+
+	if (site.s == NULL || service.s == NULL || name.s == NULL || step < 1 || step > MODEL_MAX_STEP)
+		return 0;
+	memset(&k, 0, sizeof k);
+	k.step = (uint32_t)step;
+	if (site_id(m, site, &k.site) != 0 || intern(m, service, &k.service) != 0 || intern(m, name, &k.name) != 0 ||
+	    (sn = tab_get(&m->step_names, &k, NULL)) == NULL)
+		return -1;
+	sn->count += count;
+	return 0;
+}
+
+/* Keeps a completion of key k for model_finish. Returns 0 or -1. */
+static int keep_completion(struct model *m, const struct flows_key *k, int64_t t)
+{
+	struct model_completion *c = tab_grow(m->completions, &m->cap_completions, m->ncompletions,
+	                                      sizeof *m->completions, 256);
+
+	if (c == NULL)
+		return -1;
+	m->completions = c;
+	m->completions[m->ncompletions].k = *k;
+	m->completions[m->ncompletions].t = t;
+	m->ncompletions++;
+	return 0;
+}
+
+/*
+ * A fragment's start, highest step and link of its keys go to flows.h at
+ * once; its completions are kept and replayed when every start is in
+ * (replay_completions), so that the first completion at or after a flow's
+ * first start is found exactly, whatever the order of the fragments.
+ */
+int model_add_fragment(struct model *m, const struct model_fragment *f)
+{
+	struct model_dayset *ds = &m->daysets[0];
+	struct flows_key k;
+	struct flows_event ev;
+
+	assert(m->all_days); /* one set of visit nodes for all days: fragments come in any order */
+	if (f->site.s == NULL || f->service.s == NULL || (!f->has_visit && f->flow.s == NULL))
+		return 0;
+	memset(&k, 0, sizeof k);
+	memset(&ev, 0, sizeof ev);
+	if (site_id(m, f->site, &k.site) != 0 || intern(m, f->service, &k.service) != 0)
+		return -1;
+	k.has_visit = f->has_visit;
+	k.visit = f->visit;
+	k.day = f->has_visit ? (int32_t)f->day : 0;
+	k.has_id = f->flow.s != NULL;
+	if (k.has_id)
+		k.id_hash = tab_hash(f->flow.s, f->flow.n);
+	if (f->error_count > 0) {
+		ev.type = EVENT_FIELD_ERROR;
+		ev.count = f->error_count;
+		if (intern(m, f->field, &ev.field) != 0 || intern(m, f->error, &ev.error) != 0)
+			return -1;
+		return flows_add(&m->flows, f->has_visit ? &ds->flows : NULL, &k, &ev);
+	}
+	/* An abort changes no state: it links the fragment's keys when it has no start. */
+	ev.type = f->starts > 0 ? EVENT_FLOW_START : EVENT_FLOW_ABORT;
+	ev.time_ms = f->first_start;
+	if (device_id(m, f->device, &ev.device) != 0 ||
+	    flows_add(&m->flows, f->has_visit ? &ds->flows : NULL, &k, &ev) != 0)
+		return -1;
+	if (f->max_step > 0) {
+		ev.type = EVENT_FLOW_STEP;
+		ev.step = f->max_step;
+		if (flows_add(&m->flows, f->has_visit ? &ds->flows : NULL, &k, &ev) != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < f->ncompletes; i++) {
+		if (keep_completion(m, &k, f->completes[i]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Gives flows.h the completions model_add_fragment kept. Returns 0 or -1. */
+static int replay_completions(struct model *m)
+{
+	struct flows_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = EVENT_FLOW_COMPLETE;
+	for (size_t i = 0; i < m->ncompletions; i++) {
+		const struct model_completion *c = &m->completions[i];
+
+		ev.time_ms = c->t;
+		if (flows_add(&m->flows, c->k.has_visit ? &m->daysets[0].flows : NULL, &c->k, &ev) != 0)
+			return -1;
+	}
+	free(m->completions);
+	m->completions = NULL;
+	m->ncompletions = m->cap_completions = 0;
+	return 0;
+}
+
+/* Adds count catalogue events ev of the path's site to its service's step totals, as flow_event does. */
+static int catalogue_totals(struct model *m, uint32_t site, const struct catalogue_event *ev, uint32_t count)
+{
+	struct service_rec *svc = service_of(m, site, ev->service);
+
+	if (svc == NULL)
+		return -1;
+	if (ev->type == EVENT_FLOW_START) {
+		svc->step_events[0] += count;
+	} else if (ev->type == EVENT_FLOW_COMPLETE) {
+		svc->complete_events += count;
+	} else if (ev->type == EVENT_FLOW_STEP && ev->step >= 1 && ev->step <= MODEL_MAX_STEP) {
+		svc->step_events[ev->step] += count;
+		if (ev->step > svc->max_step_seen)
+			svc->max_step_seen = ev->step;
+	}
+	return 0;
+}
+
+int model_catalogue_mapping(struct model *m, model_mapping_fn fn, void *ctx)
+{
+	static const enum event_type sources[2] = { EVENT_PAGEVIEW, EVENT_FIELD_ERROR };
+	struct catalogue_event evs[MAX_CATALOGUE_EVENTS];
+
+	if (m->cfg->cat == NULL)
+		return 0;
+	for (uint32_t i = 0; i < m->paths.n; i++) {
+		for (int s = 0; s < 2; s++) {
+			struct item_rec *it = tab_at(&m->paths, i);
+			uint32_t count = sources[s] == EVENT_PAGEVIEW ? it->count : it->unnamed_errors;
+			uint32_t site = it->site, path = it->key;
+			size_t n;
+
+			if (count == 0)
+				continue;
+			if (catalogue_events_of(m, site, it, sources[s], evs, &n) != 0)
+				return -1;
+			for (size_t k = 0; k < n; k++) {
+				/* service_of may move the records of m->services, never those of m->paths. */
+				if (catalogue_totals(m, site, &evs[k], count) != 0 ||
+				    fn(ctx, pool_str(&m->strings, site), pool_str(&m->strings, path), sources[s],
+				       pool_str(&m->strings, evs[k].service), evs[k].type, evs[k].step) != 0)
+					return -1;
+			}
+		}
+	}
 	return 0;
 }
 
@@ -1739,7 +2061,7 @@ int model_finish(struct model *m)
 	int rc = -1;
 
 	/* The flows of visit keys were counted with their day; now those of flow ids. */
-	if (fold_all(m) != 0 || flows_finish(&m->flows, count_flow, count_error, m) != 0 ||
+	if (replay_completions(m) != 0 || fold_all(m) != 0 || flows_finish(&m->flows, count_flow, count_error, m) != 0 ||
 	    finish_fields(m) != 0)
 		goto out;
 	if (finish_services(m) != 0 || finish_sites(m) != 0)

@@ -204,6 +204,7 @@ struct model_dayset {
 
 struct model_time;           /* a time to complete of a service (model.c) */
 struct model_hit;            /* a catalogue pattern a path matched (model.c) */
+struct model_completion;     /* a completion of a fragment, replayed last (model.c) */
 
 struct model {
 	const struct model_config *cfg;
@@ -216,6 +217,8 @@ struct model {
 	size_t nhits, cap_hits;
 	struct model_time *times;        /* of counted flows */
 	size_t ntimes, cap_times;
+	struct model_completion *completions; /* of fragments (model_add_fragment), until model_finish */
+	size_t ncompletions, cap_completions;
 	struct model_dayset daysets[MODEL_DAYSETS];
 	unsigned cur_db;         /* database of the rows being read */
 	int64_t db_max_day;      /* latest local day of cur_db's keyed rows so far; days up to 2 before it are folded */
@@ -257,6 +260,109 @@ int model_engagement(void *m, struct qstr site, struct qstr path, int64_t ms);
 
 /* query_reject_fn: records one quality row. */
 int model_reject(void *m, const char *reason, int64_t count);
+
+/*
+ * Rows that a database aggregated already (the ClickHouse reader,
+ * chquery.c): each adds what model_add would have added for the events it
+ * stands for, so that both give the same result. Use them instead of
+ * model_add, never both on one model; set m->all_days first. Text is
+ * (s, n) as in query.h, NULL for SQL NULL; a day is tz_local_day's. Each
+ * returns 0, or -1 when out of memory or over a cap.
+ */
+
+/* A (site, local day) with its events, distinct visit keys and pageviews. */
+int model_add_day(struct model *m, struct qstr site, int64_t day, uint64_t events, uint32_t visits,
+                  uint32_t pageviews);
+
+/* Distinct visits (site, day, key) of a site on device (NULL or "": "unknown"). */
+int model_add_device_visits(struct model *m, struct qstr site, struct qstr device, uint32_t visits);
+
+enum model_item_kind { MODEL_SEARCHES, MODEL_OUTLINKS, MODEL_SCRIPTS, MODEL_RAGES };
+
+/*
+ * A search query, outbound host, script error message or rage-click
+ * target of a site: its events, their distinct visits (a (day, key) pair,
+ * or an event without a key) and, for searches, those without results.
+ */
+int model_add_item(struct model *m, enum model_item_kind kind, struct qstr site, struct qstr key, uint32_t count,
+                   uint32_t visits, uint32_t zero);
+
+/*
+ * A path of a site: its pageviews and their distinct visits, its
+ * engagement events (eng_n) with the lower and upper middle of their ms
+ * (equal for odd eng_n), its field errors without a service (the
+ * catalogue may give them one), and flags (enum model_path_flag: flow
+ * events with a service, field errors sent from it). A path with field
+ * errors only is added too (pageviews 0).
+ */
+struct model_path_row {
+	struct qstr site, path;
+	uint32_t pageviews, visits, eng_n, unnamed_errors;
+	int64_t eng_lo_ms, eng_hi_ms;
+	unsigned flags;
+};
+int model_add_path(struct model *m, const struct model_path_row *p);
+
+/* count ratings 1..5 of a site's feedback naming service (NULL: none). */
+int model_add_feedback(struct model *m, struct qstr site, struct qstr service, int64_t rating, uint32_t count);
+
+/* A page where a script error (rage 0) or rage click (rage 1) of key occurred (the services its patterns name). */
+int model_add_issue_path(struct model *m, struct qstr site, int rage, struct qstr key, struct qstr path);
+
+/*
+ * count flow events (flow_*, field_error) of a service of type and step
+ * (EVENT_NO_INT: none): the step totals, and the service is known.
+ */
+int model_add_flow_events(struct model *m, struct qstr site, struct qstr service, enum event_type type,
+                          int64_t step, uint32_t count);
+
+/* count flow_step events of a service's step that named it name. */
+int model_add_step_name(struct model *m, struct qstr site, struct qstr service, int64_t step, struct qstr name,
+                        uint32_t count);
+
+/*
+ * The flow events of one service that share a visit key on a local day
+ * and a flow id (either may be absent, not both): a fragment of a flow
+ * (flows.h joins fragments into flows).
+ */
+struct model_fragment {
+	struct qstr site, service;
+	int has_visit;
+	uint64_t visit;
+	int64_t day;             /* with has_visit */
+	struct qstr flow;        /* s NULL: no flow id */
+	uint32_t starts;         /* flow_start events */
+	int64_t first_start;     /* with starts */
+	struct qstr device;      /* of the first start (the smallest name among equal times) */
+	int64_t max_step;        /* of flow_step events, 0 when none */
+	const int64_t *completes; /* the flow_complete times */
+	size_t ncompletes;
+	/* One field error (field, error, its count) instead, when error_count > 0. */
+	struct qstr field, error;
+	uint32_t error_count;
+};
+
+/*
+ * Adds a fragment (or one field error of it). Fragments of one key may come
+ * in several parts (from markup and from catalogue paths): they join.
+ * Completions are kept and replayed by model_finish, after every start.
+ */
+int model_add_fragment(struct model *m, const struct model_fragment *f);
+
+/*
+ * The catalogue's flow events of the paths added with model_add_path:
+ * counts them into their services' step totals (a path's pageviews and
+ * field errors without a service make them), and lists them for the
+ * database to make the flow fragments of: for each path the catalogue's
+ * patterns match, each flow event that a pageview (source EVENT_PAGEVIEW)
+ * or a field error without a service (EVENT_FIELD_ERROR) on it makes (type
+ * EVENT_FLOW_START, _STEP, _COMPLETE or _FIELD_ERROR of service; step for
+ * a flow_step, else 0), by fn. Call once, after every model_add_path.
+ * Returns 0, or -1 when out of memory or fn failed.
+ */
+typedef int (*model_mapping_fn)(void *ctx, const char *site, const char *path, enum event_type source,
+                                const char *service, enum event_type type, uint32_t step);
+int model_catalogue_mapping(struct model *m, model_mapping_fn fn, void *ctx);
 
 /*
  * Builds m->res from what was added: applies the catalogue's names and steps

@@ -8,14 +8,48 @@
 #include "query.h"
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dbcheck.h"
+#include "fields.h"
 
-#define EVENT_COLS \
-	"time, type, visit, site, path, device, service, flow, step_name, field, error, q, href, " \
-	"step, results, rating, ms, message, target"
+/*
+ * The columns the report reads, each into its member of struct query_row
+ * (a struct qstr for text, an int64_t for integers, by the storage class
+ * of its row in fields.def). Reporting a new field: its member in
+ * query.h and a line here.
+ */
+struct column_read {
+	enum field_id field;
+	size_t offset;           /* in struct query_row; unused for the type and the visit key */
+};
+
+#define READ(column, member) { FIELD_##column, offsetof(struct query_row, member) }
+static const struct column_read reads[] = {
+	READ(time, time_ms), READ(type, type), READ(visit, visit), READ(site, site), READ(path, path),
+	READ(device, device), READ(service, service), READ(flow, flow), READ(step_name, step_name),
+	READ(field, field), READ(error, error), READ(q, q), READ(href, href), READ(step, step),
+	READ(results, results), READ(rating, rating), READ(ms, ms), READ(message, message), READ(target, target),
+};
+#undef READ
+#define NREADS (sizeof reads / sizeof reads[0])
+
+/* "time, type, visit, …": the columns of reads, in order. */
+static int read_columns(char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < NREADS; i++) {
+		int n = snprintf(out + o, outlen - o, "%s%s", i ? ", " : "", fields_table[reads[i].field].column);
+
+		if (n < 0 || (size_t)n >= outlen - o)
+			return -1;
+		o += (size_t)n;
+	}
+	return 0;
+}
 
 static void schema_name(size_t i, char *out, size_t outlen)
 {
@@ -167,19 +201,70 @@ static void period_where(char *out, size_t outlen, const char *cond, const char 
 	         site != NULL ? " AND site = ?3" : "");
 }
 
+/*
+ * Reads the columns of reads from st's row into r. Returns 0, or -1 for a
+ * row the report does not count: a type from a newer collector, no site.
+ */
+static int read_row(sqlite3_stmt *st, struct query_row *r)
+{
+	for (size_t i = 0; i < NREADS; i++) {
+		const struct field_def *f = &fields_table[reads[i].field];
+		char *member = (char *)r + reads[i].offset;
+		int col = (int)i;
+
+		switch (f->store) {
+		case FS_TYPE: {
+			struct qstr type = col_str(st, col);
+
+			if (type.s == NULL || event_type_from_name(type.s, type.n, &r->type) != 0)
+				return -1;
+			break;
+		}
+		case FS_VISIT:
+			r->has_visit = sqlite3_column_type(st, col) != SQLITE_NULL;
+			r->visit = r->has_visit ? (uint64_t)sqlite3_column_int64(st, col) : 0;
+			break;
+		case FS_KEY:
+		case FS_TEXT: {
+			struct qstr v = col_str(st, col);
+
+			memcpy(member, &v, sizeof v);
+			break;
+		}
+		case FS_TIME:
+		case FS_U8:
+		case FS_U32:
+		case FS_I64: {
+			int64_t v = col_int(st, col);
+
+			memcpy(member, &v, sizeof v);
+			break;
+		}
+		case FS_NONE:
+			break;
+		}
+	}
+	return r->site.s != NULL ? 0 : -1;
+}
+
 int query_events(struct query *q, int64_t from_ms, int64_t to_ms, const char *site,
                  query_row_fn fn, void *ctx, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
+	char cols[512];
 	int rc = -1;
 
+	if (read_columns(cols, sizeof cols) != 0) {
+		snprintf(err, errlen, "reading events: too many columns");
+		return -1;
+	}
 	for (size_t i = 0; i < q->ndb; i++) {
-		char sn[24], where[200], sql[600];
+		char sn[24], where[200], sql[900];
 		int step;
 
 		schema_name(i, sn, sizeof sn);
 		period_where(where, sizeof where, NULL, site);
-		snprintf(sql, sizeof sql, "SELECT " EVENT_COLS " FROM %s.events WHERE %s ORDER BY rowid", sn, where);
+		snprintf(sql, sizeof sql, "SELECT %s FROM %s.events WHERE %s ORDER BY rowid", cols, sn, where);
 		if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK ||
 		    bind_period(st, from_ms, to_ms, site) != 0) {
 			snprintf(err, errlen, "reading events: %s", sqlite3_errmsg(q->db));
@@ -187,32 +272,10 @@ int query_events(struct query *q, int64_t from_ms, int64_t to_ms, const char *si
 		}
 		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			struct query_row r;
-			struct qstr type = col_str(st, 1);
 
 			r.db = (unsigned)i;
-			r.time_ms = sqlite3_column_int64(st, 0);
-			if (type.s == NULL || event_type_from_name(type.s, type.n, &r.type) != 0)
-				continue; /* a type from a newer collector: not ours to count */
-			r.has_visit = sqlite3_column_type(st, 2) != SQLITE_NULL;
-			r.visit = r.has_visit ? (uint64_t)sqlite3_column_int64(st, 2) : 0;
-			r.site = col_str(st, 3);
-			if (r.site.s == NULL)
+			if (read_row(st, &r) != 0)
 				continue;
-			r.path = col_str(st, 4);
-			r.device = col_str(st, 5);
-			r.service = col_str(st, 6);
-			r.flow = col_str(st, 7);
-			r.step_name = col_str(st, 8);
-			r.field = col_str(st, 9);
-			r.error = col_str(st, 10);
-			r.q = col_str(st, 11);
-			r.href = col_str(st, 12);
-			r.step = col_int(st, 13);
-			r.results = col_int(st, 14);
-			r.rating = col_int(st, 15);
-			r.ms = col_int(st, 16);
-			r.message = col_str(st, 17);
-			r.target = col_str(st, 18);
 			if (fn(ctx, &r) != 0) {
 				snprintf(err, errlen, "out of memory while aggregating events");
 				goto out;

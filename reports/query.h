@@ -23,7 +23,11 @@ struct qstr {
 	size_t n;
 };
 
-/* One stored event; integers are EVENT_NO_INT when NULL. */
+/*
+ * One stored event: the columns query.c reads (its table of reads names
+ * each column's row of fields.def and its member here); integers are
+ * EVENT_NO_INT when NULL.
+ */
 struct query_row {
 	unsigned db;             /* which database: 0 = the first --db */
 	int64_t time_ms;

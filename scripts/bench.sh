@@ -25,12 +25,17 @@
 #     latency while 5 000 idle sockets, 2 000 slowloris connections or 1 000
 #     never-ending chunked bodies are held, from source addresses of
 #     127.0.0.0/8, against a baseline without attack.
+#  6. ClickHouse (BENCH_PARTS=clickhouse; scripts/bench/clickhouse.py): the
+#     same traffic (10^6 events; 10^7 too with BENCH_LARGE=1) imported into
+#     SQLite and into a ClickHouse server of its own, reported from both
+#     (all of it, and one site's week) and read by GoAccess, in one run.
 #
 # Usage: sh scripts/bench.sh BUILD_DIR (after `make bench-deps`, which `make
 # bench` runs: wrk, nginx-light, goaccess, time and the build packages)
 # Knobs (environment): BENCH_SECONDS (per wrk run, default 5), BENCH_ROUNDS
 # (collector/nginx alternations per setting, default 3), BENCH_CONNECTIONS
-# ("16 64 256"), BENCH_PARTS ("ingest report js abuse"), BENCH_LARGE=1, BENCH_OUT
+# ("16 64 256"), BENCH_PARTS ("ingest report js abuse clickhouse"), BENCH_LARGE=1,
+# BENCH_CH_SIZES (events of the clickhouse part, default 1000000), BENCH_OUT
 # (default BUILD_DIR/bench), BENCH_THREADS (collector --threads, default its own).
 # It does not tune the machine and does not judge the targets by itself: the
 # summary prints each target with its measured ratio.
@@ -44,7 +49,7 @@ out=${BENCH_OUT:-$build/bench}
 seconds=${BENCH_SECONDS:-5}
 rounds=${BENCH_ROUNDS:-3}
 conns_list=${BENCH_CONNECTIONS:-"16 64 256"}
-parts=${BENCH_PARTS:-"ingest report js abuse"}
+parts=${BENCH_PARTS:-"ingest report js abuse clickhouse"}
 sizes="10000 100000 1000000"
 [ "${BENCH_LARGE:-0}" = 1 ] && sizes="$sizes 10000000"
 collector="$build/lotse-collector"
@@ -280,6 +285,14 @@ fi
 if echo "$parts" | grep -q abuse; then
 	note "abuse: legitimate beacons beside held connections"
 	python3 "$bench/abuse.py" "$collector" "$out/abuse" >> "$results" || failed=1
+fi
+
+if echo "$parts" | grep -q clickhouse; then
+	ch_sizes=${BENCH_CH_SIZES:-1000000}
+	[ "${BENCH_LARGE:-0}" = 1 ] && [ -z "${BENCH_CH_SIZES:-}" ] && ch_sizes="1000000 10000000"
+	note "clickhouse: SQLite against ClickHouse (18.16) on $ch_sizes events"
+	# shellcheck disable=SC2086
+	python3 "$bench/clickhouse.py" "$build" "$out/clickhouse" $ch_sizes >> "$results" || failed=1
 fi
 
 note "bench took $(( $(date +%s) - t_start )) s"

@@ -32,6 +32,8 @@ TARGET_IMPORT_EPS = 200000
 TARGET_VS_GOACCESS = 4.0   # lotse-report at least 4x faster on 10^6 events
 TARGET_MEM_SHARE = 0.25    # and at most a quarter of GoAccess's peak memory
 TARGET_ABUSE_P99_MS = 200  # legitimate beacons while abusive connections are held (issue 15)
+TARGET_CH_IMPORT = 1.0     # ClickHouse import events/s at least SQLite's (SCALE.md)
+TARGET_CH_REPORT = 5.0     # a report over 10^7 events at least 5x faster from ClickHouse (SCALE.md)
 
 
 def verify(rec):
@@ -239,6 +241,51 @@ def report_section(recs, targets, outdir):
     return table(heads, rows)
 
 
+def clickhouse_section(recs, targets):
+    """SQLite against ClickHouse on the same traffic (scripts/bench/clickhouse.py)."""
+    ch = sorted([r for r in recs if r["part"] == "clickhouse"], key=lambda r: r["events"])
+    if not ch:
+        return ""
+    rows = []
+    for r in ch:
+        isq, ich = r["import_sqlite"], r["import_clickhouse"]
+        eps_sq = r["imported"] / isq["wall_s"] if isq["wall_s"] > 0 else float("nan")
+        eps_ch = r["imported_clickhouse"] / ich["wall_s"] if ich["wall_s"] > 0 else float("nan")
+        rows.append(["import ev/s", fmt_int(r["events"]), fmt_int(eps_sq), fmt_int(eps_ch), fmt(eps_ch / eps_sq, 2),
+                     "", fmt(ich["server_cpu_s"], 1), "%.1f/%.1f" % (r["load_before"], r["load_after"])])
+        cp = r.get("copy_clickhouse")
+        if cp:
+            rows.append(["--import-db SQLite → ClickHouse s", fmt_int(r["events"]), "", fmt(cp["wall_s"], 2), "", "",
+                         fmt(cp["server_cpu_s"], 1), ""])
+        for kind, what in (("all", "report, all"), ("week", "report, a site's week")):
+            sq, c = r["%s_sqlite" % kind], r["%s_clickhouse" % kind]
+            rows.append([what, fmt_int(r["events"]), fmt(sq["wall_s"], 2), fmt(c["wall_s"], 2),
+                         fmt(sq["wall_s"] / c["wall_s"], 2) if c["wall_s"] > 0 else "",
+                         "yes" if r["%s_same_csv" % kind] else "**no**", fmt(c["server_cpu_s"], 1), ""])
+        rows.append(["GoAccess s", fmt_int(r["events"]), "", fmt(r["goaccess"]["wall_s"], 2), "", "", "", ""])
+        eps_ratio = eps_ch / eps_sq
+        targets.append(("ClickHouse import / SQLite import, events/s (%s)" % fmt_int(r["events"]),
+                        "≥ %g" % TARGET_CH_IMPORT, fmt(eps_ratio, 2), eps_ratio >= TARGET_CH_IMPORT))
+        for kind in ("all", "week"):
+            if not r["%s_same_csv" % kind]:
+                targets.append(("same CSV files from SQLite and ClickHouse (%s, %s)" % (kind, fmt_int(r["events"])),
+                                "yes", "no", False))
+    big = [r for r in ch if r["events"] >= 10**7]
+    for r in big:
+        for kind in ("all", "week"):
+            ratio = r["%s_sqlite" % kind]["wall_s"] / r["%s_clickhouse" % kind]["wall_s"]
+            targets.append(("SQLite / ClickHouse report time, %s (%s)" % (kind, fmt_int(r["events"])),
+                            "≥ %g" % TARGET_CH_REPORT, fmt(ratio, 2), ratio >= TARGET_CH_REPORT))
+    if len(ch) >= 2:
+        a, b = ch[0], ch[-1]
+        grow = b["all_clickhouse"]["wall_s"] / a["all_clickhouse"]["wall_s"]
+        targets.append(("ClickHouse report time %s / %s (events: %g)" % (fmt_int(b["events"]), fmt_int(a["events"]),
+                                                                       b["events"] / a["events"]),
+                        "≤ %g" % (b["events"] / a["events"]), fmt(grow, 2), grow <= b["events"] / a["events"]))
+    return table(["measure", "events", "SQLite", "ClickHouse", "SQLite/ClickHouse or ratio", "same CSV",
+                  "ClickHouse server CPU s", "load before/after"], rows)
+
+
 def ops_section(recs, targets):
     """Beacon answer times while lotse-report --backup and --prune run (scripts/bench/ops.py)."""
     ops = [r for r in recs if r["part"] == "ops"]
@@ -304,6 +351,7 @@ def main(argv):
     ing = ingest_section(recs, targets)
     rep = report_section(recs, targets, outdir)
     ops = ops_section(recs, targets)
+    chs = clickhouse_section(recs, targets)
     ab = abuse_section(recs, targets)
     tg = table(["target", "wanted", "measured", "met"],
                [[t, w, m, "" if ok is None else "yes" if ok else "**no**"] for t, w, m, ok in targets]) \
@@ -316,6 +364,8 @@ def main(argv):
         md += ["![lotse-report time against events](reporter-time.svg)", ""]
     if ops:
         md += ["### Backup and prune under beacon load (about 200 beacons/s)", "", ops, ""]
+    if chs:
+        md += ["### SQLite against ClickHouse (same traffic; ClickHouse 18.16, max_threads 2)", "", chs, ""]
     if ab:
         md += ["### Under abuse (new connections at 50/s from 40 addresses; collector defaults)", "", ab, ""]
     if tg:

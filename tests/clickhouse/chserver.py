@@ -107,13 +107,14 @@ class Server:
     password exists besides `default` (no password, loopback only)."""
 
     def __init__(self, name="ch", ports=None, remote_servers="", password="lotse-test-secret",
-                 timezone=TEST_TZ, tmp=None):
+                 timezone=TEST_TZ, tmp=None, query_memory=QUERY_MEMORY):
         self.name = name
         self.fixed_ports = ports is not None
         self.http_port, self.tcp_port, self.interserver_port = ports or free_ports(3)
         self.remote_servers = remote_servers
         self.password = password
         self.timezone = timezone
+        self.query_memory = query_memory
         self.dir = tempfile.mkdtemp(prefix="lotse-%s-" % name, dir=tmp)
         self.proc = None
         self.start_seconds = None
@@ -152,7 +153,7 @@ class Server:
   <remote_servers>{remote}</remote_servers>
 </yandex>
 """.format(d=d, http=self.http_port, tcp=self.tcp_port, inter=self.interserver_port,
-           tz=escape(self.timezone), mark=MARK_CACHE, unc=UNCOMPRESSED_CACHE, mem=2 * QUERY_MEMORY,
+           tz=escape(self.timezone), mark=MARK_CACHE, unc=UNCOMPRESSED_CACHE, mem=2 * self.query_memory,
            remote=self.remote_servers)
 
     def _users(self):
@@ -181,7 +182,7 @@ class Server:
     </interval></default>
   </quotas>
 </yandex>
-""".format(mem=QUERY_MEMORY, user=user, sha=sha)
+""".format(mem=self.query_memory, user=user, sha=sha)
 
     # --- life cycle --------------------------------------------------------
     def start(self, timeout=60):
@@ -241,6 +242,26 @@ class Server:
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+
+    def crash(self):
+        """Kills the server (SIGKILL) and keeps its folder, so that restart()
+        brings the same data back on the same ports."""
+        self.kill()
+        self.proc = None
+
+    def restart(self, timeout=60):
+        """Starts the server again after crash() (same folder and ports)."""
+        assert self.proc is None, "restart() after crash()"
+        self._start_once(timeout)
+        return self
+
+    def pause(self):
+        """Stops the server's processes (SIGSTOP): connections are accepted by
+        the kernel but nothing is answered, like a stalled server."""
+        os.killpg(self.proc.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.killpg(self.proc.pid, signal.SIGCONT)
 
     def stop(self, timeout=30):
         """Stops the server (SIGTERM, then SIGKILL) and removes its folder

@@ -225,6 +225,13 @@ def test_tables_from_fields_def():
     with_events(check)
 
 
+def test_docs_show_the_tables_the_collector_creates():
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "scale.md")) as f:
+        doc = " ".join(f.read().split())
+    assert "CREATE TABLE lotse.events_local (%s) ENGINE = MergeTree() PARTITION BY %s ORDER BY (site, time);" % (
+        COLUMNS, MONTH) in doc, "docs/scale.md's cluster DDL is not fields.def's"
+
+
 def test_berlin_days_and_weeks_on_a_server_elsewhere():
     with Server() as srv:
         eq(srv.value("SELECT timezone()") != "Europe/Berlin", True, "server time zone is not Berlin")

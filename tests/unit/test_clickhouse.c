@@ -2,10 +2,12 @@
 /*
  * test_clickhouse.c — unit tests of the ClickHouse client's pure parts: the
  * --db URL parser (churl), the TabSeparated reader fed in every split, the
+ * arrays inside a field,
  * RowBinary writer's exact bytes and limits, and SQL string literals. The
  * HTTP client itself runs against a real server in
  * tests/clickhouse/test_client.py.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -346,6 +348,66 @@ static void test_rowbinary_limit(void)
 
 /* ---- literals ------------------------------------------------------------ */
 
+/* ---- arrays in a field ------------------------------------------------ */
+
+static int ints(struct chwire_array *a, const char *s)
+{
+	return chwire_array_ints(a, s, strlen(s));
+}
+
+static void test_array_ints(void)
+{
+	struct chwire_array a;
+
+	chwire_array_init(&a);
+	CHECK_INT(ints(&a, "[]"), 0);
+	CHECK_INT(a.nints, 0);
+	CHECK_INT(ints(&a, "[1743116400000,-7,0,9223372036854775807,-9223372036854775808]"), 0);
+	CHECK_INT(a.nints, 5);
+	CHECK(a.ints[0] == 1743116400000 && a.ints[1] == -7 && a.ints[2] == 0 && a.ints[3] == INT64_MAX &&
+	      a.ints[4] == INT64_MIN);
+	/* Refused: not an array, empty elements, overflow, other characters; nints is then not to be read. */
+	static const char *const bad[] = { "", "[", "1,2", "[1,]", "[,1]", "[1,,2]", "[-]", "[+1]", "[1 ]",
+	                                   "[9223372036854775808]", "[-9223372036854775809]",
+	                                   "[99999999999999999999999]", "['1']", "[1.5]" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (ints(&a, bad[i]) != -1) {
+			printf("  accepted %s\n", bad[i]);
+			CHECK(0);
+		}
+	}
+	chwire_array_free(&a);
+}
+
+static void test_array_strings(void)
+{
+	struct chwire_array a;
+	const char *s = "['iban','a\\'b','back\\\\slash','']";
+
+	chwire_array_init(&a);
+	CHECK_INT(chwire_array_strings(&a, s, strlen(s)), 0);
+	CHECK_INT(a.noffs, 4);
+	CHECK_STR(a.text + a.offs[0], "iban");
+	CHECK_STR(a.text + a.offs[1], "a'b");
+	CHECK_STR(a.text + a.offs[2], "back\\slash");
+	CHECK_STR(a.text + a.offs[3], "");
+	/* A second array is appended behind the first; clearing empties both. */
+	CHECK_INT(chwire_array_strings(&a, "['x']", 5), 0);
+	CHECK_INT(a.noffs, 5);
+	CHECK_STR(a.text + a.offs[4], "x");
+	chwire_array_clear_strings(&a);
+	CHECK_INT(chwire_array_strings(&a, "[]", 2), 0);
+	CHECK_INT(a.noffs, 0);
+	static const char *const bad[] = { "['a'", "[a]", "['a',]", "['a''b']", "['a' ,'b']", "['a]", "[\\'a']" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (chwire_array_strings(&a, bad[i], strlen(bad[i])) != -1) {
+			printf("  accepted %s\n", bad[i]);
+			CHECK(0);
+		}
+	}
+	chwire_array_free(&a);
+}
+
 static void test_quote(void)
 {
 	char out[64];
@@ -372,6 +434,8 @@ int main(void)
 	RUN(test_tsv_row_limit);
 	RUN(test_rowbinary_bytes);
 	RUN(test_rowbinary_limit);
+	RUN(test_array_ints);
+	RUN(test_array_strings);
 	RUN(test_quote);
 	return test_summary("test_clickhouse");
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * test_fields.c — common/fields.def against what it describes, until the
- * code is made from it: its stored columns are schema.sql's events table
- * (names, order, types, NOT NULL), and each beacon field's row is what the
- * parser does (the error text of a broken rule, the bounds, the member a
- * valid value lands in, which event types require it — and nothing else
- * required). Also the ClickHouse column list made from it.
+ * test_fields.c — common/fields.def against what is made from it and what
+ * is still written by hand. schema.sql (by hand) declares exactly its
+ * stored columns (names, order, types, NOT NULL). The beacon parser reads
+ * its rules from the table, so each row is checked for what the parser
+ * does with it: the error text of a broken rule, the bounds, the member a
+ * valid value lands in, an IBAN refused for FK_NAME, which event types
+ * require it — and nothing else required. The stores' column lists and
+ * ClickHouse's CREATE TABLE come from the same rows, in the same order.
  */
 #include <sqlite3.h>
 #include <stddef.h>
@@ -15,6 +17,7 @@
 
 #include "../test.h"
 #include "beacon.h"
+#include "chtable.h"
 #include "fields.h"
 #include "schema_sql.h"
 
@@ -265,6 +268,61 @@ static void test_required_by_type_is_the_table(void)
 	beacon_batch_free(&b);
 }
 
+/* An FK_NAME row refuses a value that is an IBAN as a whole (PROTOCOL.md), and only those rows. */
+static void test_names_refuse_an_iban(void)
+{
+	struct beacon_batch b;
+	const struct event *ev;
+	char err[256];
+	size_t names = 0;
+
+	memset(&b, 0, sizeof b);
+	for (size_t i = 0; i < NROWS; i++) {
+		const struct row *f = &rows[i];
+		char extra[128], want[128];
+		int accepted;
+
+		if (f->kind != FK_NAME && f->kind != FK_PATTERN)
+			continue;
+		/* DE89370400440532013000 in the row's classes: upper case only where allowed. */
+		snprintf(extra, sizeof extra, "\"%s\":\"%s\"", f->wire,
+		         (f->classes & FC_UPPER) ? "DE89370400440532013000" : "de89370400440532013000");
+		accepted = parse_one("pageview", extra, &b, &ev, err, sizeof err);
+		snprintf(want, sizeof want, "%s: must not be an IBAN", f->wire);
+		if (f->kind == FK_NAME) {
+			names++;
+			CHECK(!accepted && strcmp(err, want) == 0);
+		} else if (!accepted) {
+			CHECK(strstr(err, "IBAN") == NULL); /* refused by its pattern, never as an IBAN */
+		}
+	}
+	CHECK_INT(names, 3); /* flow, field, reason */
+	beacon_batch_free(&b);
+}
+
+/* Both stores write the stored rows, in table order: SQLite's INSERT and ClickHouse's columns. */
+static void test_store_columns(void)
+{
+	char names[1024], sql[CHTABLE_SQL_MAX], want[1100];
+	size_t stored = 0, o = 0;
+
+	for (size_t i = 0; i < NROWS; i++) {
+		if (rows[i].store == FS_NONE)
+			continue;
+		o += (size_t)snprintf(want + o, sizeof want - o, "%s%s", stored ? ", " : "", rows[i].column);
+		stored++;
+	}
+	CHECK_INT(stored, FIELDS_STORED);
+	CHECK_INT(fields_column_names(names, sizeof names), 0);
+	CHECK_STR(names, want);
+	CHECK_INT(chtable_create_sql(0, "events", sql, sizeof sql), 0);
+	static const char head[] = "CREATE TABLE IF NOT EXISTS events (time Int64, site String, type String, path String, ";
+	CHECK(strncmp(sql, head, sizeof head - 1) == 0);
+	CHECK(strstr(sql, ") ENGINE = MergeTree() PARTITION BY toYYYYMM(toDateTime(intDiv(time, 1000)), 'Europe/Berlin') "
+	                  "ORDER BY (site, time)") != NULL);
+	CHECK_INT(chtable_create_sql(0, "events", sql, 64), -1);
+}
+
 static void test_clickhouse_columns(void)
 {
 	char cols[2048], small[16];
@@ -288,6 +346,8 @@ int main(void)
 	RUN(test_sqlite_columns_are_schema_sql);
 	RUN(test_beacon_rules_are_the_table);
 	RUN(test_required_by_type_is_the_table);
+	RUN(test_names_refuse_an_iban);
+	RUN(test_store_columns);
 	RUN(test_clickhouse_columns);
 	return test_summary("test_fields");
 }

@@ -85,6 +85,7 @@ static struct flows_event event(enum event_type type, int64_t t, int64_t step)
 	e.device = 7;
 	e.field = 11;
 	e.error = 12;
+	e.count = 1;
 	return e;
 }
 

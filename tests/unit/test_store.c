@@ -135,8 +135,10 @@ static struct store *open_fresh(void)
 	struct store *s = NULL;
 	char err[256];
 
+	struct store_config sc = { .db = dbpath };
+
 	tmpdb_remove(dbpath);
-	if (store_open(dbpath, 0, &s, err, sizeof err) != 0)
+	if (store_open(&sc, &s, err, sizeof err) != 0)
 		printf("  %s\n", err);
 	return s;
 }

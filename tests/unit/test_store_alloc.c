@@ -106,7 +106,7 @@ static int one_run(int n_events, char *err, size_t errlen)
 	int rc = -1;
 
 	err[0] = '\0';
-	if (store_open(dbpath, 1, &s, err, errlen) != 0)
+	if (store_open(&(struct store_config){ .db = dbpath, .durability_full = 1 }, &s, err, errlen) != 0)
 		goto out;
 	if (store_begin(s) != 0)
 		goto fail;
