@@ -19,7 +19,6 @@
   const W = window;
   const D = document;
   const N = navigator;
-  const DOWNLOAD = /\.(pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|csv|txt|zip|7z|xml|epub)$/i;
   const KINDS = {            // validity flag -> error, in this order
     valueMissing: 'required', typeMismatch: 'format', patternMismatch: 'format',
     badInput: 'format', tooShort: 'format', tooLong: 'format',
@@ -148,7 +147,7 @@
     const a = target.closest('a[href]');
     const href = a && clean(a.href);
     if (href && (new URL(href).hostname !== location.hostname || a.hasAttribute('download') ||
-        DOWNLOAD.test(href))) {
+        /\.(pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|csv|txt|zip|7z|xml|epub)$/i.test(href))) {
       send('outlink', { href });
       flush();
     }
@@ -408,25 +407,27 @@
   // before the document's that start() adds, in the same dispatch.
   // Otherwise start() waits for an idle moment (at most a second), so that
   // it never delays the page's own loading.
-  guard(() => {
+  try {
     prior = W.lotse;
-    if (prior && prior.loaded) return;    // included twice
-    const script = D.currentScript || D.querySelector('script[data-site][src*="lotse"]');
-    site = script && script.getAttribute('data-site');
-    const active = site && N.doNotTrack !== '1' && N.globalPrivacyControl !== true;
-    W.lotse = active ? guard((type, fields) => send('' + type, fields || {})) : () => { /* sends nothing */ };
-    W.lotse.loaded = true;
-    if (!active) return;
-    src = script.src;
-    on(W, 'mousedown', start, true);     // before click and auxclick
-    on(W, 'keydown', (e) => {
-      start();
-      if (e.key === 'Enter' && e.target.tagName === 'INPUT' && e.target.form) attempt();
-    }, true);
-    on(W, 'pagehide', pagehide);
-    on(W, 'error', (e) => scriptError(e.error && e.error.name, e.filename, e.lineno, e.colno));
-    on(W, 'unhandledrejection', (e) => scriptError(e.reason && e.reason.name));
-    if (W.requestIdleCallback) requestIdleCallback(guard(start), { timeout: 1000 });
-    else setTimeout(guard(start), 1);
-  })();
+    if (!prior || !prior.loaded) {        // else: included twice
+      const script = D.currentScript || D.querySelector('script[data-site][src*="lotse"]');
+      site = script && script.getAttribute('data-site');
+      const active = site && N.doNotTrack !== '1' && N.globalPrivacyControl !== true;
+      W.lotse = active ? guard((type, fields) => send('' + type, fields || {})) : () => { /* sends nothing */ };
+      W.lotse.loaded = true;
+      if (active) {
+        src = script.src;
+        on(W, 'mousedown', start, true);   // before click and auxclick
+        on(W, 'keydown', (e) => {
+          start();
+          if (e.key === 'Enter' && e.target.tagName === 'INPUT' && e.target.form) attempt();
+        }, true);
+        on(W, 'pagehide', pagehide);
+        on(W, 'error', (e) => scriptError(e.error && e.error.name, e.filename, e.lineno, e.colno));
+        on(W, 'unhandledrejection', (e) => scriptError(e.reason && e.reason.name));
+        if (W.requestIdleCallback) requestIdleCallback(guard(start), { timeout: 1000 });
+        else setTimeout(guard(start), 1);
+      }
+    }
+  } catch (e) { /* on purpose */ }
 })();
