@@ -7,7 +7,14 @@
 // a fresh tab of the same browser, in an order that rotates from round to
 // round, after one warm-up load of each variant.
 //   form    a portal form page (GOV.UK-like markup, 60 fields, one inline
-//           script of the page's own) from navigation until `load` + 500 ms;
+//           script of the page's own that touches no DOM, so lotse.js is the
+//           first script to use the DOM and pays V8's one-time setup of every
+//           binding it touches: the document, an element, listeners, timers)
+//           from navigation until `load` + 500 ms;
+//   govuk   the same form as a GOV.UK Frontend page (npm govuk-frontend, as
+//           its template.njk renders it: its stylesheet, the template's inline
+//           script on the body, govuk-frontend.min.js with initAll()), the
+//           kind of page most portal pages are;
 //   heavy   200 renders of a 100-row table, each in a task of its own (as a
 //           framework re-renders), then a 20 000-node insert, then 500 ms;
 //           measured from the first idle moment after `load` (lotse.js has
@@ -29,7 +36,8 @@
 // Prints one JSON line per scenario and variant: medians and interquartile
 // ranges ([q1, q3]) over the rounds, and the 1-minute load average before
 // and after. Usage: node lotse_js_cost.js [ROUNDS] (default 15);
-// SCENARIOS="form" runs one scenario; LOTSE_JS_B=FILE adds variant "b".
+// SCENARIOS="form" runs one scenario (default "form govuk heavy");
+// LOTSE_JS_B=FILE adds variant "b".
 'use strict';
 
 const fs = require('fs');
@@ -39,6 +47,7 @@ const http = require('http');
 const zlib = require('zlib');
 
 const TOP = path.resolve(__dirname, '../..');
+const GOVUK = path.join(TOP, 'tests/browser/node_modules/govuk-frontend/dist/govuk');
 const { chromium } = require(path.join(TOP, 'tests/browser/node_modules/playwright-core'));
 const ROUNDS = +(process.argv[2] || 15);
 const SCRIPTS = { a: fs.readFileSync(path.join(TOP, 'scripts/lotse.min.js')) };
@@ -48,17 +57,33 @@ const TRACE_CATEGORIES = ['devtools.timeline'];
 
 const tag = (v) => v === 'none' ? '' : '<script async src="/lotse.js?v=' + v + '" data-site="bench"></script>';
 
-function formPage(variant) {
+function formFields() {
   let fields = '';
   for (let i = 0; i < 60; i++) {
     fields += '<div class="govuk-form-group"><label class="govuk-label" for="f' + i + '">Feld ' + i +
       '</label><input class="govuk-input" id="f' + i + '" name="f' + i + '" required></div>\n';
   }
+  return fields;
+}
+
+function formPage(variant) {
   // The portal's own script is in both variants: a page's first script pays
   // for setting up JavaScript at all, which is not lotse.js's cost.
   return '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Antrag</title>' + tag(variant) +
-    '<script>window.portal = { ready: true };</script></head><body><main><h1>Antrag</h1><form method="post" novalidate>' + fields +
-    '<button>Weiter</button></form></main></body></html>';
+    '<script>window.portal = { ready: true };</script></head><body><main><h1>Antrag</h1><form method="post" novalidate>' +
+    formFields() + '<button>Weiter</button></form></main></body></html>';
+}
+
+// The body's inline script exactly as govuk-frontend's template.njk has it.
+function govukPage(variant) {
+  const template = fs.readFileSync(path.join(GOVUK, 'template.njk'), 'utf8');
+  const inline = template.match(/<script[^>]*>(document\.body\.className[^<]*)<\/script>/)[1];
+  return '<!DOCTYPE html><html lang="de" class="govuk-template"><head><meta charset="utf-8"><title>Antrag</title>' +
+    tag(variant) + '<link rel="stylesheet" href="/govuk/govuk-frontend.min.css"></head>' +
+    '<body class="govuk-template__body"><script>' + inline + '</script><div class="govuk-width-container">' +
+    '<main class="govuk-main-wrapper"><h1 class="govuk-heading-l">Antrag</h1><form method="post" novalidate>' +
+    formFields() + '<button class="govuk-button" data-module="govuk-button">Weiter</button></form></main></div>' +
+    '<script type="module">import { initAll } from "/govuk/govuk-frontend.min.js"; initAll();</script></body></html>';
 }
 
 // The heavy page: window.work() runs the renders and the big insert.
@@ -85,12 +110,18 @@ function heavyPage(variant) {
     '};</script></body></html>';
 }
 
+const PAGES = { form: formPage, govuk: govukPage, heavy: heavyPage };
+
 async function serve() {
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
     if (u.pathname === '/lotse.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript' });
       res.end(SCRIPTS[u.searchParams.get('v')]);
+    } else if (u.pathname.startsWith('/govuk/')) {
+      const file = path.basename(u.pathname);
+      res.writeHead(200, { 'Content-Type': file.endsWith('.css') ? 'text/css' : 'text/javascript' });
+      res.end(fs.readFileSync(path.join(GOVUK, file)));
     } else if (u.pathname === '/e') {
       req.resume();
       res.writeHead(204);
@@ -98,7 +129,7 @@ async function serve() {
     } else {
       const variant = u.searchParams.get('v');
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(u.pathname === '/heavy' ? heavyPage(variant) : formPage(variant));
+      res.end((PAGES[u.pathname.slice(1)] || formPage)(variant));
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -246,7 +277,7 @@ async function main() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync']
   });
   try {
-    for (const scenario of (process.env.SCENARIOS || 'form heavy').split(' ')) {
+    for (const scenario of (process.env.SCENARIOS || 'form govuk heavy').split(' ')) {
       for (const line of await runScenario(context, origin, scenario)) console.log(JSON.stringify(line));
     }
   } finally {
