@@ -36,7 +36,9 @@
 # (collector/nginx alternations per setting, default 3), BENCH_CONNECTIONS
 # ("16 64 256"), BENCH_PARTS ("ingest report js abuse clickhouse"), BENCH_LARGE=1,
 # BENCH_CH_SIZES (events of the clickhouse part, default 1000000), BENCH_OUT
-# (default BUILD_DIR/bench), BENCH_THREADS (collector --threads, default its own).
+# (default BUILD_DIR/bench), BENCH_THREADS (collector --threads, default its own),
+# BENCH_JS_ROUNDS (lotse.js rounds, default 15), LOTSE_JS_B (a second lotse.js
+# to measure beside the current one, e.g. the previous version).
 # It does not tune the machine and does not judge the targets by itself: the
 # summary prints each target with its measured ratio.
 set -eu
@@ -267,7 +269,7 @@ fi
 if echo "$parts" | grep -q js; then
 	note "js: lotse.js's main-thread cost in headless Chromium"
 	if sh tests/browser/npm-install.sh >&2 &&
-		timeout 900 node "$bench/lotse_js_cost.js" "${BENCH_JS_ROUNDS:-9}" > "$out/js.jsonl"; then
+		timeout 900 node "$bench/lotse_js_cost.js" "${BENCH_JS_ROUNDS:-15}" > "$out/js.jsonl"; then
 		cat "$out/js.jsonl" >> "$results"
 		cat "$out/js.jsonl"
 	else
