@@ -34,6 +34,9 @@ TARGET_MEM_SHARE = 0.25    # and at most a quarter of GoAccess's peak memory
 TARGET_ABUSE_P99_MS = 200  # legitimate beacons while abusive connections are held (issue 15)
 TARGET_CH_IMPORT = 1.0     # ClickHouse import events/s at least SQLite's (SCALE.md)
 TARGET_CH_REPORT = 5.0     # a report over 10^7 events at least 5x faster from ClickHouse (SCALE.md)
+TARGET_JS_LOAD_MS = 2.0    # lotse.js's own main-thread time at load, median (issue 12)
+TARGET_JS_HEAVY_PCT = 10.0  # its cost on heavy DOM updates, median of paired rounds (issue 12)
+TARGET_JS_GZIP = 4096      # lotse.js gzipped, bytes
 
 
 def verify(rec):
@@ -306,6 +309,38 @@ def ops_section(recs, targets):
                   "during p50 ms", "during p99 ms", "during max ms", "not 204", "WAL max MiB", "note"], rows)
 
 
+def js_section(recs, targets):
+    """lotse.js's main-thread cost (scripts/bench/lotse_js_cost.js): medians
+    and interquartile ranges over the rounds, per scenario and variant."""
+    js = [r for r in recs if r["part"] == "js"]
+    if not js:
+        return ""
+
+    def mi(r, key):
+        v = r.get(key)
+        return "" if not v else "%s (%s–%s)" % (fmt(v["median"], 2), fmt(v["iqr"][0], 2), fmt(v["iqr"][1], 2))
+    rows = []
+    for r in js:
+        rows.append([r["scenario"], r["variant"], r["rounds"], mi(r, "task_ms"), mi(r, "own_at_load_ms"),
+                     mi(r, "own_ms"), mi(r, "cost_pct"), fmt_int(r["gzip_bytes"]) if "gzip_bytes" in r else "",
+                     "%.1f/%.1f" % tuple(r["load_avg"])])
+        if r["variant"] != "a":
+            continue
+        if "own_at_load_ms" in r:
+            v = r["own_at_load_ms"]["median"]
+            targets.append(("lotse.js main-thread time at load, %s (median)" % r["scenario"],
+                            "< %g ms" % TARGET_JS_LOAD_MS, fmt(v, 2) + " ms", v < TARGET_JS_LOAD_MS))
+        if r["scenario"] == "heavy":
+            v = r["cost_pct"]["median"]
+            targets.append(("lotse.js cost on heavy DOM updates (median)", "< %g %%" % TARGET_JS_HEAVY_PCT,
+                            fmt(v, 1) + " %", v < TARGET_JS_HEAVY_PCT))
+    gz = [r["gzip_bytes"] for r in js if "gzip_bytes" in r]
+    if gz:
+        targets.append(("lotse.js gzipped", "≤ %d bytes" % TARGET_JS_GZIP, fmt_int(max(gz)), max(gz) <= TARGET_JS_GZIP))
+    return table(["scenario", "variant", "rounds", "main thread ms", "lotse.js at load ms", "lotse.js in all ms",
+                  "cost %", "gzip bytes", "load avg"], rows)
+
+
 def chart(rep, ga, outdir):
     dat = os.path.join(outdir, "reporter-time.dat")
     with open(dat, "w") as f:
@@ -350,6 +385,7 @@ def main(argv):
     targets = []
     ing = ingest_section(recs, targets)
     rep = report_section(recs, targets, outdir)
+    js = js_section(recs, targets)
     ops = ops_section(recs, targets)
     chs = clickhouse_section(recs, targets)
     ab = abuse_section(recs, targets)
@@ -362,6 +398,8 @@ def main(argv):
     if rep:
         md += ["### Reporting (30 days of generated pilot traffic)", "", rep, ""]
         md += ["![lotse-report time against events](reporter-time.svg)", ""]
+    if js:
+        md += ["### lotse.js in headless Chromium (medians, interquartile range in brackets)", "", js, ""]
     if ops:
         md += ["### Backup and prune under beacon load (about 200 beacons/s)", "", ops, ""]
     if chs:
