@@ -576,14 +576,28 @@ static int period_where(struct period *p, int64_t from_ms, int64_t to_ms, const 
 	return o < sizeof p->where ? 0 : -1;
 }
 
-/* Everything of a report but the flows: days and devices, items, pages, ratings, flow events per step. */
-static int read_counts(struct chquery *q, const struct period *p, const struct model_config *cfg, struct reader *r,
-                       char *err, size_t errlen)
+/* Per (site, local day, device): events, pageviews and distinct visit keys. */
+static int read_days(struct chquery *q, const struct period *p, struct reader *r, char *err, size_t errlen)
 {
 	return read_simple(q, r, "days and devices", on_day_device, err, errlen,
 	                   "SELECT site, " DAY " AS day, ifNull(device, '') AS dev, count(), countIf(type = 'pageview'), "
 	                   "uniqExactIf(assumeNotNull(visit), isNotNull(visit)) FROM %s WHERE %s "
-	                   "GROUP BY site, day, dev", p->events, p->where) != 0 ||
+	                   "GROUP BY site, day, dev", p->events, p->where);
+}
+
+/* The ratings per site, service and number of stars. */
+static int read_feedback(struct chquery *q, const struct period *p, struct reader *r, char *err, size_t errlen)
+{
+	return read_simple(q, r, "feedback", on_feedback, err, errlen,
+	                   "SELECT site, service, rating, count() FROM %s WHERE %s AND type = 'feedback' AND "
+	                   "rating >= 1 AND rating <= 5 GROUP BY site, service, rating", p->events, p->where);
+}
+
+/* Everything of a report but the flows: days and devices, items, pages, ratings, flow events per step. */
+static int read_counts(struct chquery *q, const struct period *p, const struct model_config *cfg, struct reader *r,
+                       char *err, size_t errlen)
+{
+	return read_days(q, p, r, err, errlen) != 0 ||
 	       read_simple(q, r, "searches, outbound links, script errors and rage clicks", on_item, err, errlen,
 	                   "SELECT kind, site, key, sum(n), sum(visits), sum(zero) FROM (SELECT kind, site, key, day, "
 	                   "count() AS n, " DAY_VISITS("1") " AS visits, countIf(kind = 0 AND ifNull(results = 0, 0)) "
@@ -608,9 +622,7 @@ static int read_counts(struct chquery *q, const struct period *p, const struct m
 	                   "GROUP BY site, path)",
 	                   p->events, p->where,
 	                   cfg->check_catalog ? ", " FLOW_TYPES : cfg->cat != NULL ? ", 'field_error'" : "") != 0 ||
-	       read_simple(q, r, "feedback", on_feedback, err, errlen,
-	                   "SELECT site, service, rating, count() FROM %s WHERE %s AND type = 'feedback' AND "
-	                   "rating >= 1 AND rating <= 5 GROUP BY site, service, rating", p->events, p->where) != 0 ||
+	       read_feedback(q, p, r, err, errlen) != 0 ||
 	       read_simple(q, r, "flow events", on_flow_events, err, errlen,
 	                   "SELECT site, service, type, step, if(type = 'flow_step', step_name, NULL) AS name, count() "
 	                   "FROM %s WHERE %s AND isNotNull(service) AND type IN (" FLOW_TYPES ") "
@@ -638,6 +650,9 @@ int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *
 		return -1;
 	}
 	if (!comparison && read_counts(q, &p, cfg, &r, err, errlen) != 0)
+		goto out;
+	/* A comparison's key figures: its visits and ratings. */
+	if (comparison && (read_days(q, &p, &r, err, errlen) != 0 || read_feedback(q, &p, &r, err, errlen) != 0))
 		goto out;
 	/* A comparison needs of the paths only what the catalogue makes flows of. */
 	if (comparison && cfg->cat != NULL &&

@@ -31,7 +31,8 @@ int chquery_open(const char *url, struct chquery **out, char *err, size_t errlen
  * Reads the events with from_ms <= time < to_ms (INT64_MIN / INT64_MAX:
  * open), of site unless NULL, into m (m->all_days set, nothing added yet)
  * with the rejects per reason; for a comparison (comparison set) only what
- * model_attach_previous takes of it, the services' flows. Returns 0, or -1
+ * model_attach_previous takes of it: the services' flows, visits and
+ * ratings. Returns 0, or -1
  * with err.
  */
 int chquery_read(struct chquery *q, int64_t from_ms, int64_t to_ms, const char *site, struct model *m,

@@ -140,22 +140,35 @@ static void total_change(struct html *h)
 	page_change(&h->p, t.completed, t.started, t.prev_completed, t.prev_started, m.p_value);
 }
 
-/* The started attempts of the comparison period and the change in per cent, under their key figure. */
-static void started_change(struct html *h)
+/* A count of the comparison period and the change in per cent, under its key figure. */
+static void count_change(struct html *h, uint64_t now, uint64_t before)
 {
-	struct model_service t;
-
-	summary_total(h->r, &t);
 	page_put(&h->p, " <span class=\"sub change\">");
 	page_put(&h->p, L(h, "vorher ", "before "));
-	page_int(&h->p, t.prev_started);
-	if (t.prev_started > 0) {
-		double pct = 100.0 * ((double)t.started - (double)t.prev_started) / (double)t.prev_started;
+	page_int(&h->p, before);
+	if (before > 0) {
+		double pct = 100.0 * ((double)now - (double)before) / (double)before;
 
 		page_put(&h->p, pct > 0 ? " · +" : pct < 0 ? " · −" : " · ±");
 		page_num(&h->p, fabs(pct), 1);
 		page_put(&h->p, "&nbsp;%");
 	}
+	page_put(&h->p, "</span>");
+}
+
+/* The comparison period's value of a key figure, or nothing when it has none (NAN). */
+static void value_before(struct html *h, double v, int decimals, const char *unit_de, const char *unit_en)
+{
+	if (isnan(v))
+		return;
+	page_put(&h->p, " <span class=\"sub change\">");
+	page_put(&h->p, L(h, "vorher ", "before "));
+	if (unit_de == NULL)
+		page_duration(&h->p, v);
+	else
+		page_num(&h->p, v, decimals);
+	if (unit_de != NULL)
+		page_put(&h->p, L(h, unit_de, unit_en));
 	page_put(&h->p, "</span>");
 }
 
@@ -184,14 +197,16 @@ static void key_figures(struct html *h)
 	else
 		page_put(&h->p, "–");
 	page_put(&h->p, "</span>");
+	if (h->o->compare && r->prev.has && r->any_keyed && r->prev.any_keyed)
+		count_change(h, r->visits_total, r->prev.visits);
 	if (r->any_keyed)
 		spark(h, "spark-visits", L(h, "Linie der Besuche je Tag im Zeitraum", "Line of the visits per day in the period"));
 	page_kpi_end(&h->p);
 	page_kpi(&h->p, "Begonnene Vorgänge", "Attempts started");
 	page_int(&h->p, t->started);
 	page_put(&h->p, "</span>");
-	if (h->o->compare)
-		started_change(h);
+	if (h->o->compare && r->prev.has)
+		count_change(h, t->started, r->prev.started);
 	spark(h, "spark-started",
 	      L(h, "Linie der begonnenen Vorgänge je Tag im Zeitraum", "Line of the attempts started per day in the period"));
 	page_kpi_end(&h->p);
@@ -205,9 +220,13 @@ static void key_figures(struct html *h)
 	page_kpi_end(&h->p);
 	page_kpi(&h->p, "Zeit bis zum Abschluss (Median)", "Time to complete (median)");
 	page_kpi_time(&h->p, m.median_s, t->completed);
+	if (h->o->compare && r->prev.has)
+		value_before(h, r->prev.median_s, 0, NULL, NULL);
 	page_kpi_end(&h->p);
 	page_kpi(&h->p, "Zufriedenheit", "Satisfaction");
 	page_kpi_rating(&h->p, m.rating_mean, t->ratings_n, h->o->min_count);
+	if (h->o->compare && r->prev.has)
+		value_before(h, r->prev.rating_mean, 1, " von 5", " of 5");
 	page_kpi_end(&h->p);
 	page_kpi(&h->p, "Eingabefehler je Vorgang", "Input errors per attempt");
 	if (t->started > 0)
@@ -217,6 +236,8 @@ static void key_figures(struct html *h)
 	page_put(&h->p, "</span>");
 	if (t->started > 0 && t->started < WORDS_FEW)
 		page_few(&h->p);
+	if (h->o->compare && r->prev.has && r->prev.started > 0)
+		value_before(h, (double)r->prev.field_errors / r->prev.started, 2, "", "");
 	page_kpi_end(&h->p);
 	page_put(&h->p, "</dl>\n");
 }

@@ -33,6 +33,7 @@
 
 #include "causes.h"
 #include "labels.h"
+#include "metrics.h"
 #include "period.h"
 #include "tz.h"
 
@@ -2098,6 +2099,14 @@ out:
 
 void model_attach_previous(struct model *m, const struct model *prev)
 {
+	const struct model_result *pr = &prev->res;
+	struct service_metrics pm;
+
+	metrics_service(&pr->total, &pm);
+	m->res.prev = (struct model_prev){ .has = 1, .any_keyed = pr->any_keyed, .visits = pr->visits_total,
+	                                   .started = pr->total.started, .completed = pr->total.completed,
+	                                   .field_errors = pr->total.field_errors, .median_s = pm.median_s,
+	                                   .rating_mean = pm.rating_mean };
 	for (size_t i = 0; i < m->res.nservices; i++) {
 		struct model_service *s = &m->res.services[i], *hit;
 

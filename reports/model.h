@@ -172,6 +172,15 @@ struct model_result {
 	struct model_check check;
 	double *times;                                        /* backing store of services[].times */
 	struct model_service total; /* all services as one (overview): sums, all times sorted */
+	/* compare mode: the comparison period's overview (model_attach_previous) */
+	struct model_prev {
+		int has;
+		int any_keyed;
+		uint64_t visits;
+		uint32_t started, completed, field_errors;
+		double median_s;        /* NAN without completions */
+		double rating_mean;     /* NAN without ratings or below --min-count */
+	} prev;
 	double *total_times;                                  /* backing store of total.times */
 	uint64_t events, visits_total, pageviews_total;
 	int any_keyed;
@@ -372,7 +381,11 @@ int model_catalogue_mapping(struct model *m, model_mapping_fn fn, void *ctx);
  */
 int model_finish(struct model *m);
 
-/* Copies prev's started/completed into m's services (compare mode). */
+/*
+ * Copies prev's started/completed into m's services and prev's overview
+ * (visits, attempts, errors, median time, satisfaction) into m->res.prev
+ * (compare mode).
+ */
 void model_attach_previous(struct model *m, const struct model *prev);
 
 #endif

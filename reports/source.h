@@ -36,8 +36,8 @@ int source_any_clickhouse(const char *const *dbs, size_t n);
  * Reads the events with from_ms <= time < to_ms (INT64_MIN / INT64_MAX:
  * open; of site unless NULL) into m, which nothing was added to yet, and
  * the rejects per reason — or, for a comparison period (comparison set),
- * at least what model_attach_previous takes of m (the services' flows; no
- * rejects); what names the period in the progress line. Returns 0, or -1
+ * at least what model_attach_previous takes of m (the services' flows,
+ * visits and ratings; no rejects); what names the period in the progress line. Returns 0, or -1
  * with err.
  */
 int source_read(struct source *s, int64_t from_ms, int64_t to_ms, const char *site, struct model *m,

@@ -324,22 +324,65 @@ def test_small_numbers_are_marked():
     assert p.startswith("Mittel 1,7 von 5") and "wenige Daten" in p, p
 
 
+def compare_db():
+    """The shown case on DAY and, a week before, s1/antrag completed far more
+    often (30 of 40), s1/hund the same (20 of 25) with ten ratings."""
+    if "compare_db" not in _CACHE:
+        clients = Clients()
+        lines = []
+        for site, svc, started, completed, nfields, ratings in CASE:
+            lines += flows(clients, site, svc, started, completed, nfields, ratings)
+        lines += flows(clients, "s1", "antrag", 40, 30, day="2026-11-12")
+        lines += flows(clients, "s1", "hund", 25, 20, ratings=(5, 5, 4, 5, 3, 5, 4, 4, 5, 5), day="2026-11-12")
+        path = os.path.join(tmpdir(), "compare.db")
+        make_db(path, lines)
+        _CACHE["compare_db"] = path
+    return _CACHE["compare_db"]
+
+
+def compare_report():
+    out = os.path.join(tmpdir(), "compare")
+    p = run_report(["--db", compare_db(), "--out", out, "--quiet", "--no-charts", "--from", DAY, "--to", DAY,
+                    "--compare-from", "2026-11-12", "--compare-to", "2026-11-12"])
+    eq(p.returncode, 0, p.stderr)
+    return out
+
+
+def kpis(out):
+    """The key figures of a report: {name: (value, the comparison's text or None)}."""
+    doc = read(os.path.join(out, "index.html"))
+    res = {}
+    for d in doc.find("dl", cls="kpi").find_all("div"):
+        ch = d.find("span", cls="change")
+        res[d.find("dt").text()] = (d.find("span", cls="v").text(), ch.text() if ch else None)
+    return res
+
+
+def test_key_figures_before_are_the_comparison_periods():
+    """Each key figure's "vorher" is what a report of the comparison period alone shows."""
+    compared = kpis(compare_report())
+    alone_out = os.path.join(tmpdir(), "compare-alone")
+    p = run_report(["--db", compare_db(), "--out", alone_out, "--quiet", "--no-charts", "--from", "2026-11-12",
+                    "--to", "2026-11-12", "--no-compare"])
+    eq(p.returncode, 0, p.stderr)
+    alone = kpis(alone_out)
+    for name, (value, before) in alone.items():
+        eq(before, None, "no comparison in a report without one: " + name)
+        shown = compared[name][1]
+        assert shown is not None and shown.startswith("vorher " + value), (name, value, shown)
+    _, daily = read_csv(os.path.join(alone_out, "daily.csv"))
+    _, daily_now = read_csv(os.path.join(tmpdir(), "compare", "daily.csv"))
+    before, now = sum(int(r["visits"]) for r in daily), sum(int(r["visits"]) for r in daily_now)
+    change = (now - before) / before * 100
+    eq(compared["Besuche"][1], "vorher %s · %s%s %%" % (de_int_text(before), "+" if change > 0 else "−",
+                                                       de_int_text(abs(change), 1)), "visits")
+    eq(compared["Zufriedenheit"][1], "vorher 4,5 von 5", "satisfaction: the mean of the week before's ten ratings")
+
+
 def test_summary_and_comparison():
     """With a comparison period: the change of each service against the CSV's prev_* and p_value,
     in words, and at most five sentences in "Das Wichtigste" naming the clearest change."""
-    clients = Clients()
-    lines = []
-    for site, svc, started, completed, nfields, ratings in CASE:
-        lines += flows(clients, site, svc, started, completed, nfields, ratings)
-    # The week before: s1/antrag completed far more often (30 of 40), s1/hund the same (20 of 25).
-    lines += flows(clients, "s1", "antrag", 40, 30, day="2026-11-12")
-    lines += flows(clients, "s1", "hund", 25, 20, day="2026-11-12")
-    path = os.path.join(tmpdir(), "compare.db")
-    make_db(path, lines)
-    out = os.path.join(tmpdir(), "compare")
-    p = run_report(["--db", path, "--out", out, "--quiet", "--no-charts", "--from", DAY, "--to", DAY,
-                    "--compare-from", "2026-11-12", "--compare-to", "2026-11-12"])
-    eq(p.returncode, 0, p.stderr)
+    out = compare_report()
     _, svc = read_csv(os.path.join(out, "services.csv"))
     doc = read(os.path.join(out, "index.html"))
     for tr in doc.find("section", id="services").find_all("tr"):
