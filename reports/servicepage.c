@@ -68,6 +68,8 @@ static void key_figures(struct svc *v)
 	page_kpi_end(&v->p);
 	page_kpi(&v->p, "Abschlussquote", "Completion rate");
 	page_kpi_rate(&v->p, s->completed, s->started);
+	if (s->has_prev)
+		page_change(&v->p, s->completed, s->started, s->prev_completed, s->prev_started, v->m.p_value);
 	page_kpi_end(&v->p);
 	page_kpi(&v->p, "Zeit bis zum Abschluss (Median)", "Time to complete (median)");
 	page_kpi_time(&v->p, v->m.median_s, s->completed);

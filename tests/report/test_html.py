@@ -399,6 +399,10 @@ def test_summary_and_comparison():
         word = "statistisch signifikant" if num(c["p_value"]) < 0.05 else "nicht signifikant"
         eq(line, "vorher %s · %s%s Prozentpunkte, %s" % (pct_text(prev), sign, de_int_text(abs(delta), 1), word),
            "change of %s" % c["service"])
+        # The service's own page shows the same change under its completion rate.
+        page = read(os.path.join(out, tr.find("a").attrs["href"]))
+        rate = [d for d in page.find("dl", cls="kpi").find_all("div") if d.find("dt").text() == "Abschlussquote"][0]
+        eq(rate.find("span", cls="change").text(), line, "change on the page of %s" % c["service"])
     items = [li.text() for li in doc.find("ul", cls="key").find_all("li")]
     assert 1 <= len(items) <= 5, items
     assert ("Am deutlichsten verschlechtert hat sich „antrag“ (s1): von 75,0 % auf 32,5 % "
