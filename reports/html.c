@@ -324,8 +324,7 @@ static void causes_section(struct html *h)
 
 	page_section(&h->p, "causes", "Handlungsbedarf", "What to fix first");
 	if (r->ncauses == 0) {
-		page_printf(&h->p, "<p>%s</p>\n",
-			    L(h, "Keine auffälligen Probleme im Zeitraum.", "No notable problems in this period."));
+		page_p(&h->p, "Keine auffälligen Probleme im Zeitraum.", "No notable problems in this period.");
 		page_section_end(&h->p);
 		return;
 	}
@@ -412,7 +411,7 @@ static void services_section(struct html *h)
 
 	page_section(&h->p, "services", "Online-Dienste", "Online services");
 	if (r->nservices == 0) {
-		page_printf(&h->p, "<p>%s</p>\n", L(h, "Keine Daten.", "No data."));
+		page_p(&h->p, "Keine Daten.", "No data.");
 		page_section_end(&h->p);
 		return;
 	}
@@ -584,9 +583,8 @@ static void regions_section(struct html *h)
 	if (any)
 		page_table_end(&h->p);
 	if (!any)
-		page_printf(&h->p, "<p>%s</p>\n",
-			    L(h, "Kein Online-Dienst wurde auf mehreren Portalen begonnen.",
-			      "No online service was started on several sites."));
+		page_p(&h->p, "Kein Online-Dienst wurde auf mehreren Portalen begonnen.",
+			      "No online service was started on several sites.");
 	page_section_end(&h->p);
 }
 
@@ -675,8 +673,7 @@ static void item_table(struct html *h, const struct model_item *items, size_t n,
 	}
 	page_table_end(&h->p);
 	if (m > shown)
-		page_printf(&h->p, "<p>%s</p>\n",
-			    L(h, "Gekürzt; vollständig in der CSV-Datei.", "Shortened; complete in the CSV file."));
+		page_p(&h->p, "Gekürzt; vollständig in der CSV-Datei.", "Shortened; complete in the CSV file.");
 	free(top);
 }
 
@@ -685,12 +682,11 @@ static void items_sections(struct html *h)
 	const struct model_result *r = h->r;
 
 	page_section(&h->p, "search", "Suche", "Search");
-	page_printf(&h->p, "<p>%s</p>\n",
-		    L(h, "Suchanfragen ohne Ergebnis zeigen, was Menschen erwarten und nicht finden.",
-		      "Queries without results show what people expect and do not find."));
+	page_p(&h->p, "Suchanfragen ohne Ergebnis zeigen, was Menschen erwarten und nicht finden.",
+		      "Queries without results show what people expect and do not find.");
 	item_table(h, r->searches, r->nsearches, ITEM_SEARCH);
 	if (r->nsearches == 0)
-		page_printf(&h->p, "<p>%s</p>\n", L(h, "Keine Suchen im Zeitraum.", "No searches in this period."));
+		page_p(&h->p, "Keine Suchen im Zeitraum.", "No searches in this period.");
 	page_section_end(&h->p);
 	page_section(&h->p, "pages", "Seiten und Links", "Pages and links");
 	item_table(h, r->pages, r->npages, ITEM_PAGE);
@@ -723,14 +719,13 @@ static void devices_section(struct html *h)
 		sum[k].completed += r->devices[i].completed;
 	}
 	if (n == 0) {
-		page_printf(&h->p, "<p>%s</p>\n", L(h, "Keine Daten.", "No data."));
+		page_p(&h->p, "Keine Daten.", "No data.");
 		page_section_end(&h->p);
 		return;
 	}
 	if (r->nsites > 1)
-		page_printf(&h->p, "<p>%s</p>\n",
-			    L(h, "Alle Portale zusammen; jedes Portal einzeln in devices.csv.",
-			      "All sites together; each site in devices.csv."));
+		page_p(&h->p, "Alle Portale zusammen; jedes Portal einzeln in devices.csv.",
+			      "All sites together; each site in devices.csv.");
 	page_table(&h->p, L(h, "Besuche und Abschlussquote nach Gerät", "Visits and completion rate by device"));
 	page_th(&h->p, "Gerät", "Device", 0);
 	page_th(&h->p, "Besuche", "Visits", 1);
@@ -770,7 +765,7 @@ static void quality_section(struct html *h)
 			  ". Events the collector refused (they are missing from every figure):"));
 	page_put(&h->p, "</p>\n");
 	if (r->nrejects == 0) {
-		page_printf(&h->p, "<p>%s</p>\n", L(h, "Keine.", "None."));
+		page_p(&h->p, "Keine.", "None.");
 	} else {
 		page_table(&h->p, L(h, "Abgewiesene Ereignisse nach Grund", "Refused events by reason"));
 		page_th(&h->p, "Grund", "Reason", 0);
@@ -865,14 +860,13 @@ static void methods_section(struct html *h)
 	page_put(&h->p, L(h, " Besuchen werden nicht einzeln genannt, sondern zusammengezählt.</dd>\n",
 			  " visits are not named but counted together.</dd>\n"));
 	page_put(&h->p, "</dl>\n");
-	page_printf(&h->p, "<p>%s</p>\n",
-		    L(h, "Nie erhoben: keine Cookies oder andere Speicher im Browser, keine IP-Adressen, keine "
+	page_p(&h->p, "Nie erhoben: keine Cookies oder andere Speicher im Browser, keine IP-Adressen, keine "
 		         "vollständigen Browserkennungen, keine Eingaben in Formularfelder (nur Feldnamen und "
 		         "Fehlerart), keine Suchbegriffe mit E-Mail-Adressen, IBAN, Telefon- oder langen Zahlen "
 		         "(sie werden ersetzt). Rohdaten werden nach einer festen Frist gelöscht.",
 		      "Never collected: no cookies or other browser storage, no IP addresses, no full user agents, "
 		      "no form input (only field names and error kinds), no search terms with e-mail addresses, "
-		      "IBANs, phone or long numbers (they are replaced). Raw data are deleted after a fixed period."));
+		      "IBANs, phone or long numbers (they are replaced). Raw data are deleted after a fixed period.");
 	page_section_end(&h->p);
 }
 

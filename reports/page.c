@@ -74,6 +74,11 @@ void page_put(struct page *p, const char *s)
 	fputs(s, p->f);
 }
 
+void page_p(struct page *p, const char *de, const char *en)
+{
+	fprintf(p->f, "<p>%s</p>\n", page_L(p, de, en));
+}
+
 void page_printf(struct page *p, const char *fmt, ...)
 {
 	va_list ap;

@@ -57,6 +57,9 @@ int page_close(struct page *p, char *err, size_t errlen);
 /* Writes s as it is (markup of our own). */
 void page_put(struct page *p, const char *s);
 
+/* A paragraph of fixed text, <p>…</p>, in the page's language (text is HTML). */
+void page_p(struct page *p, const char *de, const char *en);
+
 /* printf for markup of our own; values from the data go through page_esc. */
 void page_printf(struct page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -107,10 +107,10 @@ static void device_table(struct svc *v)
 
 	if (n < 2)
 		return;
-	page_printf(&v->p, "<p>%s</p>\n", L(v, "Nach Gerät: der Anteil der auf jedem Gerät begonnenen Vorgänge, der "
+	page_p(&v->p, "Nach Gerät: der Anteil der auf jedem Gerät begonnenen Vorgänge, der "
 	                                       "jeden Schritt erreicht.",
 	                                    "By device: the share of the attempts started on each device that reach "
-	                                    "each step."));
+	                                    "each step.");
 	page_table(&v->p, L(v, "Schritte nach Gerät", "Steps by device"));
 	page_th(&v->p, "Schritt", "Step", 0);
 	for (size_t k = 0; k < n; k++) {
@@ -153,9 +153,8 @@ static void funnel_section(struct svc *v)
 
 	page_section(&v->p, "funnel", "Wo Menschen aufgeben", "Where people give up");
 	if (s->started == 0) {
-		page_printf(&v->p, "<p>%s</p>\n",
-			    L(v, "Im Zeitraum wurde dieser Dienst nicht begonnen.",
-			      "This service was not started in the period."));
+		page_p(&v->p, "Im Zeitraum wurde dieser Dienst nicht begonnen.",
+			      "This service was not started in the period.");
 		page_section_end(&v->p);
 		return;
 	}
@@ -167,10 +166,9 @@ static void funnel_section(struct svc *v)
 			worst = k;
 		}
 	}
-	page_printf(&v->p, "<p>%s</p>\n",
-		    L(v, "Wie viele der begonnenen Vorgänge jeden Schritt erreichen, und wie viele vor dem "
+	page_p(&v->p, "Wie viele der begonnenen Vorgänge jeden Schritt erreichen, und wie viele vor dem "
 		         "nächsten Schritt verloren gehen.",
-		      "How many of the started attempts reach each step, and how many are lost before the next."));
+		      "How many of the started attempts reach each step, and how many are lost before the next.");
 	page_table(&v->p, L(v, "Schritte des Dienstes", "The service's steps"));
 	page_th(&v->p, "Schritt", "Step", 0);
 	page_th(&v->p, "Erreicht", "Reached", 0);
@@ -250,8 +248,8 @@ static void fields_section(struct svc *v)
 	if (shown)
 		page_table_end(&v->p);
 	else
-		page_printf(&v->p, "<p>%s</p>\n", L(v, "Keine Fehlermeldungen an Feldern im Zeitraum.",
-		                                   "No field error messages in the period."));
+		page_p(&v->p, "Keine Fehlermeldungen an Feldern im Zeitraum.",
+		                                   "No field error messages in the period.");
 	page_section_end(&v->p);
 }
 
@@ -270,8 +268,8 @@ static void time_section(struct svc *v)
 
 	page_section(&v->p, "time", "Dauer bis zum Abschluss", "Time to complete");
 	if (s->completed == 0 || s->times == NULL) {
-		page_printf(&v->p, "<p>%s</p>\n", L(v, "Kein abgeschlossener Vorgang im Zeitraum.",
-		                                   "No completed attempt in the period."));
+		page_p(&v->p, "Kein abgeschlossener Vorgang im Zeitraum.",
+		                                   "No completed attempt in the period.");
 		page_section_end(&v->p);
 		return;
 	}
@@ -327,7 +325,7 @@ static void ratings_section(struct svc *v)
 
 	page_section(&v->p, "ratings", "Bewertungen", "Ratings");
 	if (s->ratings_n == 0) {
-		page_printf(&v->p, "<p>%s</p>\n", L(v, "Keine Bewertungen im Zeitraum.", "No ratings in the period."));
+		page_p(&v->p, "Keine Bewertungen im Zeitraum.", "No ratings in the period.");
 		page_section_end(&v->p);
 		return;
 	}
@@ -390,8 +388,8 @@ static void trend_section(struct svc *v)
 
 	page_section(&v->p, "trend", "Verlauf", "Trend");
 	if (n == 0) {
-		page_printf(&v->p, "<p>%s</p>\n", L(v, "Keine begonnenen Vorgänge im Zeitraum.",
-		                                   "No attempts started in the period."));
+		page_p(&v->p, "Keine begonnenen Vorgänge im Zeitraum.",
+		                                   "No attempts started in the period.");
 		page_section_end(&v->p);
 		return;
 	}
