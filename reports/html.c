@@ -143,8 +143,7 @@ static void total_change(struct html *h)
 /* A count of the comparison period and the change in per cent, under its key figure. */
 static void count_change(struct html *h, uint64_t now, uint64_t before)
 {
-	page_put(&h->p, " <span class=\"sub change\">");
-	page_put(&h->p, L(h, "vorher ", "before "));
+	page_before(&h->p);
 	page_int(&h->p, before);
 	if (before > 0) {
 		double pct = 100.0 * ((double)now - (double)before) / (double)before;
@@ -153,22 +152,6 @@ static void count_change(struct html *h, uint64_t now, uint64_t before)
 		page_num(&h->p, fabs(pct), 1);
 		page_put(&h->p, "&nbsp;%");
 	}
-	page_put(&h->p, "</span>");
-}
-
-/* The comparison period's value of a key figure, or nothing when it has none (NAN). */
-static void value_before(struct html *h, double v, int decimals, const char *unit_de, const char *unit_en)
-{
-	if (isnan(v))
-		return;
-	page_put(&h->p, " <span class=\"sub change\">");
-	page_put(&h->p, L(h, "vorher ", "before "));
-	if (unit_de == NULL)
-		page_duration(&h->p, v);
-	else
-		page_num(&h->p, v, decimals);
-	if (unit_de != NULL)
-		page_put(&h->p, L(h, unit_de, unit_en));
 	page_put(&h->p, "</span>");
 }
 
@@ -220,13 +203,19 @@ static void key_figures(struct html *h)
 	page_kpi_end(&h->p);
 	page_kpi(&h->p, "Zeit bis zum Abschluss (Median)", "Time to complete (median)");
 	page_kpi_time(&h->p, m.median_s, t->completed);
-	if (h->o->compare && r->prev.has)
-		value_before(h, r->prev.median_s, 0, NULL, NULL);
+	if (h->o->compare && r->prev.has && !isnan(r->prev.median_s)) {
+		page_before(&h->p);
+		page_duration(&h->p, r->prev.median_s);
+		page_put(&h->p, "</span>");
+	}
 	page_kpi_end(&h->p);
 	page_kpi(&h->p, "Zufriedenheit", "Satisfaction");
 	page_kpi_rating(&h->p, m.rating_mean, t->ratings_n, h->o->min_count);
-	if (h->o->compare && r->prev.has)
-		value_before(h, r->prev.rating_mean, 1, " von 5", " of 5");
+	if (h->o->compare && r->prev.has && !isnan(r->prev.rating_mean)) {
+		page_before(&h->p);
+		page_num(&h->p, r->prev.rating_mean, 1);
+		page_put(&h->p, L(h, " von 5</span>", " of 5</span>"));
+	}
 	page_kpi_end(&h->p);
 	page_kpi(&h->p, "Eingabefehler je Vorgang", "Input errors per attempt");
 	if (t->started > 0)
@@ -236,8 +225,11 @@ static void key_figures(struct html *h)
 	page_put(&h->p, "</span>");
 	if (t->started > 0 && t->started < WORDS_FEW)
 		page_few(&h->p);
-	if (h->o->compare && r->prev.has && r->prev.started > 0)
-		value_before(h, (double)r->prev.field_errors / r->prev.started, 2, "", "");
+	if (h->o->compare && r->prev.has && r->prev.started > 0) {
+		page_before(&h->p);
+		page_num(&h->p, (double)r->prev.field_errors / r->prev.started, 2);
+		page_put(&h->p, "</span>");
+	}
 	page_kpi_end(&h->p);
 	page_put(&h->p, "</dl>\n");
 }

@@ -197,12 +197,17 @@ void page_ci(struct page *p, uint64_t x, uint64_t n)
 	page_put(p, "</span>");
 }
 
+void page_before(struct page *p)
+{
+	page_put(p, " <span class=\"sub change\">");
+	page_put(p, page_L(p, "vorher ", "before "));
+}
+
 void page_change(struct page *p, uint64_t x, uint64_t n, uint64_t px, uint64_t pn, double p_value)
 {
 	double delta;
 
-	page_put(p, " <span class=\"sub change\">");
-	page_put(p, page_L(p, "vorher ", "before "));
+	page_before(p);
 	if (pn == 0) {
 		page_put(p, page_L(p, "nicht begonnen", "not started"));
 		page_put(p, "</span>");

@@ -95,6 +95,9 @@ void page_ci(struct page *p, uint64_t x, uint64_t n);
  * signifikant" (p_value < 0.05) or "…, nicht signifikant". Below
  * WORDS_FEW on either side the rates read "3 von 4" with "wenige Daten".
  */
+/* Opens the comparison period's value under a figure: ` <span class="sub change">vorher `; close with </span>. */
+void page_before(struct page *p);
+
 void page_change(struct page *p, uint64_t x, uint64_t n, uint64_t px, uint64_t pn, double p_value);
 
 /*

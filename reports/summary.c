@@ -264,12 +264,9 @@ static void biggest_change(struct ctx *c)
 void summary_total(const struct model_result *r, struct model_service *out)
 {
 	*out = r->total;
-	out->has_prev = 1;
-	out->prev_started = out->prev_completed = 0;
-	for (size_t i = 0; i < r->nservices; i++) {
-		out->prev_started += r->services[i].prev_started;
-		out->prev_completed += r->services[i].prev_completed;
-	}
+	out->has_prev = r->prev.has;
+	out->prev_started = r->prev.started;
+	out->prev_completed = r->prev.completed;
 }
 
 /*

@@ -26,8 +26,8 @@ struct summary {
 };
 
 /*
- * r->total with the comparison period's started and completed summed over
- * r's services (has_prev set), for the change of the total rate.
+ * r->total with the comparison period's started and completed (r->prev,
+ * all of its services), for the change of the total rate.
  */
 void summary_total(const struct model_result *r, struct model_service *out);
 
