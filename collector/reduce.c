@@ -312,11 +312,6 @@ static const unsigned char segment_suspect[256] = {
 	[0xF8] = 1, [0xF9] = 1, [0xFA] = 1, [0xFB] = 1, [0xFC] = 1, [0xFD] = 1, [0xFE] = 1, [0xFF] = 1,
 };
 
-static unsigned hex_value(unsigned char c)
-{
-	return ascii_is_digit(c) ? (unsigned)(c - '0') : (unsigned)(ascii_lower(c) - 'a') + 10;
-}
-
 /* Percent-decodes s (n bytes) once into out (at least n bytes); a '%' without two hex digits stays. */
 static size_t percent_decode(const char *s, size_t n, char *out)
 {
@@ -325,7 +320,8 @@ static size_t percent_decode(const char *s, size_t n, char *out)
 	for (size_t k = 0; k < n; k++) {
 		if (s[k] == '%' && n - k >= 3 && ascii_is_hex((unsigned char)s[k + 1]) &&
 		    ascii_is_hex((unsigned char)s[k + 2])) {
-			out[len++] = (char)(hex_value((unsigned char)s[k + 1]) << 4 | hex_value((unsigned char)s[k + 2]));
+			out[len++] = (char)(ascii_hex_value((unsigned char)s[k + 1]) << 4 |
+			                    ascii_hex_value((unsigned char)s[k + 2]));
 			k += 2;
 		} else {
 			out[len++] = s[k];

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
+
 /* ---- TabSeparated reader ------------------------------------------------ */
 
 void chwire_tsv_init(struct chwire_tsv *t, chwire_row_fn fn, void *ctx)
@@ -98,17 +100,6 @@ static int emit_row(struct chwire_tsv *t)
 	return 0;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The byte an escape \c stands for (ClickHouse's readEscapedString). */
 static char unescape(char c)
 {
@@ -150,7 +141,7 @@ static int escaped_byte(struct chwire_tsv *t, char c)
 			return fail(t, "\\N inside a field");
 		return push(t, unescape(c));
 	}
-	h = hex_value(c);
+	h = ascii_hex_value((unsigned char)c);
 	if (h < 0)
 		return fail(t, "a bad \\x escape");
 	t->hex = t->hex * 16 + (unsigned)h;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "beacon.h"
 #include "invariants.h"
 
@@ -16,25 +17,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_PARAMS 16
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes s[0..n) into out (n + 1 bytes) in place of the HTTP layer. */
 static void percent_decode(const char *s, size_t n, char *out)
 {
 	size_t o = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			out[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && ascii_hex_value((unsigned char)s[i + 1]) >= 0 && ascii_hex_value((unsigned char)s[i + 2]) >= 0) {
+			out[o++] = (char)(ascii_hex_value((unsigned char)s[i + 1]) * 16 + ascii_hex_value((unsigned char)s[i + 2]));
 			i += 2;
 		} else if (s[i] == '+') {
 			out[o++] = ' ';
