@@ -370,7 +370,6 @@ int chstore_open(const struct store_config *cfg, struct store **out, char *err, 
 		return -1;
 	}
 	s->base.ops = &chstore_ops;
-	s->base.clickhouse = 1;
 	chwire_buf_init(&s->events, GROUP_BYTES_MAX);
 	chwire_buf_init(&s->rejects, GROUP_BYTES_MAX);
 	if (churl_parse(cfg->db, strlen(cfg->db), &s->url, why, sizeof why) != 0) {

@@ -16,11 +16,6 @@ int store_open(const struct store_config *cfg, struct store **out, char *err, si
 	return sqlstore_open(cfg, out, err, errlen);
 }
 
-int store_is_clickhouse(const struct store *s)
-{
-	return s->clickhouse;
-}
-
 int store_begin(struct store *s)
 {
 	return s->ops->begin(s);

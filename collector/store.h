@@ -40,9 +40,6 @@ struct store_config {
  */
 int store_open(const struct store_config *cfg, struct store **out, char *err, size_t errlen);
 
-/* Whether s writes to ClickHouse (else SQLite). */
-int store_is_clickhouse(const struct store *s);
-
 /* Events written per SQLite INSERT statement when that many are given. */
 #define STORE_ROWS 16
 

@@ -24,7 +24,6 @@ struct store_ops {
 /* The head of every store: an implementation's record begins with it. */
 struct store {
 	const struct store_ops *ops;
-	int clickhouse;
 };
 
 /* Each as store_open, for its kind of store (cfg->db a path, or a clickhouse:// URL). */

@@ -14,23 +14,15 @@
 #include <stdio.h>
 #include <string.h>
 
-static int is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
+#include "ascii.h"
 
 /* [A-Za-z_][A-Za-z0-9_]{0,63}: safe unquoted in SQL. */
 static int name_ok(const char *s, size_t n)
 {
-	if (n == 0 || n > CHURL_NAME_MAX || is_digit(s[0]))
+	if (n == 0 || n > CHURL_NAME_MAX || ascii_is_digit((unsigned char)s[0]))
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!is_alpha(s[i]) && !is_digit(s[i]) && s[i] != '_')
+		if (!ascii_is_alnum((unsigned char)s[i]) && s[i] != '_')
 			return 0;
 	}
 	return 1;
@@ -42,7 +34,7 @@ static int user_ok(const char *s, size_t n)
 	if (n == 0 || n > CHURL_NAME_MAX)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!is_alpha(s[i]) && !is_digit(s[i]) && strchr("_.@-", s[i]) == NULL)
+		if (!ascii_is_alnum((unsigned char)s[i]) && strchr("_.@-", s[i]) == NULL)
 			return 0;
 	}
 	return 1;
@@ -76,7 +68,7 @@ static int parse_authority(const char *s, size_t n, struct churl *u, char *err, 
 		hn = (size_t)(close - host);
 		for (size_t k = 0; k < hn; k++) {
 			char c = host[k];
-			if (!is_digit(c) && !((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) && c != ':' && c != '.') {
+			if (!ascii_is_hex((unsigned char)c) && c != ':' && c != '.') {
 				snprintf(err, errlen, "clickhouse URL: not an IPv6 address in '[…]'");
 				return -1;
 			}
@@ -92,7 +84,7 @@ static int parse_authority(const char *s, size_t n, struct churl *u, char *err, 
 			i++;
 		hn = i;
 		for (size_t k = 0; k < hn; k++) {
-			if (!is_alpha(s[k]) && !is_digit(s[k]) && s[k] != '.' && s[k] != '-') {
+			if (!ascii_is_alnum((unsigned char)s[k]) && s[k] != '.' && s[k] != '-') {
 				snprintf(err, errlen, "clickhouse URL: the host may hold only letters, digits, '.' and '-'");
 				return -1;
 			}
@@ -116,7 +108,7 @@ static int parse_authority(const char *s, size_t n, struct churl *u, char *err, 
 	}
 	unsigned port = 0;
 	for (size_t k = i + 1; k < n; k++) {
-		if (!is_digit(s[k])) {
+		if (!ascii_is_digit((unsigned char)s[k])) {
 			snprintf(err, errlen, "clickhouse URL: the port must be a number 1..65535");
 			return -1;
 		}
