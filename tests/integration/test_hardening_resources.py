@@ -144,9 +144,19 @@ def start_fails(*args, user=None):
         os.setgroups([])
         os.setgid(user[1])
         os.setuid(user[0])
-    r = subprocess.run([COLLECTOR, "--listen", "127.0.0.1:0"] + list(args), capture_output=True, text=True,
-                       timeout=30, preexec_fn=become if user else None)
-    return r
+    program = COLLECTOR
+    if user:
+        # Another user may not reach the build folder (a clone in a mktemp -d
+        # folder is 0700): run a copy from a folder every user can enter.
+        bindir = tempfile.mkdtemp(prefix="lotse-bin-")
+        os.chmod(bindir, 0o755)
+        program = shutil.copy(COLLECTOR, os.path.join(bindir, "lotse-collector"))
+    try:
+        return subprocess.run([program, "--listen", "127.0.0.1:0"] + list(args), capture_output=True, text=True,
+                              timeout=30, preexec_fn=become if user else None)
+    finally:
+        if user:
+            shutil.rmtree(bindir, ignore_errors=True)
 
 
 def root_tmp(prefix, mode):
